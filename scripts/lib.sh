@@ -1,0 +1,137 @@
+# Shared environment of the project scripts: where Odoo, the venv, PostgreSQL and the caches are.
+# Sourced, never run. Every function prints what it does on stderr and dies with a clear message.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADDON=founder_backoffice
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/founder_backoffice
+ODOO_CACHE=$CACHE/odoo-19.0
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+VENV=$ROOT/.venv
+PY=$VENV/bin/python
+DATA_DIR=$CACHE/data
+ODOO_CFG=$ROOT/.odoo.cfg
+# Odoo modules of the test template database, and the languages loaded into it.
+TEMPLATE_MODULES=account,crm,mail,l10n_it,l10n_sa
+TEMPLATE_LANGS=it_IT,ar_001
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+is_odoo19() { [ -f "$1/odoo/release.py" ] && [ -f "$1/odoo-bin" ] && grep -q '^version_info = (19, 0,' "$1/odoo/release.py"; }
+
+# Sets ODOO_DIR: $ODOO_SRC, else the cache folder, else a shallow clone of the official 19.0 branch.
+find_odoo() {
+    if [ -n "${ODOO_SRC:-}" ]; then
+        is_odoo19 "$ODOO_SRC" || die "ODOO_SRC=$ODOO_SRC is not an Odoo 19.0 source tree (odoo/release.py must say 19.0)."
+        ODOO_DIR=$(cd "$ODOO_SRC" && pwd)
+        return
+    fi
+    if ! is_odoo19 "$ODOO_CACHE"; then
+        log "no Odoo 19.0 in ODOO_SRC or $ODOO_CACHE: cloning $ODOO_GIT_URL (branch 19.0) ..."
+        rm -rf "$ODOO_CACHE.tmp"
+        mkdir -p "$CACHE"
+        # The probe bounds the time to fail when the network is down; the clone itself may take minutes.
+        if ! timeout 30 git ls-remote --exit-code --heads "$ODOO_GIT_URL" 19.0 >/dev/null \
+                || ! git -c http.lowSpeedLimit=1000 -c http.lowSpeedTime=60 \
+                    clone --quiet --depth 1 --branch 19.0 "$ODOO_GIT_URL" "$ODOO_CACHE.tmp"; then
+            rm -rf "$ODOO_CACHE.tmp"
+            die "cannot get Odoo 19.0. Point ODOO_SRC to an Odoo 19.0 Community source tree \
+(the folder holding odoo-bin, odoo/ and addons/), or put one at $ODOO_CACHE, then run again."
+        fi
+        rm -rf "$ODOO_CACHE" && mv "$ODOO_CACHE.tmp" "$ODOO_CACHE"
+        is_odoo19 "$ODOO_CACHE" || die "the clone in $ODOO_CACHE is not Odoo 19.0; set ODOO_SRC to an Odoo 19.0 tree."
+    fi
+    ODOO_DIR=$ODOO_CACHE
+}
+
+addons_path() {
+    local p="$ODOO_DIR/odoo/addons,$ODOO_DIR/addons,$ROOT"
+    printf '%s' "$p"
+}
+
+# A short hash of files' contents, for stamps.
+hash_files() { cat "$@" | sha256sum | cut -c1-16; }
+
+# Sets and exports PGHOST/PGPORT/PGUSER(/PGPASSWORD) of a running server Odoo may use.
+ensure_pg() {
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
+        log "using the PostgreSQL server given by PGHOST/PGPORT/PGUSER"
+    elif [ "$(id -u)" = 0 ]; then
+        ensure_os_cluster
+    else
+        ensure_local_cluster
+    fi
+    export PGHOST PGPORT PGUSER
+    [ -n "${PGPASSWORD:-}" ] && export PGPASSWORD
+    [ "${PGUSER:-$(id -un)}" != postgres ] || die "Odoo refuses the 'postgres' role: set PGUSER to another role."
+    psql -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1 \
+        || die "cannot connect to PostgreSQL (host=${PGHOST:-default} port=${PGPORT:-5432} user=${PGUSER:-$(id -un)}): \
+$(psql -d postgres -Atqc 'SELECT 1' 2>&1 | head -1)"
+}
+
+# As root: the OS's installed cluster, started if stopped, and a dedicated login role reached over
+# loopback TCP with a generated password (Debian's default pg_hba already allows it; nothing is edited).
+ensure_os_cluster() {
+    command -v pg_lsclusters >/dev/null || die "PostgreSQL is not installed: apt-get install postgresql (or set PGHOST/PGPORT/PGUSER)."
+    local ver name port status
+    read -r ver name port status _ < <(pg_lsclusters --no-header | sort -k1,1nr | head -1) \
+        || die "no PostgreSQL cluster: pg_createcluster --start 15 main (or set PGHOST/PGPORT/PGUSER)."
+    if [ "$status" != online ]; then
+        log "starting PostgreSQL cluster $ver/$name"
+        pg_ctlcluster "$ver" "$name" start || die "pg_ctlcluster $ver $name start failed (see /var/log/postgresql/)."
+    fi
+    local pwfile=$CACHE/pg-password
+    mkdir -p "$CACHE"
+    [ -s "$pwfile" ] || { (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$pwfile"); }
+    local pw; pw=$(cat "$pwfile")
+    runuser -u postgres -- psql -p "$port" -d postgres -qAt -v ON_ERROR_STOP=1 -v pw="$pw" >/dev/null <<'SQL' \
+        || die "could not create the PostgreSQL role fb_odoo"
+SELECT format('CREATE ROLE fb_odoo LOGIN CREATEDB PASSWORD %L', :'pw')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fb_odoo') \gexec
+SELECT format('ALTER ROLE fb_odoo LOGIN CREATEDB PASSWORD %L', :'pw') \gexec
+SQL
+    PGHOST=127.0.0.1 PGPORT=$port PGUSER=fb_odoo PGPASSWORD=$pw
+}
+
+# As a normal user: a private cluster under the cache folder, reached by its own unix socket only.
+ensure_local_cluster() {
+    local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -n "$bindir" ] || bindir=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+    [ -x "$bindir/initdb" ] || die "PostgreSQL server binaries not found: install postgresql (or set PGHOST/PGPORT/PGUSER)."
+    local dir=$CACHE/pg
+    PGHOST=$dir PGPORT=5439 PGUSER=$(id -un)
+    [ "$PGUSER" != postgres ] || PGUSER=odoo
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        log "creating a private PostgreSQL cluster in $dir"
+        mkdir -p "$dir"
+        "$bindir/initdb" -D "$dir/data" -U "$PGUSER" --auth=trust -E UTF8 --locale=C >/dev/null
+    fi
+    if ! "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+            -o "-k $dir -p $PGPORT -c listen_addresses=''" start >/dev/null \
+            || die "could not start the private PostgreSQL cluster (see $dir/server.log)"
+    fi
+}
+
+# Writes the Odoo configuration used by every script.
+write_odoo_cfg() {
+    mkdir -p "$DATA_DIR"
+    cat > "$ODOO_CFG" <<CFG
+[options]
+addons_path = $(addons_path)
+data_dir = $DATA_DIR
+db_host = ${PGHOST:-False}
+db_port = ${PGPORT:-False}
+db_user = ${PGUSER:-False}
+db_password = ${PGPASSWORD:-False}
+admin_passwd = admin
+http_interface = 127.0.0.1
+http_port = 8069
+list_db = False
+without_demo = True
+CFG
+}
+
+odoo_bin() { "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" "$@"; }
