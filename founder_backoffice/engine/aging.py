@@ -5,6 +5,7 @@ the buckets Not due (days <= 0), 1-30, 31-60, 61-90, 91-120 and Over 120: ``len(
 """
 
 from datetime import date
+from itertools import pairwise
 
 DEFAULT_LIMITS = (30, 60, 90, 120)
 
@@ -15,13 +16,13 @@ def days_past_due(due_date: date, as_of: date) -> int:
 
 
 def validate_limits(limits) -> tuple:
-    """Return ``limits`` as a tuple of ints, or raise ``ValueError`` unless they are positive and strictly increasing."""
+    """Return ``limits`` as ints; ``ValueError`` unless they are positive and strictly increasing."""
     limits = tuple(limits)
     if not limits:
         raise ValueError("at least one bucket limit is needed")
     if any(int(limit) != limit or limit <= 0 for limit in limits):
         raise ValueError("bucket limits must be positive whole numbers of days")
-    if any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(limits)):
         raise ValueError("bucket limits must be strictly increasing")
     return tuple(int(limit) for limit in limits)
 
