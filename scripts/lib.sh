@@ -12,7 +12,8 @@ VENV=$ROOT/.venv
 PY=$VENV/bin/python
 DATA_DIR=$CACHE/data
 ODOO_CFG=$ROOT/.odoo.cfg
-# Odoo modules of the test template database, and the languages loaded into it.
+# Odoo modules of the test template database, and the languages loaded into it besides English (a new
+# database's first loaded language becomes its default, so en_US is always loaded first).
 TEMPLATE_MODULES=account,crm,mail,l10n_it,l10n_sa
 TEMPLATE_LANGS=it_IT,ar_001
 
@@ -135,3 +136,44 @@ CFG
 }
 
 odoo_bin() { "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" "$@"; }
+
+# Odoo modules the add-on's manifest depends on, comma-separated.
+addon_depends() {
+    "$PY" - "$ROOT/$ADDON/__manifest__.py" <<'PYEOF'
+import ast, sys
+print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))
+PYEOF
+}
+
+# Modules installed in the template database: Odoo's own ones the tests need plus the add-on's dependencies.
+template_modules() { printf '%s,%s\n' "$TEMPLATE_MODULES" "$(addon_depends)" | tr ',' '\n' | sort -u | paste -sd, -; }
+
+# Name of the template database for this Odoo tree and dependency list: a new tree or new
+# dependencies give a new name, so a stale template is never reused.
+template_db_name() {
+    local fingerprint
+    fingerprint=$( {
+        echo "$(template_modules) en_US,$TEMPLATE_LANGS"
+        cd "$ODOO_DIR" && find odoo addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po' \) \
+            -printf '%P %s %T@\n' | sort
+    } | sha256sum | cut -c1-12)
+    printf 'fb_template_%s' "$fingerprint"
+}
+
+db_exists() { [ "$(psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+
+# Drops a database and its filestore.
+drop_db() {
+    dropdb --if-exists --force "$1" 2>/dev/null || dropdb --if-exists "$1"
+    rm -rf "$DATA_DIR/filestore/$1"
+}
+
+# Copies a database and its filestore (hard links: Odoo never rewrites a filestore file in place).
+copy_db() {
+    drop_db "$2"
+    createdb -T "$1" "$2"
+    if [ -d "$DATA_DIR/filestore/$1" ]; then
+        mkdir -p "$DATA_DIR/filestore"
+        cp -al "$DATA_DIR/filestore/$1" "$DATA_DIR/filestore/$2"
+    fi
+}

@@ -1,0 +1,14 @@
+# The two commands of the README, and the pieces they are made of.
+.PHONY: run test lint setup bench
+
+run:    ## serve Odoo with the add-on and demo data on http://127.0.0.1:8069 (admin / admin)
+	@bash scripts/run.sh
+
+test:   ## lint, plain pytest over tests/, then the add-on's Odoo tests; ends with "N passed, M failed"
+	@bash scripts/test.sh
+
+lint:   ## ruff and pylint-odoo
+	@bash scripts/lint.sh
+
+setup:  ## only the set-up: Odoo source, .venv, PostgreSQL, template database
+	@bash scripts/template_db.sh >/dev/null

@@ -1,0 +1,418 @@
+"""KPI formulas of the founder dashboard, one function per KPI.
+
+The ORM layer aggregates the inputs set-based (per company and period, in company currency) and calls these
+functions; keeping the arithmetic here makes every formula readable and testable without a database. The
+definitions follow ``/work/shared/research/kpi_definitions.md`` (section 3); each docstring gives the formula.
+
+Conventions:
+
+- inputs are plain numbers, dates, sets or sequences; ``None`` stands for a missing input (e.g. marketing spend
+  that was never entered) and makes the result ``None``;
+- a zero, missing or meaningless denominator gives ``None`` (the dashboard shows "—"), never an exception and
+  never a made-up 0;
+- results are unrounded floats; ratios are fractions (0.25 is 25 %), except the CEI, which by its Credit Research
+  Foundation definition is an index on a 0-100 scale;
+- money is signed as in Odoo's company-currency fields: revenue and receivables positive, credit notes negative.
+"""
+
+import heapq
+import math
+import statistics
+
+MIN_LATENESS_HISTORY = 3
+MIN_ABNORMAL_MARGIN_DAYS = 7
+IMMEDIATE_TERM_THRESHOLD_DAYS = 30
+
+
+def _ratio(numerator, denominator):
+    """``numerator / denominator`` as a float; ``None`` when either is ``None`` or the denominator is 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _positive_ratio(numerator, denominator):
+    """Like ``_ratio`` but also ``None`` when the denominator is negative, for denominators that must be > 0."""
+    if denominator is None or denominator <= 0:
+        return None
+    return _ratio(numerator, denominator)
+
+
+def _weighted_mean(values, weights):
+    """Mean of ``values`` weighted by ``weights`` (plain mean without weights); ``None`` unless total weight > 0."""
+    values = list(values)
+    if weights is None:
+        weights = [1.0] * len(values)
+    weights = list(weights)
+    return _positive_ratio(math.fsum(v * w for v, w in zip(values, weights, strict=True)), math.fsum(weights))
+
+
+# Profitability
+
+
+def net_profit(revenue, expenses):
+    """Net profit = revenue - expenses (all costs, including cost of revenue and other expenses).
+
+    Negative for a loss; ``None`` when either input is missing.
+    """
+    if revenue is None or expenses is None:
+        return None
+    return float(revenue - expenses)
+
+
+def share(part, whole):
+    """``part / whole`` as a fraction, e.g. overdue AR ÷ AR or collections ÷ target; ``None`` when whole is 0."""
+    return _ratio(part, whole)
+
+
+def gross_margin(revenue, cost_of_revenue):
+    """Gross margin = (revenue - cost of revenue) ÷ revenue.
+
+    ``None`` when revenue ≤ 0: a margin on negative revenue has no meaning. Charts without direct-cost accounts
+    (the Italian one) give a cost of revenue of 0, hence a margin of 1.0 unless the accounts are mapped.
+    """
+    if revenue is None or cost_of_revenue is None:
+        return None
+    return _positive_ratio(revenue - cost_of_revenue, revenue)
+
+
+def net_margin(net_profit_amount, revenue):
+    """Net margin = net profit ÷ revenue; ``None`` when revenue ≤ 0."""
+    return _positive_ratio(net_profit_amount, revenue)
+
+
+# Receivables and collections
+
+
+def dso(receivables, credit_sales, days):
+    """Days sales outstanding = receivables at period end ÷ credit sales of the period x days in the period.
+
+    Credit sales are tax included (``amount_total_signed`` of customer invoices minus credit notes), because
+    receivables include tax. ``None`` when credit sales ≤ 0: with no net sales (or more credit notes than
+    invoices) there are no sales days to express the receivables in.
+    """
+    if days is None:
+        return None
+    ratio = _positive_ratio(receivables, credit_sales)
+    return None if ratio is None else ratio * days
+
+
+def best_possible_dso(current_receivables, credit_sales, days):
+    """Best possible DSO = receivables not yet due at period end ÷ credit sales x days; ``None`` as for ``dso``."""
+    return dso(current_receivables, credit_sales, days)
+
+
+def average_days_delinquent(dso_days, best_possible_dso_days):
+    """Average days delinquent (ADD) = DSO - best possible DSO; ``None`` if either is ``None``.
+
+    Not clamped: credit balances can make it slightly negative, and the UI decides how to show that.
+    """
+    if dso_days is None or best_possible_dso_days is None:
+        return None
+    return float(dso_days - best_possible_dso_days)
+
+
+def cei(opening_receivables, credit_sales, closing_receivables, closing_current_receivables, months):
+    """Collection effectiveness index, Credit Research Foundation form, on a 0-100 scale.
+
+    CEI = (opening + credit sales ÷ N - closing) ÷ (opening + credit sales ÷ N - closing current) x 100, where N is
+    the number of months in the period (1 for a monthly CEI), opening = receivables the day before the period,
+    closing = receivables at the last day and closing current = the part of them not yet due. ``None`` when N ≤ 0
+    or the denominator ≤ 0 (nothing was collectible).
+    """
+    inputs = (opening_receivables, credit_sales, closing_receivables, closing_current_receivables, months)
+    if None in inputs or months <= 0:
+        return None
+    collectible = opening_receivables + credit_sales / months
+    ratio = _positive_ratio(collectible - closing_receivables, collectible - closing_current_receivables)
+    return None if ratio is None else ratio * 100
+
+
+def ar_turnover(credit_sales, opening_receivables, closing_receivables):
+    """Receivables turnover = credit sales ÷ average receivables ((opening + closing) ÷ 2) over the period.
+
+    Not annualised (multiply by 365 ÷ days for a yearly figure). ``None`` when the average receivables ≤ 0.
+    """
+    if opening_receivables is None or closing_receivables is None:
+        return None
+    return _positive_ratio(credit_sales, (opening_receivables + closing_receivables) / 2)
+
+
+def dpo(payables, costs, days):
+    """Days payables outstanding = payables at period end ÷ (cost of revenue + operating expenses) x days.
+
+    ``payables`` is the positive amount owed. ``None`` when costs ≤ 0.
+    """
+    return dso(payables, costs, days)
+
+
+def days_to_pay(invoice_date, paid_date):
+    """Days from the invoice date to the payment date; 0 for an advance payment (paid before the invoice)."""
+    return max(0, (paid_date - invoice_date).days)
+
+
+def days_late(due_date, paid_date):
+    """Days the payment came after the due date; 0 when paid on or before it."""
+    return max(0, (paid_date - due_date).days)
+
+
+def average_days_to_pay(pairs, weights=None):
+    """Mean ``days_to_pay`` over ``(invoice_date, paid_date)`` pairs of paid invoices.
+
+    With ``weights`` (the invoices' ``amount_total_signed``) the mean is weighted by amount, as the research
+    recommends, so that a large invoice paid late weighs more than a small one. ``None`` on no pairs or a total
+    weight ≤ 0.
+    """
+    return _weighted_mean((days_to_pay(issued, paid) for issued, paid in pairs), weights)
+
+
+def average_days_late(pairs, weights=None):
+    """Mean ``days_late`` over ``(due_date, paid_date)`` pairs, optionally weighted by amount; ``None`` on none."""
+    return _weighted_mean((days_late(due, paid) for due, paid in pairs), weights)
+
+
+def on_time_share(pairs, weights=None):
+    """Share of ``(due_date, paid_date)`` pairs paid on time, i.e. on or before the due date.
+
+    Optionally weighted by amount (share of the paid amount that came on time). ``None`` on no pairs.
+    """
+    return _weighted_mean((1.0 if paid <= due else 0.0 for due, paid in pairs), weights)
+
+
+def is_abnormally_pending(
+    days_overdue,
+    past_lateness,
+    payment_term_days,
+    *,
+    min_margin_days=MIN_ABNORMAL_MARGIN_DAYS,
+    immediate_threshold_days=IMMEDIATE_TERM_THRESHOLD_DAYS,
+):
+    """Whether an open invoice has been overdue abnormally long for its customer.
+
+    ``past_lateness`` holds the customer's days paid after the due date (negative when early) on its last paid
+    invoices; the caller picks how many (the research suggests 10 to 30). An invoice that is not overdue is never
+    abnormal. With at least ``MIN_LATENESS_HISTORY`` (3) of them, the invoice is abnormal when
+    days overdue > mean + max(2 x sample standard deviation, ``min_margin_days``):
+
+    - the sample deviation (n - 1) is used, like Odoo's own bell-curve check on vendor bills (``STDDEV_SAMP`` in
+      ``account_move._compute_abnormal_warnings``); on 3 to 30 invoices it is the fairer estimate and it flags less;
+    - the margin is at least a week: a customer that always paid exactly on time has a deviation of 0 and would
+      otherwise be flagged one day after the due date, although paying in the next weekly payment run is normal.
+
+    Without that history: abnormal when days overdue > 2 x the payment term in days. An immediate term
+    (0 days, or no term) would make any overdue day abnormal, so ``immediate_threshold_days`` (30, the research's
+    company threshold) is used instead.
+    """
+    if days_overdue is None or days_overdue <= 0:
+        return False
+    lateness = [value for value in past_lateness or () if value is not None]
+    if len(lateness) >= MIN_LATENESS_HISTORY:
+        margin = max(2 * statistics.stdev(lateness), min_margin_days)
+        return days_overdue > statistics.fmean(lateness) + margin
+    if payment_term_days is None or payment_term_days <= 0:
+        return days_overdue > immediate_threshold_days
+    return days_overdue > 2 * payment_term_days
+
+
+# Cash
+
+
+def net_burn(monthly_net_operating_outflows, months=3):
+    """Net burn per month: mean of the last ``months`` (3) monthly net operating cash outflows.
+
+    The list runs oldest to newest, one value per full month: operating cash out - operating cash in, so a
+    positive value means burning. The caller leaves out financing inflows (a fund-raise, a loan) and internal
+    transfers. With fewer months, the mean of those there are; ``None`` for an empty list. Unlike the research
+    note, which clamps at 0, a negative result is kept: it says how much cash the business generates, and
+    ``runway_months`` treats it as "not burning".
+    """
+    recent = list(monthly_net_operating_outflows)[-months:] if months > 0 else []
+    return mean(recent)
+
+
+def runway_months(cash, burn):
+    """Runway = cash ÷ net burn, in months.
+
+    ``None`` when burn is ``None`` or ≤ 0: the business is not burning cash, so runway is unbounded and the UI
+    says "not burning" instead of a number. Cash ≤ 0 while burning gives 0.0: no runway left.
+    """
+    if cash is None or burn is None or burn <= 0:
+        return None
+    return max(cash, 0) / burn
+
+
+# Customers and sales
+
+
+def aov(untaxed_revenue, invoice_count):
+    """Average order value = untaxed invoiced revenue ÷ number of invoices.
+
+    Credit notes reduce the revenue (their amounts are negative) but are not counted as orders, unlike Odoo's
+    invoicing dashboard, whose count includes them and so understates the average. ``None`` when the count ≤ 0.
+    """
+    return _positive_ratio(untaxed_revenue, invoice_count)
+
+
+def retention(previous_customers, current_customers):
+    """Customer retention = |customers active in both periods| ÷ |customers active in the previous period|.
+
+    Computed on the sets of customer ids, so reactivated and new customers do not inflate it as the textbook
+    (end - new) ÷ start does. ``None`` when the previous period had no customers.
+    """
+    previous = set(previous_customers)
+    return _ratio(len(previous & set(current_customers)), len(previous))
+
+
+def churn(previous_customers, current_customers):
+    """Customer churn = 1 - retention; ``None`` when retention is."""
+    kept = retention(previous_customers, current_customers)
+    return None if kept is None else 1.0 - kept
+
+
+def net_revenue_retention(previous_revenue, current_revenue):
+    """Invoiced net revenue retention = revenue now from last period's customers ÷ their revenue last period.
+
+    Both arguments map customer id → invoiced revenue. A proxy on invoices, not MRR (Community has no
+    subscriptions). ``None`` when last period's revenue ≤ 0.
+    """
+    kept = math.fsum(current_revenue.get(customer, 0.0) for customer in previous_revenue)
+    return _positive_ratio(kept, math.fsum(previous_revenue.values()))
+
+
+def gross_revenue_retention(previous_revenue, current_revenue):
+    """Invoiced gross revenue retention = Σ min(revenue now, revenue before) ÷ Σ revenue before, per customer.
+
+    Like ``net_revenue_retention`` but expansion does not count, so it never exceeds 1 for non-negative revenues.
+    """
+    kept = math.fsum(min(current_revenue.get(customer, 0.0), before) for customer, before in previous_revenue.items())
+    return _positive_ratio(kept, math.fsum(previous_revenue.values()))
+
+
+def revenue_per_customer(revenue, active_customers, months):
+    """Monthly revenue per active customer (an ARPA proxy on invoices) = revenue ÷ active customers ÷ months.
+
+    ``None`` when there are no active customers or no months.
+    """
+    per_customer = _positive_ratio(revenue, active_customers)
+    return None if per_customer is None else _positive_ratio(per_customer, months)
+
+
+def repeat_rate(invoice_counts):
+    """Share of active customers with at least 2 invoices in the period; ``invoice_counts`` has one per customer.
+
+    ``None`` with no customers.
+    """
+    counts = list(invoice_counts)
+    return _ratio(sum(1 for count in counts if count >= 2), len(counts))
+
+
+def revenue_concentration(revenues, top=5):
+    """Share of the revenue made by the ``top`` largest customers; ``revenues`` has one amount per customer.
+
+    ``None`` when the total revenue ≤ 0.
+    """
+    amounts = list(revenues)
+    return _positive_ratio(math.fsum(heapq.nlargest(top, amounts)), math.fsum(amounts))
+
+
+# Acquisition
+
+
+def cac(marketing_spend, new_customers):
+    """Customer acquisition cost = sales and marketing spend ÷ new customers.
+
+    ``None`` when no spend was recorded (the card then asks for it) or there are no new customers.
+    """
+    return _positive_ratio(marketing_spend, new_customers)
+
+
+def win_rate(won, lost):
+    """Win rate = won ÷ (won + lost) opportunities closed in the period; ``None`` when none closed."""
+    if won is None or lost is None:
+        return None
+    return _positive_ratio(won, won + lost)
+
+
+def cac_payback_months(cac_amount, monthly_revenue_per_customer, gross_margin_ratio):
+    """CAC payback = CAC ÷ (monthly revenue per customer x gross margin), in months.
+
+    ``None`` when the monthly gross profit per customer ≤ 0: the cost is never paid back.
+    """
+    if monthly_revenue_per_customer is None or gross_margin_ratio is None:
+        return None
+    return _positive_ratio(cac_amount, monthly_revenue_per_customer * gross_margin_ratio)
+
+
+def lifetime_value(monthly_revenue_per_customer, gross_margin_ratio, monthly_churn):
+    """Customer lifetime value = monthly revenue per customer x gross margin ÷ monthly customer churn.
+
+    ``None`` when churn ≤ 0: with no churn the lifetime, hence the value, is unbounded.
+    """
+    if monthly_revenue_per_customer is None or gross_margin_ratio is None:
+        return None
+    return _positive_ratio(monthly_revenue_per_customer * gross_margin_ratio, monthly_churn)
+
+
+def ltv_to_cac(ltv, cac_amount):
+    """LTV ÷ CAC (rule of thumb: at least 3); ``None`` when CAC ≤ 0 or either is missing."""
+    return _positive_ratio(ltv, cac_amount)
+
+
+# People
+
+
+def average_headcount(headcount_start, headcount_end):
+    """(Headcount at the start + headcount at the end) ÷ 2; ``None`` if either is missing."""
+    if headcount_start is None or headcount_end is None:
+        return None
+    return (headcount_start + headcount_end) / 2
+
+
+def employee_turnover(leavers, headcount_start, headcount_end):
+    """Employee turnover = leavers in the period ÷ average headcount; ``None`` when the average ≤ 0."""
+    return _positive_ratio(leavers, average_headcount(headcount_start, headcount_end))
+
+
+def employee_retention(headcount_start, starters_who_left):
+    """Employee retention = (headcount at the start - those of them who left in the period) ÷ headcount at the start.
+
+    People hired during the period and gone by its end do not count. ``None`` when the start headcount ≤ 0.
+    """
+    if headcount_start is None or starters_who_left is None:
+        return None
+    return _positive_ratio(headcount_start - starters_who_left, headcount_start)
+
+
+def revenue_per_employee(revenue, average_headcount_value, months=12):
+    """Annualised revenue per employee = revenue x 12 ÷ months ÷ average headcount; ``None`` on no staff/months."""
+    annual = _positive_ratio(revenue, months)
+    return None if annual is None else _positive_ratio(annual * 12, average_headcount_value)
+
+
+# Comparisons
+
+
+def mean(values):
+    """Arithmetic mean, skipping ``None`` values; ``None`` when nothing is left."""
+    present = [value for value in values if value is not None]
+    return statistics.fmean(present) if present else None
+
+
+def delta(current, previous):
+    """``(current - previous, relative change)``.
+
+    The relative change is divided by ``|previous|`` so its sign always follows the difference (a loss shrinking
+    from -100 to -50 is +50 %). It is ``None`` when previous is 0 or ``None``; the difference is ``None`` when
+    either value is.
+    """
+    if current is None or previous is None:
+        return None, None
+    difference = float(current - previous)
+    return difference, _ratio(difference, abs(previous))
+
+
+def trend_is_good(current, previous, higher_is_better):
+    """True when the value moved the good way, False when it moved the bad way, ``None`` if unchanged or unknown."""
+    if current is None or previous is None or current == previous:
+        return None
+    return (current > previous) == bool(higher_is_better)

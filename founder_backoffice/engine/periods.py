@@ -1,0 +1,126 @@
+"""Reporting periods of the dashboard and their comparison periods.
+
+A period is a pair of dates ``(first, last)``, both included. Month-aligned periods (from a month's first day to a
+month's last day) stay month-aligned when shifted, so "this quarter" is compared with the previous calendar
+quarter rather than with the 91 days before it; other periods are shifted by their length in days.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+KINDS = ("this_month", "last_month", "this_quarter", "year_to_date", "last_12_months")
+
+
+def month_end(day: date) -> date:
+    """Last day of the month of ``day``."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` calendar months, clamped to the end of a shorter month (31 Jan + 1 → 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def is_month_aligned(first: date, last: date) -> bool:
+    """Whether the period runs from the first day of a month to the last day of a month."""
+    return first.day == 1 and last == month_end(last) and first <= last
+
+
+def period_bounds(kind: str, today: date, fiscal_year_start_month: int = 1) -> tuple:
+    """``(first, last)`` of the period ``kind`` around ``today``; ``ValueError`` for an unknown kind.
+
+    - ``this_month`` / ``this_quarter``: the whole calendar month / quarter holding today, like Odoo's own date
+      filters. It ends in the future: the caller clips the end to today where the length matters (DSO's days).
+    - ``last_month``: the previous calendar month.
+    - ``year_to_date``: from the start of the fiscal year holding today to today. The fiscal year starts on the
+      first day of ``fiscal_year_start_month`` (Odoo's ``fiscalyear_last_month`` + 1 when ``fiscalyear_last_day`` is
+      that month's last day).
+    - ``last_12_months``: the 12 full calendar months before the current one, not the 365 days ending today: the
+      window then holds still during a month, matches the monthly sparklines and gives CEI a whole N of 12.
+    """
+    month_start = today.replace(day=1)
+    if kind == "this_month":
+        return month_start, month_end(today)
+    if kind == "last_month":
+        first = add_months(month_start, -1)
+        return first, month_end(first)
+    if kind == "this_quarter":
+        first = month_start.replace(month=(today.month - 1) // 3 * 3 + 1)
+        return first, month_end(add_months(first, 2))
+    if kind == "year_to_date":
+        back = (today.month - fiscal_year_start_month) % 12
+        return add_months(month_start, -back), today
+    if kind == "last_12_months":
+        return add_months(month_start, -12), month_start - timedelta(days=1)
+    raise ValueError(f"unknown period kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def previous_period(first: date, last: date) -> tuple:
+    """The period of the same kind that ends the day before ``first``.
+
+    A month-aligned period of N months gives the N calendar months before it; any other period gives the same
+    number of days before it. ``ValueError`` when ``last`` is before ``first``.
+    """
+    if last < first:
+        raise ValueError("a period cannot end before it starts")
+    previous_last = first - timedelta(days=1)
+    if is_month_aligned(first, last):
+        return add_months(first, -_month_count(first, last)), previous_last
+    return previous_last - (last - first), previous_last
+
+
+def same_period_last_year(first: date, last: date) -> tuple:
+    """The period one year earlier (the other comparison of the dashboard, natural for year to date).
+
+    A last day at a month's end stays at a month's end: February 2029 (1st to 28th) gives February 2028 (1st to
+    29th), and a month-aligned period stays month-aligned.
+    """
+    previous_last = add_months(last, -12)
+    if last == month_end(last):
+        previous_last = month_end(previous_last)
+    return add_months(first, -12), previous_last
+
+
+def days_in(first: date, last: date) -> int:
+    """Number of days in the period, both ends included (a month has 28 to 31); 0 when ``last`` is before ``first``.
+
+    Odoo's executive summary uses ``date_to - date_from``, one day less; counting both ends keeps a month's DSO
+    on the month's real length.
+    """
+    return max(0, (last - first).days + 1)
+
+
+def months_in(first: date, last: date) -> float:
+    """Number of months in the period, fractional: each month counts for the share of its days covered.
+
+    A month-aligned period gives a whole number (CEI's N); 1-15 January gives 15/31. 0.0 when ``last`` is before
+    ``first``.
+    """
+    total = 0.0
+    for start in month_starts(first, last):
+        end = month_end(start)
+        covered = (min(end, last) - max(start, first)).days + 1
+        total += covered / end.day
+    return total
+
+
+def month_starts(first: date, last: date) -> list:
+    """First day of every month that overlaps the period, in order; the first one may come before ``first``.
+
+    Empty when ``last`` is before ``first``.
+    """
+    starts = []
+    if last < first:
+        return starts
+    current = first.replace(day=1)
+    while current <= last:
+        starts.append(current)
+        current = add_months(current, 1)
+    return starts
+
+
+def _month_count(first: date, last: date) -> int:
+    """Number of calendar months from the month of ``first`` to the month of ``last``, both included."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1

@@ -1,0 +1,63 @@
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import convert_file
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector = new_test_user(cls.env, login="fb_collector", groups="founder_backoffice.group_collections_user")
+        cls.manager = new_test_user(cls.env, login="fb_manager", groups="founder_backoffice.group_collections_manager")
+        cls.employee = new_test_user(cls.env, login="fb_employee", groups="base.group_user")
+        cls.portal = new_test_user(cls.env, login="fb_portal", groups="base.group_portal")
+        cls.root_menu = cls.env.ref("founder_backoffice.menu_root")
+
+    def _visible(self, user, menu):
+        return menu.id in self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_groups_form_a_chain(self):
+        founder = self.env.ref("founder_backoffice.group_founder")
+        manager = self.env.ref("founder_backoffice.group_collections_manager")
+        user = self.env.ref("founder_backoffice.group_collections_user")
+        self.assertIn(manager, founder.all_implied_ids)
+        self.assertIn(user, manager.all_implied_ids)
+        self.assertIn(self.env.ref("account.group_account_invoice"), user.all_implied_ids)
+        self.assertTrue(self.env.ref("base.user_admin").has_group("founder_backoffice.group_founder"))
+        self.assertFalse(self.manager.has_group("founder_backoffice.group_founder"))
+
+    def test_back_office_menu_is_for_collections_users_only(self):
+        overdue_menu = self.env.ref("founder_backoffice.menu_overdue_invoices")
+        for user in (self.collector, self.manager):
+            self.assertTrue(self._visible(user, self.root_menu), user.login)
+            self.assertTrue(self._visible(user, overdue_menu), user.login)
+        self.assertFalse(self._visible(self.employee, self.root_menu))
+        with self.assertRaises(AccessError):
+            self._visible(self.portal, self.root_menu)
+        self.assertEqual(self.root_menu.web_icon, "founder_backoffice,static/description/icon.png")
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo files load on a company with a chart of accounts and give the states the features show."""
+
+    def test_demo_invoices(self):
+        company = self.env["res.company"].create({"name": "Demo Co", "country_id": self.env.ref("base.be").id})
+        self.env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+        self.env.user.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
+        for name in ("res_partner_demo.xml", "account_move_demo.xml"):
+            convert_file(env, "founder_backoffice", f"data/demo/{name}", {}, mode="init", noupdate=True)
+
+        moves = env["account.move"].search([("company_id", "=", company.id), ("move_type", "=", "out_invoice")])
+        self.assertEqual(len(moves), 8)
+        self.assertEqual(set(moves.mapped("state")), {"posted"})
+        overdue = moves.filtered(lambda m: m.invoice_date_due < m.create_date.date() and m.amount_residual)
+        self.assertEqual(len(overdue), 7)
+        partial = env.ref("founder_backoffice.demo_invoice_nukhba_partial")
+        self.assertEqual(partial.payment_state, "partial")
+        self.assertAlmostEqual(partial.amount_residual, 2500.0)
+        self.assertEqual(env.ref("founder_backoffice.demo_partner_nukhba").lang, "ar_001")
+        self.assertEqual(env.ref("founder_backoffice.demo_partner_trattoria").lang, "it_IT")

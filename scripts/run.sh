@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: sets up what is missing, creates once the database founder_demo with the add-on and its demo
+# data (updated when the add-on's files change), then serves Odoo on http://127.0.0.1:8069 until Ctrl-C.
+source "$(dirname "$0")/lib.sh"
+find_odoo
+bash "$ROOT/scripts/setup_venv.sh"
+bash "$ROOT/scripts/system_deps.sh" pdf
+ensure_pg
+write_odoo_cfg
+
+db=founder_demo
+source_stamp=$(cd "$ROOT/$ADDON" && find . -type f -not -path '*/__pycache__/*' -printf '%P %s %T@\n' | sort | sha256sum | cut -c1-16)
+param() { psql -d "$db" -Atqc "SELECT value FROM ir_config_parameter WHERE key = 'fb.demo.$1'" 2>/dev/null || true; }
+set_param() {
+    psql -d "$db" -qc "DELETE FROM ir_config_parameter WHERE key = 'fb.demo.$1';
+                       INSERT INTO ir_config_parameter (key, value) VALUES ('fb.demo.$1', '$2')"
+}
+
+if ! db_exists "$db" || [ "$(param installed)" != 1 ]; then
+    drop_db "$db"
+    log "creating $db with $ADDON and its demo data (a few minutes, once)"
+    odoo_bin -d "$db" -i "$ADDON" --with-demo --load-language "en_US,$TEMPLATE_LANGS" --stop-after-init \
+        --max-cron-threads 0 --log-level warn || die "creating $db failed"
+    set_param installed 1
+    set_param source "$source_stamp"
+elif [ "$(param source)" != "$source_stamp" ]; then
+    log "the add-on changed: updating it in $db"
+    odoo_bin -d "$db" -u "$ADDON" --stop-after-init --max-cron-threads 0 --log-level warn || die "updating $db failed"
+    set_param source "$source_stamp"
+fi
+
+log "Odoo is starting on http://127.0.0.1:8069 (login admin / password admin); Ctrl-C stops it"
+exec "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" --db-filter "^$db\$"

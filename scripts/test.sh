@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Everything `make test` runs: lint, plain pytest over tests/, then the add-on's Odoo tests in a fresh
+# database copied from the cached template. Ends with one line "N passed, M failed"; non-zero exit on any
+# failure, and when no Odoo test ran.
+source "$(dirname "$0")/lib.sh"
+started=$(date +%s)
+find_odoo
+bash "$ROOT/scripts/setup_venv.sh"
+bash "$ROOT/scripts/system_deps.sh" pdf browser
+bash "$ROOT/scripts/lint.sh"
+
+logdir=$ROOT/.test-logs
+rm -rf "$logdir" && mkdir -p "$logdir"
+
+log "plain pytest (tests/)"
+plain_rc=0
+"$PY" -m pytest -p no:odoo "$ROOT/tests" -q --junit-xml="$logdir/plain.xml" || plain_rc=$?
+read -r plain_total plain_bad plain_skipped < <("$PY" - "$logdir/plain.xml" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot()
+s = s if s.tag == "testsuite" else s.find("testsuite")
+print(int(s.get("tests")), int(s.get("failures")) + int(s.get("errors")), int(s.get("skipped")))
+PYEOF
+) || { plain_total=0 plain_bad=1 plain_skipped=0; }
+[ "$plain_rc" = 0 ] || [ "$plain_bad" -gt 0 ] || plain_bad=1
+
+tpl=$(bash "$ROOT/scripts/template_db.sh")
+ensure_pg
+write_odoo_cfg
+db=${FB_TEST_DB:-fb_test}
+copy_db "$tpl" "$db"
+log "Odoo tests of $ADDON in database $db (log: $logdir/odoo.log)"
+odoo_rc=0
+odoo_bin -d "$db" -i "$ADDON" --test-tags "/$ADDON" --stop-after-init --max-cron-threads 0 --workers 0 \
+    --http-port 8169 > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
+grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$logdir/odoo.log" | head -60 >&2 || true
+result=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$logdir/odoo.log" | tail -1 || true)
+odoo_run=0 odoo_bad=0
+if [ -n "$result" ]; then
+    read -r odoo_failed odoo_errors odoo_run < <(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"$result")
+    odoo_bad=$((odoo_failed + odoo_errors))
+fi
+odoo_skipped=$(grep -cE ': skipped ' "$logdir/odoo.log" || true)
+if [ "$odoo_run" = 0 ]; then
+    log "no Odoo test ran (see $logdir/odoo.log)"
+    odoo_bad=$((odoo_bad + 1))
+elif [ "$odoo_rc" != 0 ] && [ "$odoo_bad" = 0 ]; then
+    log "Odoo exited with status $odoo_rc (see $logdir/odoo.log)"
+    odoo_bad=1
+fi
+drop_db "$db"
+
+passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped))
+failed=$((plain_bad + odoo_bad))
+[ "$passed" -ge 0 ] || passed=0
+log "plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; $(( $(date +%s) - started )) s"
+echo "$passed passed, $failed failed, $((plain_skipped + odoo_skipped)) skipped"
+[ "$failed" = 0 ]
