@@ -95,3 +95,10 @@ def test_sending_over_increasing_days_never_goes_back(policy, grace_days, steps)
             sent.append(level)
             last_sent = level
     assert sent == sorted(set(sent))
+
+
+def test_level_at_maps_a_threshold_onto_the_levels():
+    assert levels.level_at(0, (1, 15, 30)) is None
+    assert levels.level_at(1, (1, 15, 30)) == 0
+    assert levels.level_at(20, (1, 15, 30)) == 1  # a level sent at 20 days under an older policy
+    assert levels.level_at(99, (1, 15, 30)) == 2

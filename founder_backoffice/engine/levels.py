@@ -5,6 +5,7 @@ levels are referred to by their index in that sequence. Grace days hold every re
 invoice is more than ``grace_days`` late; they do not shift the later thresholds.
 """
 
+from bisect import bisect_right
 from itertools import pairwise
 
 
@@ -20,16 +21,20 @@ def validate_level_days(days) -> tuple:
     return tuple(int(threshold) for threshold in days)
 
 
+def level_at(days, level_days):
+    """Index of the highest level whose threshold is at most ``days`` (``None`` below the first one).
+
+    Also maps a level sent under another policy (known by its threshold) onto the levels of the current one.
+    """
+    index = bisect_right(level_days, days) - 1
+    return index if index >= 0 else None
+
+
 def reached_level(days_overdue: int, level_days, grace_days: int = 0):
     """Index of the highest level whose threshold is at most ``days_overdue``, or ``None`` if none applies yet."""
     if days_overdue <= 0 or days_overdue <= grace_days:
         return None
-    reached = None
-    for index, threshold in enumerate(level_days):
-        if threshold > days_overdue:
-            break
-        reached = index
-    return reached
+    return level_at(days_overdue, level_days)
 
 
 def level_to_send(days_overdue: int, level_days, last_sent=None, grace_days: int = 0):

@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+from ..engine import levels
+
+
+class FbDunningLevel(models.Model):
+    """One step of a policy: what happens once an invoice is a number of days past due."""
+
+    _name = "fb.dunning.level"
+    _description = "Dunning level"
+    _order = "policy_id, days, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    policy_id = fields.Many2one("fb.dunning.policy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="policy_id.company_id", store=True)
+    currency_id = fields.Many2one(related="policy_id.currency_id")
+    days = fields.Integer("Days past due", required=True, help="Reached once an invoice is this many days late.")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        "E-mail template",
+        domain=[("model", "=", "fb.dunning.reminder")],
+        help="E-mail sent to the customer, in the customer's language. Leave empty for no e-mail.",
+    )
+    attach_letter = fields.Boolean("Attach PDF letter", help="Attach the reminder letter as a PDF to the e-mail.")
+    create_activity = fields.Boolean(
+        "Schedule a call",
+        help="Schedule a collections call for the customer's collector (or the invoice's salesperson).",
+    )
+    fee_type = fields.Selection(
+        [("none", "No fee"), ("fixed", "Fixed amount"), ("percent", "Percentage of the overdue amount")],
+        default="none",
+        required=True,
+    )
+    fee_fixed = fields.Monetary("Fixed fee", currency_field="currency_id")
+    fee_percent = fields.Float("Fee (%)", digits=(16, 2))
+    charge_interest = fields.Boolean(
+        "Charge statutory interest",
+        help="Late-payment interest at the ECB reference rate plus the policy's margin, and the fixed compensation "
+        "once per invoice. Leave off where interest on late payment is not charged.",
+    )
+    letter_text = fields.Text(
+        "Letter text", translate=True, help="Opening paragraph of the PDF letter, in the customer's language."
+    )
+    escalate_credit_hold = fields.Boolean("Put customer on credit hold")
+    escalate_user_id = fields.Many2one(
+        "res.users", "Hand over to", help="A manager who gets a to-do to take the case over."
+    )
+
+    @api.constrains("days", "policy_id")
+    def _check_days_increase(self):
+        for policy in self.policy_id:
+            try:
+                levels.validate_level_days(policy.level_ids.sorted(lambda lvl: (lvl.days, lvl.id)).mapped("days"))
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The levels of policy %(policy)s need different, non-negative numbers of days past due.",
+                        policy=policy.name,
+                    )
+                ) from error
+
+    @api.constrains("fee_type", "fee_fixed", "fee_percent")
+    def _check_fee(self):
+        for level in self:
+            if level.fee_fixed < 0 or level.fee_percent < 0:
+                raise ValidationError(self.env._("A dunning fee cannot be negative (level %s).", level.name))
+            if float_compare(level.fee_percent, 100, precision_digits=2) > 0:
+                raise ValidationError(self.env._("A dunning fee cannot exceed 100%% (level %s).", level.name))
+
+    @api.constrains(
+        "mail_template_id", "create_activity", "fee_type", "charge_interest", "escalate_credit_hold", "escalate_user_id"
+    )
+    def _check_has_action(self):
+        for level in self:
+            if not (
+                level.mail_template_id
+                or level.create_activity
+                or level.fee_type != "none"
+                or level.charge_interest
+                or level.escalate_credit_hold
+                or level.escalate_user_id
+            ):
+                raise ValidationError(
+                    self.env._("Level %s does nothing: give it an e-mail, a call, a fee or an escalation.", level.name)
+                )
+
+    def _fee_for(self, amount_due):
+        """The fee this level charges on a reminder asking for ``amount_due`` (company currency)."""
+        self.ensure_one()
+        if self.fee_type == "fixed":
+            return self.fee_fixed
+        if self.fee_type == "percent":
+            return self.currency_id.round(max(amount_due, 0.0) * self.fee_percent / 100)
+        return 0.0

@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+
+
+class FbDunningLine(models.Model):
+    """One overdue receivable item in a reminder: the history of the dunning of each invoice instalment."""
+
+    _name = "fb.dunning.line"
+    _description = "Payment reminder line"
+    _order = "date desc, reminder_id, date_maturity, id"
+    _check_company_auto = True
+
+    reminder_id = fields.Many2one("fb.dunning.reminder", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one(related="reminder_id.run_id", store=True, index=True)
+    company_id = fields.Many2one(related="reminder_id.company_id", store=True)
+    partner_id = fields.Many2one(related="reminder_id.partner_id", store=True, index=True)
+    date = fields.Date(related="reminder_id.date", store=True)
+    move_line_id = fields.Many2one("account.move.line", "Receivable item", required=True, ondelete="cascade")
+    move_id = fields.Many2one(related="move_line_id.move_id", store=True, index=True, string="Invoice")
+    date_maturity = fields.Date(related="move_line_id.date_maturity", store=True, string="Due date")
+    level_id = fields.Many2one("fb.dunning.level", "Level reached", ondelete="restrict")
+    level_days = fields.Integer(help="Threshold of the level at the time, which survives a change of policy.")
+    new_level = fields.Boolean(help="This reminder brought the item to its level for the first time.")
+    days_overdue = fields.Integer()
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company currency")
+    currency_id = fields.Many2one(related="move_line_id.currency_id", string="Currency")
+    amount_residual = fields.Monetary(
+        "Residual", currency_field="company_currency_id", help="Still due at the time, in company currency."
+    )
+    amount_residual_currency = fields.Monetary(
+        "Residual in currency", currency_field="currency_id", help="Still due at the time, in the invoice currency."
+    )
+    interest = fields.Monetary(currency_field="company_currency_id")
+    compensation = fields.Monetary(currency_field="company_currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+    )
+    portal_url = fields.Char(compute="_compute_portal_url", help="Where the customer sees and pays the invoice.")
+
+    _level_sent_once = models.UniqueIndex(
+        "(move_line_id, level_id) WHERE state = 'sent' AND new_level",
+        "This dunning level was already sent for this invoice.",
+    )
+    _move_line_state_idx = models.Index("(move_line_id, state)")
+
+    @api.depends("move_id")
+    def _compute_portal_url(self):
+        for line in self:
+            move = line.move_id
+            line.portal_url = move and f"{move.get_base_url()}{move.get_portal_url()}"

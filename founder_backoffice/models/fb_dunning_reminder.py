@@ -1,0 +1,277 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+from odoo import api, fields, models
+from odoo.fields import Command
+
+LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
+
+
+class FbDunningReminder(models.Model):
+    """The communication a customer gets in a run: all its overdue items, the level reached, charges, total due."""
+
+    _name = "fb.dunning.reminder"
+    _description = "Payment reminder"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    run_id = fields.Many2one("fb.dunning.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(related="run_id.date", store=True)
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, check_company=True)
+    contact_id = fields.Many2one("res.partner", "Sent to", compute="_compute_contact_id")
+    lang = fields.Selection(related="partner_id.lang")
+    text_direction = fields.Char(compute="_compute_text_direction", help="rtl for right-to-left languages.")
+    policy_id = fields.Many2one("fb.dunning.policy", required=True)
+    level_id = fields.Many2one("fb.dunning.level", required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    line_ids = fields.One2many("fb.dunning.line", "reminder_id", string="Overdue items")
+    amount_overdue = fields.Monetary("Overdue", currency_field="currency_id")
+    amount_credits = fields.Monetary(
+        "Credits", currency_field="currency_id", help="Open credit notes and payments offset against the overdue."
+    )
+    amount_fee = fields.Monetary("Fee", currency_field="currency_id")
+    amount_interest = fields.Monetary("Interest", compute="_compute_amounts", store=True, currency_field="currency_id")
+    amount_compensation = fields.Monetary(
+        "Compensation", compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
+    amount_charges = fields.Monetary(
+        "Fees and interest", compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
+    amount_total = fields.Monetary("Total due", compute="_compute_amounts", store=True, currency_field="currency_id")
+    mail_id = fields.Many2one("mail.mail", "E-mail", readonly=True, index="btree_not_null", ondelete="set null")
+    sent_message_id = fields.Many2one("mail.message", "Sent message", readonly=True, ondelete="set null")
+    failure_reason = fields.Text(readonly=True)
+    charge_move_id = fields.Many2one("account.move", "Charges invoice", readonly=True, copy=False)
+
+    @api.depends("partner_id")
+    def _compute_contact_id(self):
+        for reminder in self:
+            reminder.contact_id = reminder.partner_id.address_get(["invoice"])["invoice"]
+
+    @api.depends("lang")
+    def _compute_text_direction(self):
+        for reminder in self:
+            reminder.text_direction = self.env["res.lang"]._get_data(code=reminder.lang or "en_US").direction or "ltr"
+
+    @api.depends("line_ids.interest", "line_ids.compensation", "amount_fee", "amount_overdue", "amount_credits")
+    def _compute_amounts(self):
+        for reminder in self:
+            currency = reminder.currency_id
+            reminder.amount_interest = currency.round(sum(reminder.line_ids.mapped("interest")))
+            reminder.amount_compensation = currency.round(sum(reminder.line_ids.mapped("compensation")))
+            reminder.amount_charges = currency.round(
+                reminder.amount_fee + reminder.amount_interest + reminder.amount_compensation
+            )
+            reminder.amount_total = currency.round(
+                reminder.amount_overdue + reminder.amount_credits + reminder.amount_charges
+            )
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_display_name(self):
+        for reminder in self:
+            reminder.display_name = f"{reminder.partner_id.name} - {reminder.level_id.name} ({reminder.date})"
+
+    def currency_totals(self):
+        """``[(currency, overdue in that currency)]``: what the letter and e-mail show per invoice currency."""
+        self.ensure_one()
+        totals = defaultdict(float)
+        for line in self.line_ids:
+            totals[line.currency_id] += line.amount_residual_currency
+        return sorted(totals.items(), key=lambda item: item[0].name)
+
+    # ------------------------------------------------------------------ sending
+
+    def _lock_pending(self):
+        """The reminders of ``self`` this transaction could lock and that are still draft."""
+        locked = self.try_lock_for_update()
+        locked.invalidate_recordset(["state"])
+        return locked.filtered(lambda r: r.state == "draft")
+
+    def _set_state(self, state, failure_reason=False):
+        self.write({"state": state, "failure_reason": failure_reason})
+        self.line_ids.write({"state": state})
+
+    def _reset_to_draft(self):
+        self._set_state("draft")
+
+    def _send(self):
+        """Send a locked batch of draft reminders: e-mails queued, letters attached, chatter, calls, escalation."""
+        reminders = self._drop_already_sent()
+        to_mail = reminders.filtered(lambda r: r.level_id.mail_template_id)
+        no_address = to_mail.filtered(lambda r: not r.contact_id.email)
+        if no_address:
+            no_address._set_state("failed", self.env._("The customer has no e-mail address."))
+            no_address._schedule_calls(self.env._("No e-mail address: call the customer about the overdue invoices."))
+        sending = reminders - no_address
+        for move in sending.line_ids.move_id:
+            move._portal_ensure_token()
+        for template in (to_mail - no_address).level_id.mail_template_id:
+            batch = (to_mail - no_address).filtered(lambda r, t=template: r.level_id.mail_template_id == t)
+            mails = template.send_mail_batch(batch.ids, email_layout_xmlid="mail.mail_notification_light")
+            mail_of = {mail.res_id: mail for mail in mails}
+            for reminder in batch:
+                mail = mail_of[reminder.id]
+                reminder.write({"mail_id": mail.id, "sent_message_id": mail.mail_message_id.id})
+            batch._attach_letters()
+        sending._log_in_chatter()
+        sending.filtered(lambda r: r.level_id.create_activity)._schedule_calls(
+            self.env._("Payment reminder sent: follow up by phone.")
+        )
+        sending._escalate()
+        sending._book_charges()
+        sending._set_state("sent")
+
+    def _drop_already_sent(self):
+        """Cancel items whose level another run already sent, and reminders left with nothing new to say."""
+        items = self.line_ids.filtered("new_level")
+        sent = {
+            (line.move_line_id.id, line.level_id.id)
+            for line in self.env["fb.dunning.line"].search(
+                [("move_line_id", "in", items.move_line_id.ids), ("state", "=", "sent"), ("new_level", "=", True)]
+            )
+        }
+        items.filtered(lambda line: (line.move_line_id.id, line.level_id.id) in sent).write({"new_level": False})
+        stale = self.filtered(lambda r: not any(r.line_ids.mapped("new_level")))
+        stale._set_state("cancelled", self.env._("Already reminded by another run."))
+        return self - stale
+
+    def _attach_letters(self):
+        """Attach the PDF reminder letter (in the customer's language) to the e-mails of levels that want it."""
+        for reminder in self.filtered(lambda r: r.level_id.attach_letter and r.mail_id):
+            content, _format = self.env["ir.actions.report"]._render_qweb_pdf(LETTER_REPORT, reminder.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{reminder.with_context(lang=reminder.lang)._letter_filename()}.pdf",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": reminder.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            reminder.mail_id.attachment_ids = [Command.link(attachment.id)]
+
+    def _letter_filename(self):
+        return self.env._("Payment reminder %(customer)s %(date)s", customer=self.partner_id.name, date=self.date)
+
+    def _log_in_chatter(self):
+        """Log each reminder on the customer and on each of its invoices."""
+        partner_bodies, move_bodies = {}, defaultdict(list)
+        for reminder in self:
+            link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
+                self._name,
+                reminder.id,
+                reminder.level_id.name,
+            )
+            partner_bodies[reminder.partner_id.id] = Markup("%s %s: %s") % (
+                self.env._("Payment reminder sent"),
+                link,
+                reminder.currency_id.format(reminder.amount_total),
+            )
+            for line in reminder.line_ids:
+                move_bodies[line.move_id.id].append(
+                    Markup("%s %s (%s)")
+                    % (
+                        self.env._("Payment reminder sent"),
+                        link,
+                        line.level_id.name or self.env._("listed"),
+                    )
+                )
+        self.env["res.partner"].browse(partner_bodies)._message_log_batch(bodies=partner_bodies)
+        self.env["account.move"].browse(move_bodies)._message_log_batch(
+            bodies={move_id: Markup("<br/>").join(bodies) for move_id, bodies in move_bodies.items()}
+        )
+
+    def _responsible_user(self):
+        """Who follows the customer up: its collector, else the salesperson of its oldest overdue invoice."""
+        self.ensure_one()
+        user = self.partner_id.fb_collector_id or self.line_ids[:1].move_id.invoice_user_id or self.partner_id.user_id
+        if not user or user._is_superuser():
+            user = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        return user
+
+    def _schedule_calls(self, note):
+        activity_type = self.env.ref("founder_backoffice.mail_activity_type_collections_call")
+        deadline = activity_type._get_date_deadline()
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": reminder.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Collections call: %s", reminder.level_id.name),
+                    "note": note,
+                    "user_id": reminder._responsible_user().id,
+                    "date_deadline": deadline,
+                }
+                for reminder in self
+            ]
+        )
+
+    def _escalate(self):
+        for reminder in self.filtered(lambda r: r.level_id.escalate_credit_hold):
+            reminder.partner_id._fb_put_on_credit_hold(
+                self.env._("Dunning level %(level)s on %(date)s", level=reminder.level_id.name, date=reminder.date)
+            )
+        handover = self.filtered(lambda r: r.level_id.escalate_user_id)
+        if handover:
+            todo = self.env.ref("mail.mail_activity_data_todo")
+            self.env["mail.activity"].create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                        "res_id": reminder.partner_id.id,
+                        "activity_type_id": todo.id,
+                        "summary": self.env._("Escalated collection case: %s", reminder.level_id.name),
+                        "user_id": reminder.level_id.escalate_user_id.id,
+                        "date_deadline": fields.Date.context_today(self),
+                    }
+                    for reminder in handover
+                ]
+            )
+
+    def _book_charges(self):
+        """Invoice the fees, interest and compensation when the policy says so: one invoice per reminder."""
+        to_book = self.filtered(
+            lambda r: r.policy_id.fee_booking != "none" and r.currency_id.compare_amounts(r.amount_charges, 0) > 0
+        )
+        if not to_book:
+            return
+        moves = self.env["account.move"].create([reminder._charge_move_vals() for reminder in to_book])
+        for reminder, move in zip(to_book, moves, strict=True):
+            reminder.charge_move_id = move
+        to_book.filtered(lambda r: r.policy_id.fee_booking == "posted").charge_move_id.action_post()
+
+    def _charge_move_vals(self):
+        self.ensure_one()
+        product = self.policy_id.fee_product_id
+        lang_self = self.with_context(lang=self.lang)
+        lines = []
+        for label, amount in (
+            (lang_self.env._("Reminder fee"), self.amount_fee),
+            (lang_self.env._("Late-payment interest"), self.amount_interest),
+            (lang_self.env._("Recovery compensation"), self.amount_compensation),
+        ):
+            if self.currency_id.compare_amounts(amount, 0) > 0:
+                lines.append(
+                    Command.create(
+                        {"product_id": product.id, "name": label, "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    )
+                )
+        return {
+            "move_type": "out_invoice",
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "invoice_date": self.date,
+            "currency_id": self.currency_id.id,
+            "invoice_origin": self.run_id.name,
+            "invoice_line_ids": lines,
+        }

@@ -1,0 +1,403 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from ..engine import dunning, interest, levels
+
+_logger = logging.getLogger(__name__)
+
+
+class FbDunningRun(models.Model):
+    """A dunning run of a company on a date: draft while it is a preview, done once sent.
+
+    Computing a run plans its reminders (one per customer) set-based; sending goes in batches, each one
+    transaction under a per-company lock, so that a crash or a concurrent run never sends a level twice.
+    """
+
+    _name = "fb.dunning.run"
+    _description = "Dunning run"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True, copy=False, default="/")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    policy_id = fields.Many2one(
+        "fb.dunning.policy",
+        check_company=True,
+        help="Only the customers of this policy. Empty: every customer of the company.",
+    )
+    origin = fields.Selection([("manual", "Manual"), ("cron", "Automatic")], default="manual", required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    reminder_ids = fields.One2many("fb.dunning.reminder", "run_id", string="Reminders")
+    line_ids = fields.One2many("fb.dunning.line", "run_id", string="Lines")
+    reminder_count = fields.Integer(compute="_compute_totals")
+    sent_count = fields.Integer(compute="_compute_totals")
+    failed_count = fields.Integer(compute="_compute_totals")
+    amount_due = fields.Monetary("Total due", compute="_compute_totals", currency_field="currency_id")
+    amount_charges = fields.Monetary("Fees and interest", compute="_compute_totals", currency_field="currency_id")
+
+    _company_date_idx = models.Index("(company_id, date)")
+
+    @api.depends("reminder_ids.state", "reminder_ids.amount_total", "reminder_ids.amount_charges")
+    def _compute_totals(self):
+        groups = self.env["fb.dunning.reminder"]._read_group(
+            [("run_id", "in", self.ids), ("state", "!=", "cancelled")],
+            ["run_id", "state"],
+            ["__count", "amount_total:sum", "amount_charges:sum"],
+        )
+        totals = {}
+        for run, state, count, total, charges in groups:
+            run_totals = totals.setdefault(run, {"count": 0, "sent": 0, "failed": 0, "due": 0.0, "charges": 0.0})
+            run_totals["count"] += count
+            run_totals[state] = run_totals.get(state, 0) + count
+            run_totals["due"] += total
+            run_totals["charges"] += charges
+        for run in self:
+            run_totals = totals.get(run, {})
+            run.reminder_count = run_totals.get("count", 0)
+            run.sent_count = run_totals.get("sent", 0)
+            run.failed_count = run_totals.get("failed", 0)
+            run.amount_due = run_totals.get("due", 0.0)
+            run.amount_charges = run_totals.get("charges", 0.0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("fb.dunning.run") or "/"
+        return super().create(vals_list)
+
+    @api.constrains("date", "company_id", "state")
+    def _check_date_after_last_run(self):
+        for run in self.filtered(lambda r: r.state != "cancelled"):
+            last = run._last_done_date()
+            if last and run.date < last:
+                raise ValidationError(
+                    self.env._(
+                        "A dunning run of %(company)s was already completed on %(last)s: a new run cannot be dated "
+                        "before it (%(date)s).",
+                        company=run.company_id.name,
+                        last=last,
+                        date=run.date,
+                    )
+                )
+
+    def _last_done_date(self):
+        [(last,)] = self._read_group(
+            [("company_id", "=", self.company_id.id), ("state", "=", "done"), ("id", "!=", self.id)], [], ["date:max"]
+        )
+        return last or None
+
+    # ------------------------------------------------------------------ computing
+
+    def action_compute(self):
+        """(Re)compute the preview of draft runs: nothing is sent."""
+        for run in self:
+            if run.state != "draft":
+                raise UserError(self.env._("Only a draft run can be computed again."))
+            run._check_date_after_last_run()
+            run.reminder_ids.filtered(lambda r: r.state == "draft").unlink()
+            run._create_reminders()
+        return True
+
+    def _create_reminders(self):
+        """Plan the run with the engine on data read set-based, then create its reminders and lines."""
+        self.ensure_one()
+        company = self.company_id
+        Line = self.env["account.move.line"]
+        items = Line.search_fetch(
+            Line._fb_dunning_domain(company, self.date),
+            ["partner_id", "move_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
+        )
+        partners = items.partner_id.commercial_partner_id
+        policy_of = self._policies_of(partners)
+        items = items.filtered(lambda item: item.partner_id.commercial_partner_id.id in policy_of)
+        partners = partners.filtered(lambda p: p.id in policy_of)
+        if not items:
+            return self.env["fb.dunning.reminder"]
+
+        rules = {policy: policy._rules() for policy in set(policy_of.values())}
+        level_days_sent = dict(
+            self.env["fb.dunning.line"]._read_group(
+                [("move_line_id", "in", items.ids), ("state", "=", "sent"), ("new_level", "=", True)],
+                ["move_line_id"],
+                ["level_days:max"],
+            )
+        )
+        plan_items = []
+        for item in items:
+            partner_id = item.partner_id.commercial_partner_id.id
+            sent_days = level_days_sent.get(item)
+            last_sent = None
+            if sent_days is not None:
+                last_sent = levels.level_at(sent_days, rules[policy_of[partner_id]].level_days)
+            plan_items.append(
+                dunning.Item(item.id, partner_id, item.date_maturity, item.amount_residual, last_sent=last_sent)
+            )
+        plans, _skipped = dunning.plan_run(
+            plan_items, self._accounts_of(partners), lambda partner_id: rules[policy_of[partner_id]], self.date
+        )
+        return self._create_reminders_from_plans(plans, policy_of, items)
+
+    def _policies_of(self, partners):
+        """``{partner id: policy}`` for the customers this run covers (those with a policy, of the run's one)."""
+        default = self.env["fb.dunning.policy"]._get_default(self.company_id)
+        policy_of = {}
+        for partner in partners.with_company(self.company_id):
+            policy = partner.fb_dunning_policy_id or default
+            if policy and policy.level_ids and (not self.policy_id or policy == self.policy_id):
+                policy_of[partner.id] = policy
+        return policy_of
+
+    def _accounts_of(self, partners):
+        """``{partner id: dunning.Account}``: net balance and open credits of each customer, in company currency."""
+        Line = self.env["account.move.line"]
+        domain = Line._fb_receivable_domain(self.company_id) & Domain(
+            "partner_id.commercial_partner_id", "in", partners.ids
+        )
+        net, credits = {}, {}
+        for partner, amount in Line._read_group(domain, ["partner_id"], ["amount_residual:sum"]):
+            key = partner.commercial_partner_id.id
+            net[key] = net.get(key, 0.0) + amount
+        for partner, amount in Line._read_group(
+            domain & Domain("amount_residual", "<", 0), ["partner_id"], ["amount_residual:sum"]
+        ):
+            key = partner.commercial_partner_id.id
+            credits[key] = credits.get(key, 0.0) + amount
+        last_reminder = {
+            partner.id: day
+            for partner, day in self.env["fb.dunning.reminder"]._read_group(
+                [("partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id), ("state", "=", "sent")],
+                ["partner_id"],
+                ["date:max"],
+            )
+        }
+        return {
+            pid: dunning.Account(net.get(pid, 0.0), credits.get(pid, 0.0), last_reminder.get(pid))
+            for pid in partners.ids
+        }
+
+    def _create_reminders_from_plans(self, plans, policy_of, items):
+        items_by_id = {item.id: item for item in items}
+        levels_of = {policy: policy.level_ids.sorted(lambda lvl: (lvl.days, lvl.id)) for policy in policy_of.values()}
+        charging = [plan for plan in plans if levels_of[policy_of[plan.partner]][plan.level].charge_interest]
+        charges = self._interest_of(charging, policy_of, items_by_id)
+        vals_list = []
+        for plan in plans:
+            policy = policy_of[plan.partner]
+            level_records = levels_of[policy]
+            level = level_records[plan.level]
+            line_vals = []
+            for planned in plan.items:
+                item = items_by_id[planned.item.key]
+                item_interest, compensation = charges.get(item.id, (0.0, 0.0))
+                line_vals.append(
+                    fields.Command.create(
+                        {
+                            "move_line_id": item.id,
+                            "level_id": level_records[planned.level].id if planned.level is not None else False,
+                            "level_days": level_records[planned.level].days if planned.level is not None else 0,
+                            "new_level": planned.new_level,
+                            "days_overdue": planned.days_overdue,
+                            "amount_residual": item.amount_residual,
+                            "amount_residual_currency": item.amount_residual_currency,
+                            "interest": item_interest,
+                            "compensation": compensation,
+                        }
+                    )
+                )
+            vals_list.append(
+                {
+                    "run_id": self.id,
+                    "partner_id": plan.partner,
+                    "policy_id": policy.id,
+                    "level_id": level.id,
+                    "amount_overdue": plan.overdue,
+                    "amount_credits": plan.credits,
+                    "amount_fee": level._fee_for(plan.amount_due),
+                    "line_ids": line_vals,
+                }
+            )
+        return self.env["fb.dunning.reminder"].create(vals_list)
+
+    def _interest_of(self, plans, policy_of, items_by_id):
+        """``{item id: (interest, compensation)}`` still to charge, for customers at a level charging interest.
+
+        Interest runs from the due date to the run date on the residual, less what earlier reminders charged
+        on the same item; the fixed compensation is charged once per invoice.
+        """
+        item_ids = [planned.item.key for plan in plans for planned in plan.items]
+        if not item_ids:
+            return {}
+        Line = self.env["fb.dunning.line"]
+        charged = dict(
+            Line._read_group(
+                [("move_line_id", "in", item_ids), ("state", "=", "sent")], ["move_line_id"], ["interest:sum"]
+            )
+        )
+        compensated_moves = {
+            move.id
+            for [move] in Line._read_group(
+                [
+                    ("move_id", "in", [items_by_id[i].move_id.id for i in item_ids]),
+                    ("state", "=", "sent"),
+                    ("compensation", ">", 0),
+                ],
+                ["move_id"],
+            )
+        }
+        rates = self.env["fb.interest.rate"]._rates_by_half_year(self.company_id)
+        company_currency = self.company_id.currency_id
+        eur = self.env.ref("base.EUR")
+        result = {}
+        for plan in plans:
+            policy = policy_of[plan.partner]
+            compensation = eur._convert(policy.compensation_amount, company_currency, self.company_id, self.date)
+            for planned in plan.items:
+                item = items_by_id[planned.item.key]
+                try:
+                    due = interest.statutory_interest(
+                        item.amount_residual,
+                        item.date_maturity,
+                        self.date,
+                        rates,
+                        policy.interest_margin,
+                        company_currency.rounding,
+                    )
+                except interest.MissingRateError as error:
+                    raise UserError(
+                        self.env._(
+                            "No late-payment reference rate for the half-year starting %(start)s in %(company)s: "
+                            "add it in Back Office / Configuration / Interest rates.",
+                            start=error.period_start,
+                            company=self.company_id.name,
+                        )
+                    ) from error
+                already = charged.get(item, 0.0)
+                move_id = item.move_id.id
+                item_compensation = 0.0
+                if compensation and move_id not in compensated_moves:
+                    item_compensation = compensation
+                    compensated_moves.add(move_id)
+                result[item.id] = (max(float(due) - already, 0.0), item_compensation)
+        return result
+
+    # ------------------------------------------------------------------ sending
+
+    def action_send(self):
+        """Send the reminders of a draft run (also retries its failed ones) and mark it done."""
+        today = fields.Date.context_today(self)
+        for run in self:
+            if run.state != "draft":
+                raise UserError(self.env._("Run %s was already sent or cancelled.", run.name))
+            if run.date > today:
+                raise UserError(
+                    self.env._(
+                        "Run %(run)s is dated %(date)s: it can be sent from that day.", run=run.name, date=run.date
+                    )
+                )
+            run._check_date_after_last_run()
+            if not run.reminder_ids:
+                run._create_reminders()
+            run._send_pending()
+        return True
+
+    def action_retry_failed(self):
+        """Send again the reminders that failed (their e-mail bounced or could not be rendered)."""
+        for run in self:
+            run.reminder_ids.filtered(lambda r: r.state == "failed")._reset_to_draft()
+            run._send_pending()
+        return True
+
+    def action_cancel(self):
+        for run in self:
+            if run.state == "done":
+                raise UserError(self.env._("Run %s was sent: it cannot be cancelled.", run.name))
+            run.reminder_ids.filtered(lambda r: r.state == "draft")._set_state("cancelled")
+        self.state = "cancelled"
+        return True
+
+    def _send_pending(self, batch_size=100, commit=False):
+        """Send the draft reminders in batches; with ``commit`` each batch is its own transaction (cron).
+
+        Returns False when the cron ran out of time: the next call goes on with what is left.
+        """
+        self.ensure_one()
+        Reminder = self.env["fb.dunning.reminder"]
+        pending = Domain([("run_id", "=", self.id), ("state", "=", "draft")])
+        while batch := Reminder.search(pending, limit=batch_size, order="id"):
+            if not self._try_lock_company():
+                raise UserError(
+                    self.env._(
+                        "Another dunning run of %s is being sent right now. Try again in a moment.",
+                        self.company_id.name,
+                    )
+                )
+            batch = batch._lock_pending()
+            batch._send()
+            if commit and not self.env["ir.cron"]._commit_progress(
+                len(batch), remaining=Reminder.search_count(pending)
+            ):
+                return False
+        self.state = "done"
+        return True
+
+    def _try_lock_company(self):
+        """Take the company's dunning lock for this transaction: only one sender per company at a time."""
+        [(locked,)] = self.env.execute_query(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", 0x0FB_D0, self.company_id.id)
+        )
+        return locked
+
+    # ------------------------------------------------------------------ cron
+
+    @api.model
+    def _cron_dunning(self):
+        """Daily: for each company with daily dunning on and a working day today, prepare or send its run."""
+        companies = self.env["res.company"].search([("fb_dunning_mode", "!=", "off")])
+        for company in companies:
+            run = self.with_company(company)._cron_run_of_today(company)
+            self.env["ir.cron"]._commit_progress()
+            if run and company.fb_dunning_mode == "send" and run.state == "draft":
+                if not run._try_lock_company():
+                    _logger.info("dunning of %s is being sent by another worker", company.name)
+                    continue
+                if not run._send_pending(commit=True):
+                    return
+
+    def _cron_run_of_today(self, company):
+        """Today's run of ``company`` (created and computed if needed), or nothing on a non-working day."""
+        today = fields.Date.context_today(self)
+        if company._fb_next_working_day(today) != today:
+            return self.browse()
+        if not self.env["fb.dunning.policy"]._get_default(company):
+            return self.browse()
+        run = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("date", "=", today),
+                ("state", "!=", "cancelled"),
+                ("policy_id", "=", False),
+            ],
+            limit=1,
+        )
+        if not run:
+            run = self.create({"company_id": company.id, "date": today, "origin": "cron"})
+            try:
+                run._create_reminders()
+            except UserError as error:
+                run.message_post(body=str(error))
+                run.state = "cancelled"
+        return run

@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    fb_dunning_mode = fields.Selection(related="company_id.fb_dunning_mode", readonly=False)
+    fb_default_dunning_policy_id = fields.Many2one(
+        "fb.dunning.policy", "Default dunning policy", compute="_compute_fb_default_dunning_policy_id"
+    )
+
+    def _compute_fb_default_dunning_policy_id(self):
+        for settings in self:
+            settings.fb_default_dunning_policy_id = self.env["fb.dunning.policy"]._get_default(settings.company_id)

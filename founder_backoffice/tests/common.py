@@ -1,0 +1,102 @@
+from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class FounderBackofficeCommon(AccountTestInvoicingCommon):
+    """An Italian company (EUR, Italian chart, Monday-Friday calendar) with a three-level dunning policy."""
+
+    country_code = "it"
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("founder_backoffice.group_founder")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.eur = cls.company.currency_id
+        cls.customer = cls._customer("Rossi S.p.A.", lang="en_US")
+        cls.policy = cls.env["fb.dunning.policy"].create(
+            {
+                "name": "Standard",
+                "company_id": cls.company.id,
+                "is_default": True,
+                "min_days_between": 0,
+                "compensation_amount": 0.0,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "Friendly",
+                            "days": 1,
+                            "mail_template_id": cls.env.ref("founder_backoffice.mail_template_fb_dunning_friendly").id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Firm",
+                            "days": 15,
+                            "mail_template_id": cls.env.ref("founder_backoffice.mail_template_fb_dunning_firm").id,
+                            "attach_letter": True,
+                            "create_activity": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Final",
+                            "days": 30,
+                            "mail_template_id": cls.env.ref("founder_backoffice.mail_template_fb_dunning_final").id,
+                            "fee_type": "fixed",
+                            "fee_fixed": 10.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.level_1, cls.level_2, cls.level_3 = cls.policy.level_ids.sorted("days")
+
+    @classmethod
+    def _customer(cls, name, lang="en_US", email=True, **values):
+        if lang != "en_US":
+            cls.env["res.lang"]._activate_lang(lang)
+        slug = name.lower().replace(" ", "").replace(".", "")[:12]
+        return cls.env["res.partner"].create(
+            {"name": name, "is_company": True, "lang": lang, "email": email and f"{slug}@example.com", **values}
+        )
+
+    @classmethod
+    def _invoice(cls, partner, amount, due, invoice_date=None, currency=None, payment_term=None, post=True):
+        """A posted customer invoice of ``amount`` (no tax) due on ``due`` (or per ``payment_term``)."""
+        values = {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": invoice_date or due,
+            "currency_id": (currency or cls.eur).id,
+            "invoice_line_ids": [
+                Command.create({"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []})
+            ],
+        }
+        if payment_term:
+            values["invoice_payment_term_id"] = payment_term.id
+        else:
+            values["invoice_date_due"] = due
+        invoice = cls.env["account.move"].create(values)
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _pay(cls, invoice, amount, on):
+        return cls._register_payment(invoice, amount=amount, payment_date=on)
+
+    def _run(self, on, **values):
+        run = self.env["fb.dunning.run"].create({"company_id": self.company.id, "date": on, **values})
+        run.action_compute()
+        return run
+
+    def _sent_levels(self, partner=None):
+        """``{invoice name: level name}`` of the new levels sent so far (per customer if given)."""
+        domain = [("state", "=", "sent"), ("new_level", "=", True)]
+        if partner:
+            domain.append(("partner_id", "=", partner.id))
+        return {line.move_id.name: line.level_id.name for line in self.env["fb.dunning.line"].search(domain)}

@@ -1,0 +1,433 @@
+from datetime import date
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.addons.founder_backoffice.models.fb_dunning_reminder import FbDunningReminder
+from odoo.addons.founder_backoffice.models.fb_dunning_run import FbDunningRun
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, freeze_time, tagged
+from odoo.tools import mute_logger
+
+from .common import FounderBackofficeCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRun(FounderBackofficeCommon):
+    @freeze_time("2026-03-31")
+    def test_levels_on_run_date_and_no_second_reminder(self):
+        # due dates -> days overdue on 2026-03-31: 5, 20, 45 and one not yet due
+        inv_5 = self._invoice(self.customer, 100.0, date(2026, 3, 26))
+        inv_20 = self._invoice(self.customer, 200.0, date(2026, 3, 11))
+        other = self._customer("Bianchi S.r.l.")
+        inv_45 = self._invoice(other, 300.0, date(2026, 2, 14))
+        self._invoice(other, 999.0, date(2026, 4, 10))
+
+        run = self._run(date(2026, 3, 31))
+        reminders = {r.partner_id: r for r in run.reminder_ids}
+        self.assertEqual(set(reminders), {self.customer, other})
+        self.assertEqual(reminders[self.customer].level_id, self.level_2)
+        self.assertEqual(reminders[other].level_id, self.level_3)
+        self.assertEqual(reminders[self.customer].amount_overdue, 300.0)
+        self.assertEqual(reminders[other].amount_fee, 10.0)
+        self.assertEqual(reminders[other].amount_total, 310.0)
+        self.assertEqual(self.env["mail.mail"].search_count([("model", "=", "fb.dunning.reminder")]), 0)
+
+        run.action_send()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self._sent_levels(), {inv_5.name: "Friendly", inv_20.name: "Firm", inv_45.name: "Final"})
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "fb.dunning.reminder"), ("res_id", "in", run.reminder_ids.ids)]
+        )
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(mails.recipient_ids, self.customer | other)
+        self.assertIn(inv_20.name, reminders[self.customer].mail_id.body_html)
+        self.assertIn(inv_20._get_share_url() and inv_20.access_token, reminders[self.customer].mail_id.body_html)
+
+        second = self._run(date(2026, 3, 31))
+        self.assertFalse(second.reminder_ids, "the same day, every item already has its level: nothing new")
+        second.action_send()
+        self.assertEqual(self.env["mail.mail"].search_count([("model", "=", "fb.dunning.reminder")]), 2)
+
+    @freeze_time("2026-04-20")
+    def test_partial_payment_uses_residual_and_paid_invoice_drops_out(self):
+        partial = self._invoice(self.customer, 1000.0, date(2026, 3, 1))
+        paid = self._invoice(self.customer, 500.0, date(2026, 3, 1))
+        self._pay(partial, 400.0, date(2026, 4, 1))
+        self._pay(paid, 500.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        self.assertEqual(run.line_ids.move_id, partial)
+        self.assertEqual(run.line_ids.amount_residual, 600.0)
+        self.assertEqual(run.reminder_ids.amount_overdue, 600.0)
+
+    @freeze_time("2026-04-20")
+    def test_credit_note_offsets_only_when_the_policy_says_so(self):
+        invoice = self._invoice(self.customer, 1000.0, date(2026, 3, 1))
+        refund = self._invoice(self.customer, 400.0, date(2026, 4, 1), post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        run = self._run(date(2026, 4, 20))
+        self.assertEqual(run.reminder_ids.amount_credits, -400.0)
+        self.assertEqual(run.reminder_ids.amount_total, 600.0 + 10.0)  # final level fee 10
+        run.action_cancel()
+        self.policy.offset_credits = False
+        run = self._run(date(2026, 4, 20))
+        self.assertEqual(run.reminder_ids.amount_credits, 0.0)
+        self.assertEqual(run.reminder_ids.amount_total, 1010.0)
+        self.assertEqual(run.line_ids.move_id, invoice)
+
+    @freeze_time("2026-04-20")
+    def test_customer_covered_by_credits_gets_nothing(self):
+        self._invoice(self.customer, 300.0, date(2026, 3, 1))
+        self._pay(self._invoice(self.customer, 1.0, date(2026, 4, 30)), 301.0, date(2026, 4, 2))
+        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+
+    @freeze_time("2026-04-20")
+    def test_exclusions_no_dunning_blocked_and_no_followup(self):
+        excluded = self._customer("Excluded S.r.l.", fb_no_dunning=True)
+        self._invoice(excluded, 100.0, date(2026, 3, 1))
+        blocked = self._invoice(self.customer, 100.0, date(2026, 3, 1))
+        blocked.action_toggle_block_payment()
+        no_followup = self._invoice(self.customer, 50.0, date(2026, 3, 1))
+        no_followup.line_ids.filtered(lambda line: line.account_type == "asset_receivable").no_followup = True
+        kept = self._invoice(self.customer, 70.0, date(2026, 3, 1))
+        run = self._run(date(2026, 4, 20))
+        self.assertEqual(run.line_ids.move_id, kept)
+
+    @freeze_time("2026-04-20")
+    def test_minimum_amount_and_grace_days(self):
+        self._invoice(self.customer, 49.0, date(2026, 4, 17))  # 3 days late
+        self.policy.write({"min_overdue_amount": 50.0})
+        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+        self.policy.write({"min_overdue_amount": 0.0, "grace_days": 3})
+        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+        self.policy.grace_days = 2
+        self.assertEqual(self._run(date(2026, 4, 20)).reminder_ids.level_id, self.level_1)
+
+    @freeze_time("2026-04-20")
+    def test_days_between_reminders(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 18))
+        self.policy.min_days_between = 10
+        self._run(date(2026, 4, 19)).action_send()
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))  # reaches level 2: new, but too soon
+        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+
+    @freeze_time("2026-03-31")
+    def test_interest_compensation_once_per_invoice(self):
+        self.env["fb.interest.rate"].create(
+            [
+                {"company_id": self.company.id, "date_from": date(2026, 1, 1), "rate": 4.5},
+                {"company_id": self.company.id, "date_from": date(2026, 7, 1), "rate": 4.25},
+            ]
+        )
+        self.policy.compensation_amount = 40.0
+        self.level_3.charge_interest = True
+        invoice = self._invoice(self.customer, 1000.0, date(2026, 2, 14))  # 45 days late on 2026-03-31
+        run = self._run(date(2026, 3, 31))
+        # 1000 x (4.50 + 8) % x 45 / 365 = 15.41
+        self.assertEqual(run.line_ids.interest, 15.41)
+        self.assertEqual(run.line_ids.compensation, 40.0)
+        self.assertAlmostEqual(run.reminder_ids.amount_total, 1065.41)  # 1000 + 15.41 interest + 40 + 10 fee
+        run.action_send()
+        self.assertEqual(self.env["fb.dunning.line"].search([("move_id", "=", invoice.id)]).compensation, 40.0)
+
+        # a new invoice later reaches the final level: the first one is listed again but not compensated twice
+        with freeze_time("2026-07-15"):
+            self._invoice(self.customer, 100.0, date(2026, 6, 1))
+            run = self._run(date(2026, 7, 15))
+            line = run.line_ids.filtered(lambda line: line.move_id == invoice)
+            self.assertEqual(line.compensation, 0.0)
+            # interest to 2026-07-15 less the 15.41 already charged:
+            # 1000 x (12.5 % x 136 days + 12.25 % x 15 days) / 365 = 46.58 + 5.03 = 51.61; 51.61 - 15.41 = 36.20
+            self.assertEqual(line.interest, 36.20)
+
+    @freeze_time("2026-07-15")
+    def test_interest_across_first_of_july_uses_both_rates(self):
+        self.env["fb.interest.rate"].create(
+            [
+                {"company_id": self.company.id, "date_from": date(2026, 1, 1), "rate": 4.5},
+                {"company_id": self.company.id, "date_from": date(2026, 7, 1), "rate": 4.25},
+            ]
+        )
+        self.level_2.charge_interest = True
+        self._invoice(self.customer, 1000.0, date(2026, 6, 30))  # 15 days late, all in H2
+        self._invoice(self.customer, 1000.0, date(2026, 6, 15))  # 30 days: 15 in H1, 15 in H2
+        run = self._run(date(2026, 7, 15))
+        self.assertEqual(run.reminder_ids.level_id, self.level_3, "the final level does not charge interest")
+        self.level_3.charge_interest = True
+        run.action_cancel()
+        run = self._run(date(2026, 7, 15))
+        # 1000 x 12.25 % x 15/365 = 5.03 ; 1000 x (12.5 % x 15 + 12.25 % x 15)/365 = 10.17
+        self.assertEqual(sorted(run.line_ids.mapped("interest")), [5.03, 10.17])
+
+    @freeze_time("2026-03-31")
+    def test_missing_reference_rate_is_a_clear_error(self):
+        self.level_3.charge_interest = True
+        self._invoice(self.customer, 100.0, date(2026, 2, 1))
+        with self.assertRaisesRegex(UserError, "2026-01-01"):
+            self._run(date(2026, 3, 31))
+
+    @freeze_time("2026-04-30")
+    def test_instalments_get_their_own_levels(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                ],
+            }
+        )
+        invoice = self._invoice(self.customer, 1000.0, None, invoice_date=date(2026, 3, 1), payment_term=term)
+        run = self._run(date(2026, 4, 30))
+        by_due = {line.date_maturity: line for line in run.line_ids}
+        # 2026-03-01: 60 days late, final level; 2026-03-31: 30 days late, final level too
+        self.assertEqual(set(by_due), {date(2026, 3, 1), date(2026, 3, 31)})
+        self.assertEqual(by_due[date(2026, 3, 1)].amount_residual, 500.0)
+        run.action_cancel()
+        with freeze_time("2026-04-10"):
+            run = self._run(date(2026, 4, 10))
+            levels = {line.date_maturity: line.level_id for line in run.line_ids}
+            self.assertEqual(levels, {date(2026, 3, 1): self.level_3, date(2026, 3, 31): self.level_1})
+            self.assertEqual(run.line_ids.move_id, invoice)
+
+    @freeze_time("2026-04-20")
+    def test_one_message_for_invoices_in_two_currencies(self):
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 2.0)])
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        self._invoice(self.customer, 300.0, date(2026, 4, 1), currency=usd)
+        run = self._run(date(2026, 4, 20))
+        reminder = run.reminder_ids
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.amount_overdue, 250.0)  # 100 EUR + 300 USD at 2 USD per EUR
+        self.assertEqual([(c.name, a) for c, a in reminder.currency_totals()], [("EUR", 100.0), ("USD", 300.0)])
+        run.action_send()
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("res_id", "=", reminder.id), ("model", "=", reminder._name)]), 1
+        )
+        body = reminder.mail_id.body_html
+        self.assertIn("$\xa0300.00", body)
+        self.assertIn("100.00\xa0€", body)
+
+    @freeze_time("2026-04-20")
+    def test_run_dated_before_last_run_is_refused(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        self._run(date(2026, 4, 20)).action_send()
+        with self.assertRaises(ValidationError):
+            self._run(date(2026, 4, 19))
+
+    @freeze_time("2026-04-20")
+    def test_future_run_previews_but_cannot_be_sent(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 20))
+        run = self._run(date(2026, 4, 21))  # what tomorrow's run will send
+        self.assertEqual(run.reminder_ids.level_id, self.level_1)
+        with self.assertRaisesRegex(UserError, "can be sent from that day"):
+            run.action_send()
+
+    @freeze_time("2026-04-20")
+    def test_wizard_preview_sends_nothing(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        wizard = Form(self.env["fb.dunning.run.wizard"])
+        wizard.date = date(2026, 4, 20)
+        action = wizard.save().action_preview()
+        run = self.env["fb.dunning.run"].browse(action["res_id"])
+        self.assertEqual(run.state, "draft")
+        self.assertEqual(run.reminder_ids.partner_id, self.customer)
+        self.assertEqual(run.reminder_ids.state, "draft")
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "fb.dunning.reminder")]))
+        self.assertFalse(self._sent_levels())
+
+    @freeze_time("2026-04-20")
+    def test_level_sent_twice_is_impossible_in_the_database(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        first = self._run(date(2026, 4, 20))
+        second = self._run(date(2026, 4, 20))  # computed before the first is sent: same items and levels
+        first.action_send()
+        second.action_send()
+        self.assertEqual(second.reminder_ids.state, "cancelled", "re-checked under lock before sending")
+        line = second.line_ids
+        with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            line.write({"state": "sent", "new_level": True})
+            line.flush_recordset()
+
+    @freeze_time("2026-04-20")
+    def test_no_email_address_fails_the_line_and_schedules_a_call(self):
+        silent = self._customer("Senza Email S.r.l.", email=False)
+        self._invoice(silent, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        self.assertEqual(run.reminder_ids.state, "failed")
+        self.assertEqual(run.line_ids.state, "failed")
+        self.assertIn("no e-mail address", run.reminder_ids.failure_reason)
+        activity = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", silent.id)])
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("founder_backoffice.mail_activity_type_collections_call")
+        )
+        # the next run tries again
+        silent.email = "finally@example.com"
+        with freeze_time("2026-04-21"):
+            retry = self._run(date(2026, 4, 21))
+            retry.action_send()
+            self.assertEqual(retry.reminder_ids.state, "sent")
+
+    @freeze_time("2026-04-20")
+    def test_bounced_email_makes_the_reminder_failed_and_retryable(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        reminder = run.reminder_ids
+        reminder.mail_id._postprocess_sent_message(
+            success_pids=[], success_emails=[], failure_reason="550 mailbox unavailable", failure_type="mail_smtp"
+        )
+        self.assertEqual(reminder.state, "failed")
+        self.assertEqual(reminder.line_ids.state, "failed")
+        run.action_retry_failed()
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("res_id", "=", reminder.id), ("model", "=", reminder._name)]), 2
+        )
+
+    @freeze_time("2026-04-20")
+    def test_send_logs_chatter_schedules_calls_escalates_and_books_charges(self):
+        manager = self.env.user
+        product = self.env["product.product"].create({"name": "Dunning charges", "type": "service"})
+        self.policy.write({"fee_booking": "posted", "fee_product_id": product.id})
+        self.level_3.write({"escalate_credit_hold": True, "escalate_user_id": manager.id})
+        late = self._invoice(self.customer, 100.0, date(2026, 3, 1))  # 50 days: final
+        other = self._customer("Verdi S.r.l.")
+        firm = self._invoice(other, 100.0, date(2026, 4, 1))  # 19 days: firm, call
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+
+        self.assertTrue(self.customer.fb_credit_hold)
+        self.assertIn("Final", self.customer.fb_credit_hold_reason)
+        self.assertFalse(other.fb_credit_hold)
+        charge = run.reminder_ids.filtered(lambda r: r.partner_id == self.customer).charge_move_id
+        self.assertEqual(charge.state, "posted")
+        self.assertEqual(charge.amount_total, 10.0)
+        self.assertEqual(charge.invoice_line_ids.product_id, product)
+        calls = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("activity_type_id", "=", self.env.ref("founder_backoffice.mail_activity_type_collections_call").id),
+            ]
+        )
+        self.assertEqual(calls.mapped("res_id"), [other.id])
+        handover = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id), ("user_id", "=", manager.id)]
+        )
+        self.assertEqual(len(handover), 1)
+        for record in (self.customer, late, other, firm):
+            messages = record.message_ids.filtered(lambda m: "Payment reminder sent" in (m.body or ""))
+            self.assertEqual(len(messages), 1, record.display_name)
+
+    @freeze_time("2026-04-20")
+    def test_letter_is_attached_and_right_to_left_for_arabic(self):
+        arabic = self._customer("شركة الأمل", lang="ar_001")
+        self._invoice(arabic, 100.0, date(2026, 4, 1))  # firm level: letter attached
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        reminder = run.reminder_ids
+        self.assertEqual(len(reminder.mail_id.attachment_ids), 1)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("founder_backoffice.action_report_fb_dunning_letter", reminder.ids)[0]
+            .decode()
+        )
+        self.assertIn('dir="rtl"', html)
+        self.assertIn("شركة الأمل", html)
+        self.assertEqual(reminder.text_direction, "rtl")
+        self.assertIn('dir="rtl"', reminder.mail_id.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCalendar(FounderBackofficeCommon):
+    def _calendar(self, weekdays, holidays=()):
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Calendar",
+                "company_id": self.company.id,
+                "attendance_ids": [
+                    Command.create({"name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17})
+                    for day in weekdays
+                ],
+            }
+        )
+        for day in holidays:
+            self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Public holiday",
+                    "calendar_id": calendar.id,
+                    "company_id": self.company.id,
+                    "date_from": f"{day} 00:00:00",
+                    "date_to": f"{day} 23:59:59",
+                }
+            )
+        self.company.resource_calendar_id = calendar
+
+    def test_saturday_sunday_weekend_and_holiday_move_the_run(self):
+        self._calendar(range(5), holidays=[date(2026, 3, 30)])  # Monday 30 March is a holiday
+        self.assertEqual(self.company._fb_next_working_day(date(2026, 3, 27)), date(2026, 3, 27))  # Friday
+        self.assertEqual(self.company._fb_next_working_day(date(2026, 3, 28)), date(2026, 3, 31))  # Saturday
+        wizard = self.env["fb.dunning.run.wizard"].create({"date": date(2026, 3, 29)})
+        self.assertEqual(wizard.run_date, date(2026, 3, 31))
+
+    def test_friday_saturday_weekend_moves_the_run(self):
+        self._calendar([6, 0, 1, 2, 3])  # Sunday to Thursday, as in Saudi Arabia
+        self.assertEqual(self.company._fb_next_working_day(date(2026, 3, 27)), date(2026, 3, 29))  # Friday -> Sunday
+        self.assertEqual(self.company._fb_next_working_day(date(2026, 3, 29)), date(2026, 3, 29))
+
+    def test_cron_does_nothing_on_a_non_working_day(self):
+        self._calendar(range(5))
+        self._invoice(self.customer, 100.0, date(2026, 3, 20))
+        with freeze_time("2026-03-28"):  # Saturday
+            self.assertFalse(self.env["fb.dunning.run"]._cron_run_of_today(self.company))
+        with freeze_time("2026-03-30"):  # Monday
+            run = self.env["fb.dunning.run"]._cron_run_of_today(self.company)
+            self.assertEqual(run.date, date(2026, 3, 30))
+            self.assertEqual(run.reminder_ids.partner_id, self.customer)
+
+
+_send_pending = FbDunningRun._send_pending
+
+
+def _small_batches(run, batch_size=100, commit=False):
+    """One reminder per batch, so that a failure can hit the middle of a run."""
+    return _send_pending(run, batch_size=1, commit=commit)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCron(FounderBackofficeCommon):
+    @freeze_time("2026-04-20")
+    def test_cron_failing_mid_run_then_resumed_sends_each_reminder_once(self):
+        customers = [self._customer(f"Cliente {i}") for i in range(3)]
+        for customer in customers:
+            self._invoice(customer, 100.0, date(2026, 4, 1))
+        self.company.fb_dunning_mode = "send"
+        cron = self.env.ref("founder_backoffice.ir_cron_fb_dunning")
+        original = FbDunningReminder._send
+        calls = []
+
+        def fail_second_batch(reminders):
+            calls.append(reminders.ids)
+            if len(calls) >= 2:  # the server stays down until the patch ends: batches 2 and 3 fail
+                raise RuntimeError("SMTP server down")
+            return original(reminders)
+
+        with (
+            patch.object(FbDunningRun, "_send_pending", _small_batches),
+            patch.object(FbDunningReminder, "_send", fail_second_batch),
+            mute_logger("odoo.addons.base.models.ir_cron"),
+            self.enter_registry_test_mode(),
+        ):
+            cron.method_direct_trigger()
+        run = self.env["fb.dunning.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(sorted(run.reminder_ids.mapped("state")), ["draft", "draft", "sent"])
+
+        with patch.object(FbDunningRun, "_send_pending", _small_batches), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        run.invalidate_recordset()
+        self.assertEqual(run.reminder_ids.mapped("state"), ["sent"] * 3)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(self._sent_levels()), 3)
+        mails = self.env["mail.mail"].search([("model", "=", "fb.dunning.reminder")])
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted(run.reminder_ids.ids))

@@ -1,0 +1,1 @@
+from . import fb_dunning_run_wizard

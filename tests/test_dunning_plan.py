@@ -1,0 +1,78 @@
+from datetime import date
+
+from founder_backoffice.engine import dunning
+from founder_backoffice.engine.dunning import Account, Item, Rules
+
+AS_OF = date(2026, 3, 31)
+RULES = Rules(level_days=(1, 15, 30), min_days_between=7)
+
+
+def plan(items, accounts=None, rules=RULES):
+    return dunning.plan_run(items, accounts or {}, lambda partner: rules, AS_OF)
+
+
+def test_one_reminder_per_customer_at_the_highest_new_level():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 3, 26), residual=100.0),  # 5 days: level 0
+        Item(2, partner=10, due_date=date(2026, 2, 20), residual=200.0),  # 39 days: level 2
+        Item(3, partner=20, due_date=date(2026, 3, 11), residual=50.0),  # 20 days: level 1
+    ]
+    plans, skipped = plan(items)
+    assert skipped == {}
+    by_partner = {p.partner: p for p in plans}
+    assert by_partner[10].level == 2
+    assert [(pi.item.key, pi.days_overdue, pi.level, pi.new_level) for pi in by_partner[10].items] == [
+        (2, 39, 2, True),
+        (1, 5, 0, True),
+    ]
+    assert by_partner[10].overdue == 300.0
+    assert by_partner[20].level == 1
+
+
+def test_items_already_at_their_level_are_listed_but_do_not_trigger():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 2, 20), residual=200.0, last_sent=2),
+        Item(2, partner=10, due_date=date(2026, 3, 26), residual=100.0, last_sent=0),
+    ]
+    plans, skipped = plan(items)
+    assert plans == [] and skipped == {10: dunning.SKIP_NO_NEW_LEVEL}
+    items.append(Item(3, partner=10, due_date=date(2026, 3, 11), residual=10.0))  # 20 days: level 1 is new
+    plans, _ = plan(items)
+    [reminder] = plans
+    assert reminder.level == 1
+    assert {pi.item.key: pi.new_level for pi in reminder.items} == {1: False, 2: False, 3: True}
+    assert reminder.overdue == 310.0
+
+
+def test_credits_offset_only_when_the_policy_says_so():
+    items = [Item(1, partner=10, due_date=date(2026, 3, 1), residual=1000.0)]
+    accounts = {10: Account(net_balance=600.0, credits=-400.0)}
+    [with_offset], _ = plan(items, accounts)
+    assert with_offset.amount_due == 600.0
+    [without], _ = plan(items, accounts, Rules(level_days=(1,), offset_credits=False))
+    assert without.amount_due == 1000.0
+
+
+def test_customer_whose_credits_cover_everything_gets_nothing():
+    items = [Item(1, partner=10, due_date=date(2026, 3, 1), residual=300.0)]
+    plans, skipped = plan(items, {10: Account(net_balance=0.0, credits=-300.0)})
+    assert plans == [] and skipped == {10: dunning.SKIP_NET_BALANCE}
+    # even a policy without offset does not chase a customer the company owes money to
+    plans, skipped = plan(items, {10: Account(net_balance=-5.0, credits=-305.0)}, Rules((1,), offset_credits=False))
+    assert skipped == {10: dunning.SKIP_NET_BALANCE}
+
+
+def test_minimum_amount_grace_and_days_between():
+    items = [Item(1, partner=10, due_date=date(2026, 3, 26), residual=49.99)]
+    _, skipped = plan(items, rules=Rules((1,), min_overdue_amount=50.0))
+    assert skipped == {10: dunning.SKIP_MIN_AMOUNT}
+    _, skipped = plan(items, rules=Rules((1,), grace_days=5))  # 5 days late, grace 5: held back
+    assert skipped == {10: dunning.SKIP_NO_NEW_LEVEL}
+    plans, _ = plan(items, rules=Rules((1,), grace_days=4))
+    assert len(plans) == 1
+    accounts = {10: Account(net_balance=49.99, last_reminder=date(2026, 3, 25))}
+    _, skipped = plan(items, accounts, Rules((1,), min_days_between=7))
+    assert skipped == {10: dunning.SKIP_TOO_SOON}
+    accounts = {10: Account(net_balance=49.99, last_reminder=date(2026, 3, 24))}
+    plans, _ = plan(items, accounts, Rules((1,), min_days_between=7))
+    assert len(plans) == 1
