@@ -7,6 +7,7 @@ from odoo.addons.founder_backoffice.models.fb_dunning_run import FbDunningRun
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
+from psycopg2.errors import UniqueViolation
 
 from .common import FounderBackofficeCommon
 
@@ -245,7 +246,7 @@ class TestDunningRun(FounderBackofficeCommon):
         second.action_send()
         self.assertEqual(second.reminder_ids.state, "cancelled", "re-checked under lock before sending")
         line = second.line_ids
-        with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with self.assertRaises(UniqueViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             line.write({"state": "sent", "new_level": True})
             line.flush_recordset()
 
