@@ -1,5 +1,5 @@
 # The two commands of the README, and the pieces they are made of.
-.PHONY: run test lint setup bench
+.PHONY: run test lint setup i18n bench
 
 run:    ## serve Odoo with the add-on and demo data on http://127.0.0.1:8069 (admin / admin)
 	@bash scripts/run.sh
@@ -12,3 +12,6 @@ lint:   ## ruff and pylint-odoo
 
 setup:  ## only the set-up: Odoo source, .venv, PostgreSQL, template database
 	@bash scripts/template_db.sh >/dev/null
+
+i18n:   ## export the add-on's terms to i18n/founder_backoffice.pot and merge them into ar.po and it.po
+	@bash scripts/i18n.sh

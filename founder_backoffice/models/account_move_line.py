@@ -23,8 +23,9 @@ class AccountMoveLine(models.Model):
         """The receivable items a dunning run of ``as_of`` may remind: overdue invoice instalments not excluded.
 
         Excluded are customers marked "no dunning", invoices whose payment is blocked and items flagged
-        ``no_followup`` (Odoo's own exclusions). The collections workspace extends this domain (disputes,
-        promises to pay).
+        ``no_followup`` (Odoo's own exclusions), and what the collections workspace holds back: invoices under
+        an open dispute, under an open promise to pay until its date, or in a running payment plan (whose
+        instalments are reminded instead).
         """
         return self._fb_receivable_domain(company) & Domain(
             [
@@ -34,5 +35,8 @@ class AccountMoveLine(models.Model):
                 ("move_id.payment_state", "!=", "blocked"),
                 ("no_followup", "=", False),
                 ("partner_id.commercial_partner_id.fb_no_dunning", "=", False),
+                ("move_id.fb_dispute_ids", "not any", [("state", "=", "open")]),
+                ("move_id.fb_promise_ids", "not any", [("state", "=", "open"), ("promised_date", ">=", as_of)]),
+                ("move_id.fb_payment_plan_ids", "not any", [("state", "=", "active")]),
             ]
         )

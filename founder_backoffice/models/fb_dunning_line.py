@@ -14,20 +14,25 @@ class FbDunningLine(models.Model):
     company_id = fields.Many2one(related="reminder_id.company_id", store=True)
     partner_id = fields.Many2one(related="reminder_id.partner_id", store=True, index=True)
     date = fields.Date(related="reminder_id.date", store=True)
-    move_line_id = fields.Many2one("account.move.line", "Receivable item", required=True, ondelete="cascade")
+    move_line_id = fields.Many2one("account.move.line", "Receivable item", ondelete="cascade", index="btree_not_null")
+    plan_line_id = fields.Many2one(
+        "fb.payment.plan.line", "Instalment", ondelete="cascade", index="btree_not_null", help="A missed instalment."
+    )
     move_id = fields.Many2one(related="move_line_id.move_id", store=True, index=True, string="Invoice")
-    date_maturity = fields.Date(related="move_line_id.date_maturity", store=True, string="Due date")
+    date_maturity = fields.Date("Due date", compute="_compute_date_maturity", store=True)
     level_id = fields.Many2one("fb.dunning.level", "Level reached", ondelete="restrict")
     level_days = fields.Integer(help="Threshold of the level at the time, which survives a change of policy.")
     new_level = fields.Boolean(help="This reminder brought the item to its level for the first time.")
     days_overdue = fields.Integer()
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company currency")
-    currency_id = fields.Many2one(related="move_line_id.currency_id", string="Currency")
+    line_currency_id = fields.Many2one("res.currency", "Currency")
     amount_residual = fields.Monetary(
         "Residual", currency_field="company_currency_id", help="Still due at the time, in company currency."
     )
     amount_residual_currency = fields.Monetary(
-        "Residual in currency", currency_field="currency_id", help="Still due at the time, in the invoice currency."
+        "Residual in currency",
+        currency_field="line_currency_id",
+        help="Still due at the time, in the invoice currency.",
     )
     interest = fields.Monetary(currency_field="company_currency_id")
     compensation = fields.Monetary(currency_field="company_currency_id")
@@ -36,13 +41,31 @@ class FbDunningLine(models.Model):
         default="draft",
         required=True,
     )
+    reference = fields.Char(compute="_compute_reference", help="The invoice, or the payment plan instalment.")
     portal_url = fields.Char(compute="_compute_portal_url", help="Where the customer sees and pays the invoice.")
 
     _level_sent_once = models.UniqueIndex(
         "(move_line_id, level_id) WHERE state = 'sent' AND new_level",
         "This dunning level was already sent for this invoice.",
     )
-    _move_line_state_idx = models.Index("(move_line_id, state)")
+    _instalment_level_sent_once = models.UniqueIndex(
+        "(plan_line_id, level_id) WHERE state = 'sent' AND new_level",
+        "This dunning level was already sent for this instalment.",
+    )
+    _one_source = models.Constraint(
+        "CHECK((move_line_id IS NULL) != (plan_line_id IS NULL))",
+        "A reminder line is about one receivable item or one instalment.",
+    )
+
+    @api.depends("move_line_id.date_maturity", "plan_line_id.date_due")
+    def _compute_date_maturity(self):
+        for line in self:
+            line.date_maturity = line.move_line_id.date_maturity or line.plan_line_id.date_due
+
+    @api.depends("move_id.name", "plan_line_id")
+    def _compute_reference(self):
+        for line in self:
+            line.reference = line.move_id.name or line.plan_line_id.display_name
 
     @api.depends("move_id")
     def _compute_portal_url(self):

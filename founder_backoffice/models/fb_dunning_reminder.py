@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.fields import Command
 
@@ -85,7 +86,7 @@ class FbDunningReminder(models.Model):
         self.ensure_one()
         totals = defaultdict(float)
         for line in self.line_ids:
-            totals[line.currency_id] += line.amount_residual_currency
+            totals[line.line_currency_id] += line.amount_residual_currency
         return sorted(totals.items(), key=lambda item: item[0].name)
 
     # ------------------------------------------------------------------ sending
@@ -176,7 +177,7 @@ class FbDunningReminder(models.Model):
                 link,
                 reminder.currency_id.format(reminder.amount_total),
             )
-            for line in reminder.line_ids:
+            for line in reminder.line_ids.filtered("move_id"):
                 move_bodies[line.move_id.id].append(
                     Markup("%s %s (%s)")
                     % (

@@ -1,4 +1,5 @@
 import logging
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -8,6 +9,18 @@ from odoo.tools import SQL
 from ..engine import dunning, interest, levels
 
 _logger = logging.getLogger(__name__)
+
+
+class OverdueSource(NamedTuple):
+    """What a run reminds: an overdue receivable item, or a missed instalment of a payment plan."""
+
+    partner_id: int
+    date_due: object
+    residual: float  # company currency
+    residual_currency: float
+    currency: object
+    move: object  # the invoice (compensation is charged once per invoice), None for an instalment
+    link: dict  # the fb.dunning.line field pointing at the source
 
 
 class FbDunningRun(models.Model):
@@ -115,41 +128,71 @@ class FbDunningRun(models.Model):
     def _create_reminders(self):
         """Plan the run with the engine on data read set-based, then create its reminders and lines."""
         self.ensure_one()
-        company = self.company_id
-        Line = self.env["account.move.line"]
-        items = Line.search_fetch(
-            Line._fb_dunning_domain(company, self.date),
-            ["partner_id", "move_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
-        )
-        partners = items.partner_id.commercial_partner_id
-        policy_of = self._policies_of(partners)
-        items = items.filtered(lambda item: item.partner_id.commercial_partner_id.id in policy_of)
-        partners = partners.filtered(lambda p: p.id in policy_of)
-        if not items:
+        sources = self._overdue_sources()
+        partners = self.env["res.partner"].browse({source.partner_id for source in sources.values()})
+        policy_of = self._policies_of(partners.filtered(lambda p: not p.fb_no_dunning))
+        sources = {key: source for key, source in sources.items() if source.partner_id in policy_of}
+        if not sources:
             return self.env["fb.dunning.reminder"]
-
         rules = {policy: policy._rules() for policy in set(policy_of.values())}
-        level_days_sent = dict(
-            self.env["fb.dunning.line"]._read_group(
-                [("move_line_id", "in", items.ids), ("state", "=", "sent"), ("new_level", "=", True)],
-                ["move_line_id"],
-                ["level_days:max"],
-            )
-        )
+        sent_days = self._level_days_sent(sources)
         plan_items = []
-        for item in items:
-            partner_id = item.partner_id.commercial_partner_id.id
-            sent_days = level_days_sent.get(item)
+        for key, source in sources.items():
             last_sent = None
-            if sent_days is not None:
-                last_sent = levels.level_at(sent_days, rules[policy_of[partner_id]].level_days)
-            plan_items.append(
-                dunning.Item(item.id, partner_id, item.date_maturity, item.amount_residual, last_sent=last_sent)
-            )
+            if key in sent_days:
+                last_sent = levels.level_at(sent_days[key], rules[policy_of[source.partner_id]].level_days)
+            plan_items.append(dunning.Item(key, source.partner_id, source.date_due, source.residual, last_sent))
+        partners = partners.filtered(lambda p: p.id in policy_of)
         plans, _skipped = dunning.plan_run(
             plan_items, self._accounts_of(partners), lambda partner_id: rules[policy_of[partner_id]], self.date
         )
-        return self._create_reminders_from_plans(plans, policy_of, items)
+        return self._create_reminders_from_plans(plans, policy_of, sources)
+
+    def _overdue_sources(self):
+        """``{key: OverdueSource}``: the overdue receivable items of the run, and the missed instalments of the
+        running payment plans (whose invoices the receivable domain leaves out)."""
+        Line = self.env["account.move.line"]
+        items = Line.search_fetch(
+            Line._fb_dunning_domain(self.company_id, self.date),
+            ["partner_id", "move_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
+        )
+        sources = {
+            ("aml", item.id): OverdueSource(
+                item.partner_id.commercial_partner_id.id,
+                item.date_maturity,
+                item.amount_residual,
+                item.amount_residual_currency,
+                item.currency_id,
+                item.move_id,
+                {"move_line_id": item.id},
+            )
+            for item in items
+        }
+        plans = self.env["fb.payment.plan"].search([("company_id", "=", self.company_id.id), ("state", "=", "active")])
+        plans._update_instalments()
+        for instalment in plans.line_ids.filtered(lambda line: line.state != "paid" and line.date_due < self.date):
+            sources[("plan", instalment.id)] = OverdueSource(
+                instalment.plan_id.partner_id.commercial_partner_id.id,
+                instalment.date_due,
+                instalment.amount_residual,
+                instalment.amount_residual,
+                instalment.currency_id,
+                None,
+                {"plan_line_id": instalment.id},
+            )
+        return sources
+
+    def _level_days_sent(self, sources):
+        """``{key: threshold}`` of the highest level already sent for each source."""
+        Line = self.env["fb.dunning.line"]
+        sent = Domain([("state", "=", "sent"), ("new_level", "=", True)])
+        result = {}
+        for kind, field in (("aml", "move_line_id"), ("plan", "plan_line_id")):
+            ids = [key[1] for key in sources if key[0] == kind]
+            if ids:
+                for record, days in Line._read_group(sent & Domain(field, "in", ids), [field], ["level_days:max"]):
+                    result[(kind, record.id)] = days
+        return result
 
     def _policies_of(self, partners):
         """``{partner id: policy}`` for the customers this run covers (those with a policy, of the run's one)."""
@@ -189,11 +232,10 @@ class FbDunningRun(models.Model):
             for pid in partners.ids
         }
 
-    def _create_reminders_from_plans(self, plans, policy_of, items):
-        items_by_id = {item.id: item for item in items}
+    def _create_reminders_from_plans(self, plans, policy_of, sources):
         levels_of = {policy: policy.level_ids.sorted(lambda lvl: (lvl.days, lvl.id)) for policy in policy_of.values()}
         charging = [plan for plan in plans if levels_of[policy_of[plan.partner]][plan.level].charge_interest]
-        charges = self._interest_of(charging, policy_of, items_by_id)
+        charges = self._interest_of(charging, policy_of, sources)
         vals_list = []
         for plan in plans:
             policy = policy_of[plan.partner]
@@ -201,18 +243,20 @@ class FbDunningRun(models.Model):
             level = level_records[plan.level]
             line_vals = []
             for planned in plan.items:
-                item = items_by_id[planned.item.key]
-                item_interest, compensation = charges.get(item.id, (0.0, 0.0))
+                source = sources[planned.item.key]
+                reached = level_records[planned.level] if planned.level is not None else None
+                item_interest, compensation = charges.get(planned.item.key, (0.0, 0.0))
                 line_vals.append(
                     fields.Command.create(
                         {
-                            "move_line_id": item.id,
-                            "level_id": level_records[planned.level].id if planned.level is not None else False,
-                            "level_days": level_records[planned.level].days if planned.level is not None else 0,
+                            **source.link,
+                            "level_id": reached and reached.id,
+                            "level_days": reached.days if reached else 0,
                             "new_level": planned.new_level,
                             "days_overdue": planned.days_overdue,
-                            "amount_residual": item.amount_residual,
-                            "amount_residual_currency": item.amount_residual_currency,
+                            "amount_residual": source.residual,
+                            "amount_residual_currency": source.residual_currency,
+                            "line_currency_id": source.currency.id,
                             "interest": item_interest,
                             "compensation": compensation,
                         }
@@ -232,30 +276,27 @@ class FbDunningRun(models.Model):
             )
         return self.env["fb.dunning.reminder"].create(vals_list)
 
-    def _interest_of(self, plans, policy_of, items_by_id):
-        """``{item id: (interest, compensation)}`` still to charge, for customers at a level charging interest.
+    def _interest_of(self, plans, policy_of, sources):
+        """``{key: (interest, compensation)}`` still to charge, for customers at a level charging interest.
 
         Interest runs from the due date to the run date on the residual, less what earlier reminders charged
         on the same item; the fixed compensation is charged once per invoice.
         """
-        item_ids = [planned.item.key for plan in plans for planned in plan.items]
-        if not item_ids:
+        keys = [planned.item.key for plan in plans for planned in plan.items]
+        if not keys:
             return {}
         Line = self.env["fb.dunning.line"]
-        charged = dict(
-            Line._read_group(
-                [("move_line_id", "in", item_ids), ("state", "=", "sent")], ["move_line_id"], ["interest:sum"]
-            )
-        )
+        sent = Domain("state", "=", "sent")
+        charged = {}
+        for kind, field in (("aml", "move_line_id"), ("plan", "plan_line_id")):
+            ids = [key[1] for key in keys if key[0] == kind]
+            for record, amount in Line._read_group(sent & Domain(field, "in", ids), [field], ["interest:sum"]):
+                charged[(kind, record.id)] = amount
+        move_ids = [sources[key].move.id for key in keys if sources[key].move]
         compensated_moves = {
             move.id
             for [move] in Line._read_group(
-                [
-                    ("move_id", "in", [items_by_id[i].move_id.id for i in item_ids]),
-                    ("state", "=", "sent"),
-                    ("compensation", ">", 0),
-                ],
-                ["move_id"],
+                sent & Domain("move_id", "in", move_ids) & Domain("compensation", ">", 0), ["move_id"]
             )
         }
         rates = self.env["fb.interest.rate"]._rates_by_half_year(self.company_id)
@@ -266,11 +307,11 @@ class FbDunningRun(models.Model):
             policy = policy_of[plan.partner]
             compensation = eur._convert(policy.compensation_amount, company_currency, self.company_id, self.date)
             for planned in plan.items:
-                item = items_by_id[planned.item.key]
+                source = sources[planned.item.key]
                 try:
                     due = interest.statutory_interest(
-                        item.amount_residual,
-                        item.date_maturity,
+                        source.residual,
+                        source.date_due,
                         self.date,
                         rates,
                         policy.interest_margin,
@@ -285,13 +326,12 @@ class FbDunningRun(models.Model):
                             company=self.company_id.name,
                         )
                     ) from error
-                already = charged.get(item, 0.0)
-                move_id = item.move_id.id
                 item_compensation = 0.0
-                if compensation and move_id not in compensated_moves:
+                if compensation and source.move and source.move.id not in compensated_moves:
                     item_compensation = compensation
-                    compensated_moves.add(move_id)
-                result[item.id] = (max(float(due) - already, 0.0), item_compensation)
+                    compensated_moves.add(source.move.id)
+                already = charged.get(planned.item.key, 0.0)
+                result[planned.item.key] = (max(float(due) - already, 0.0), item_compensation)
         return result
 
     # ------------------------------------------------------------------ sending

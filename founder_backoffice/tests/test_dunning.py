@@ -1,13 +1,15 @@
 from datetime import date
 from unittest.mock import patch
 
+from psycopg2.errors import UniqueViolation
+
 from odoo import Command
-from odoo.addons.founder_backoffice.models.fb_dunning_reminder import FbDunningReminder
-from odoo.addons.founder_backoffice.models.fb_dunning_run import FbDunningRun
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
-from psycopg2.errors import UniqueViolation
+
+from odoo.addons.founder_backoffice.models.fb_dunning_reminder import FbDunningReminder
+from odoo.addons.founder_backoffice.models.fb_dunning_run import FbDunningRun
 
 from .common import FounderBackofficeCommon
 

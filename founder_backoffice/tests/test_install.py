@@ -1,5 +1,4 @@
 from odoo.exceptions import AccessError
-from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import convert_file
 
@@ -41,14 +40,19 @@ class TestInstall(TransactionCase):
 
 @tagged("post_install", "-at_install")
 class TestDemoData(TransactionCase):
-    """The demo files load on a company with a chart of accounts and give the states the features show."""
+    """The demo files load on the main company (which has the generic chart in the test template) and give the
+    states the features show in `make run`."""
 
-    def test_demo_invoices(self):
-        company = self.env["res.company"].create({"name": "Demo Co", "country_id": self.env.ref("base.be").id})
-        self.env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-        self.env.user.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+    def test_demo_data(self):
+        company = self.env.ref("base.main_company")
+        self.assertTrue(company.chart_template)
         env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
-        for name in ("res_partner_demo.xml", "account_move_demo.xml"):
+        for name in (
+            "res_partner_demo.xml",
+            "account_move_demo.xml",
+            "fb_dunning_policy_demo.xml",
+            "fb_collections_demo.xml",
+        ):
             convert_file(env, "founder_backoffice", f"data/demo/{name}", {}, mode="init", noupdate=True)
 
         moves = env["account.move"].search([("company_id", "=", company.id), ("move_type", "=", "out_invoice")])
@@ -61,3 +65,11 @@ class TestDemoData(TransactionCase):
         self.assertAlmostEqual(partial.amount_residual, 2500.0)
         self.assertEqual(env.ref("founder_backoffice.demo_partner_nukhba").lang, "ar_001")
         self.assertEqual(env.ref("founder_backoffice.demo_partner_trattoria").lang, "it_IT")
+
+        plan = env.ref("founder_backoffice.demo_payment_plan_bianchi")
+        self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [1033.33, 1033.33, 1033.34]))
+        self.assertEqual(env.ref("founder_backoffice.demo_promise_bianchi").state, "open")
+        self.assertEqual(env.ref("founder_backoffice.demo_dispute_riyada").state, "open")
+        self.assertTrue(
+            env.ref("founder_backoffice.demo_user_collector").has_group("founder_backoffice.group_collections_user")
+        )

@@ -1,1 +1,3 @@
+from . import fb_assign_collector_wizard
+from . import fb_credit_hold_wizard
 from . import fb_dunning_run_wizard

@@ -1,0 +1,53 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    fb_portal_first_seen = fields.Datetime(
+        "First seen online", readonly=True, copy=False, help="First time the customer opened the invoice online."
+    )
+    fb_portal_last_seen = fields.Datetime(
+        "Seen online", readonly=True, copy=False, help="Last time the customer opened the invoice online."
+    )
+    fb_dispute_ids = fields.One2many("fb.dispute", "move_id", string="Disputes")
+    fb_dunning_line_ids = fields.One2many("fb.dunning.line", "move_id", string="Reminder history")
+    fb_promise_ids = fields.Many2many(
+        "fb.promise", "fb_promise_account_move_rel", "account_move_id", "promise_id", string="Promises to pay"
+    )
+    fb_payment_plan_ids = fields.Many2many(
+        "fb.payment.plan", "fb_payment_plan_account_move_rel", "account_move_id", "plan_id", string="Payment plans"
+    )
+
+    def _post(self, soft=True):
+        """Posting a customer invoice for a customer on credit hold needs a collections manager."""
+        held = self.filtered(lambda move: move.move_type == "out_invoice" and move.commercial_partner_id.fb_credit_hold)
+        if held and not self.env.su and not self.env.user.has_group("founder_backoffice.group_collections_manager"):
+            partner = held.commercial_partner_id[:1]
+            raise UserError(
+                self.env._(
+                    "%(customer)s is on credit hold (%(reason)s): a collections manager must post its invoices or "
+                    "release the hold.",
+                    customer=partner.name,
+                    reason=partner.fb_credit_hold_reason or self.env._("no reason given"),
+                )
+            )
+        return super()._post(soft=soft)
+
+    def _fb_mark_seen_online(self):
+        """Record that the customer opened the invoice in the portal (called as superuser by the controller)."""
+        now = fields.Datetime.now()
+        for move in self:
+            move.write({"fb_portal_first_seen": move.fb_portal_first_seen or now, "fb_portal_last_seen": now})
+
+    def action_fb_open_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
+            "res_model": "fb.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }

@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    """Sales sees the customer's payment risk on the opportunity before closing it."""
+
+    _inherit = "crm.lead"
+
+    fb_overdue_amount = fields.Monetary(
+        "Customer overdue", compute="_compute_fb_payment_risk", currency_field="company_currency"
+    )
+    fb_oldest_overdue_days = fields.Integer("Oldest overdue (days)", compute="_compute_fb_payment_risk")
+    fb_credit_hold = fields.Boolean(related="partner_id.commercial_partner_id.fb_credit_hold", string="Credit hold")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_fb_payment_risk(self):
+        """Overdue receivables of the leads' customers, read in one query for all of them."""
+        today = fields.Date.context_today(self)
+        partners = self.partner_id.commercial_partner_id
+        Line = self.env["account.move.line"].sudo()
+        risk = {}
+        if partners:
+            for partner, company, amount, oldest in Line._read_group(
+                [
+                    ("partner_id", "child_of", partners.ids),
+                    ("parent_state", "=", "posted"),
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", today),
+                ],
+                ["partner_id", "company_id"],
+                ["amount_residual:sum", "date_maturity:min"],
+            ):
+                key = (partner.commercial_partner_id.id, company.id)
+                amount_sum, oldest_due = risk.get(key, (0.0, oldest))
+                risk[key] = (amount_sum + amount, min(oldest_due, oldest))
+        for lead in self:
+            company = lead.company_id or self.env.company
+            amount, oldest = risk.get((lead.partner_id.commercial_partner_id.id, company.id), (0.0, None))
+            lead.fb_overdue_amount = amount
+            lead.fb_oldest_overdue_days = (today - oldest).days if oldest else 0
+
+    def action_set_won_rainbowman(self):
+        """Winning a deal with a customer on credit hold goes through, with a warning to sales."""
+        result = super().action_set_won_rainbowman()
+        if self.fb_credit_hold:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": self.env._("Customer on credit hold"),
+                    "message": self.env._(
+                        "%(customer)s is on credit hold (%(reason)s): check with collections before delivering.",
+                        customer=self.partner_id.commercial_partner_id.name,
+                        reason=self.partner_id.commercial_partner_id.fb_credit_hold_reason or "",
+                    ),
+                },
+            }
+        return result

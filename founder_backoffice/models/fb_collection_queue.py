@@ -1,0 +1,156 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..engine import collections
+
+# A row's id encodes (company, customer); the add-on assumes fewer than this many companies.
+COMPANY_SLOTS = 1000
+
+
+class FbCollectionQueue(models.Model):
+    """The collections queue: one row per customer with an overdue receivable, per company, most urgent first.
+
+    A read-only SQL view aggregating the open receivable items and the collections records in one query, so the
+    queue stays current and fast without stored per-customer figures. Stage, collector and next step are the
+    customer's own fields: editing them here writes them on the customer.
+    """
+
+    _name = "fb.collection.queue"
+    _description = "Collections queue"
+    _auto = False
+    _order = "priority desc, amount_overdue desc, partner_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_overdue = fields.Monetary("Overdue", readonly=True)
+    amount_due = fields.Monetary("Total due", readonly=True)
+    overdue_count = fields.Integer("Overdue invoices", readonly=True)
+    oldest_days = fields.Integer("Oldest (days)", readonly=True, help="Days past due of the oldest overdue item.")
+    last_level_id = fields.Many2one("fb.dunning.level", "Last reminder", readonly=True)
+    last_reminder_date = fields.Date("Reminded on", readonly=True)
+    next_action_date = fields.Date(
+        "Next action", readonly=True, help="Deadline of the customer's next planned activity."
+    )
+    collector_id = fields.Many2one("res.users", "Collector")
+    stage_id = fields.Many2one("fb.collection.stage", "Stage", group_expand="_read_group_stage_ids")
+    promise_amount = fields.Monetary("Promised", readonly=True)
+    promise_date = fields.Date("Promised by", readonly=True)
+    broken_promise_count = fields.Integer("Broken promises", readonly=True, help="Over the last 12 months.")
+    disputed_amount = fields.Monetary("Disputed", readonly=True)
+    credit_hold = fields.Boolean(readonly=True)
+    last_seen = fields.Datetime(
+        "Seen on", readonly=True, help="Last time the customer opened one of its overdue invoices online."
+    )
+    priority = fields.Float(readonly=True, digits=(16, 1), help=collections.PRIORITY_HELP)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH items AS (
+                SELECT aml.company_id,
+                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
+                       aml.move_id, aml.date_maturity, aml.amount_residual
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND NOT aml.reconciled
+                   AND aml.amount_residual != 0
+            ), balances AS (
+                SELECT company_id, partner_id,
+                       SUM(amount_residual) AS amount_due,
+                       SUM(amount_residual) FILTER (WHERE overdue) AS amount_overdue,
+                       COUNT(DISTINCT move_id) FILTER (WHERE overdue) AS overdue_count,
+                       MAX(%(today)s::date - date_maturity) FILTER (WHERE overdue) AS oldest_days,
+                       ARRAY_AGG(DISTINCT move_id) FILTER (WHERE overdue) AS overdue_move_ids
+                  FROM (SELECT *, amount_residual > 0 AND date_maturity < %(today)s::date AS overdue FROM items) i
+                 GROUP BY company_id, partner_id
+                HAVING SUM(amount_residual) FILTER (WHERE overdue) > 0
+            ), promises AS (
+                SELECT company_id, partner_id,
+                       SUM(amount) FILTER (WHERE state = 'open') AS promise_amount,
+                       MIN(promised_date) FILTER (WHERE state = 'open') AS promise_date,
+                       COUNT(*) FILTER (WHERE state = 'broken' AND promised_date > %(today)s::date - 365) AS broken
+                  FROM fb_promise
+                 GROUP BY company_id, partner_id
+            ), disputes AS (
+                SELECT company_id, partner_id, SUM(amount) AS disputed_amount
+                  FROM fb_dispute WHERE state = 'open'
+                 GROUP BY company_id, partner_id
+            ), reminders AS (
+                SELECT DISTINCT ON (company_id, partner_id) company_id, partner_id, level_id, date
+                  FROM fb_dunning_reminder WHERE state = 'sent'
+                 ORDER BY company_id, partner_id, date DESC, id DESC
+            ), activities AS (
+                SELECT res_id AS partner_id, MIN(date_deadline) AS next_action_date
+                  FROM mail_activity WHERE res_model = 'res.partner'
+                 GROUP BY res_id
+            )
+            SELECT b.partner_id * %(slots)s + b.company_id AS id,
+                   b.partner_id, b.company_id, company.currency_id,
+                   b.amount_overdue, b.amount_due, b.overdue_count, b.oldest_days,
+                   r.level_id AS last_level_id, r.date AS last_reminder_date,
+                   a.next_action_date,
+                   p.fb_collector_id AS collector_id, p.fb_collection_stage_id AS stage_id,
+                   pr.promise_amount, pr.promise_date, COALESCE(pr.broken, 0) AS broken_promise_count,
+                   d.disputed_amount, COALESCE(p.fb_credit_hold, FALSE) AS credit_hold,
+                   (SELECT MAX(m.fb_portal_last_seen) FROM account_move m WHERE m.id = ANY(b.overdue_move_ids))
+                       AS last_seen,
+                   %(priority)s AS priority
+              FROM balances b
+              JOIN res_partner p ON p.id = b.partner_id
+              JOIN res_company company ON company.id = b.company_id
+              LEFT JOIN promises pr ON pr.company_id = b.company_id AND pr.partner_id = b.partner_id
+              LEFT JOIN disputes d ON d.company_id = b.company_id AND d.partner_id = b.partner_id
+              LEFT JOIN reminders r ON r.company_id = b.company_id AND r.partner_id = b.partner_id
+              LEFT JOIN activities a ON a.partner_id = b.partner_id
+            """,
+            slots=COMPANY_SLOTS,
+            today=fields.Date.context_today(self),
+            priority=SQL(
+                collections.PRIORITY_SQL.format(
+                    amount="b.amount_overdue", days="b.oldest_days", broken="COALESCE(pr.broken, 0)"
+                )
+            ),
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    def write(self, vals):
+        """Stage and collector belong to the customer: write them there (kanban drag and drop, list edits)."""
+        partner_vals = {}
+        if "stage_id" in vals:
+            partner_vals["fb_collection_stage_id"] = vals.pop("stage_id")
+        if "collector_id" in vals:
+            partner_vals["fb_collector_id"] = vals.pop("collector_id")
+        if vals:
+            raise UserError(self.env._("The collections queue is computed: change the invoices or the customer."))
+        self.partner_id.write(partner_vals)
+        self.invalidate_recordset()
+        return True
+
+    def action_open_customer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_log_call(self):
+        return self.partner_id.action_fb_log_call()
+
+    def action_record_promise(self):
+        return self.partner_id.action_fb_record_promise()
+
+    def action_open_overdue_invoices(self):
+        return self.partner_id.action_fb_open_overdue_invoices()

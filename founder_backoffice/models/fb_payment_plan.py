@@ -1,0 +1,136 @@
+from itertools import pairwise
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+from ..engine import instalments
+
+
+class FbPaymentPlan(models.Model):
+    """An agreed schedule to pay chosen invoices in instalments; dunning follows the instalments instead."""
+
+    _name = "fb.payment.plan"
+    _description = "Payment plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        "fb_payment_plan_account_move_rel",
+        "plan_id",
+        "account_move_id",
+        string="Invoices",
+        check_company=True,
+        required=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        help="What the plan spreads; defaults to what is owed on its invoices.",
+    )
+    instalment_count = fields.Integer("Instalments", default=3, required=True)
+    frequency = fields.Selection(
+        [("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        default="monthly",
+        required=True,
+    )
+    first_date = fields.Date("First instalment", required=True, default=fields.Date.context_today)
+    date = fields.Date("Agreed on", default=fields.Date.context_today, required=True)
+    line_ids = fields.One2many("fb.payment.plan.line", "plan_id", string="Instalment lines", copy=False)
+    amount_paid = fields.Monetary(currency_field="currency_id", compute="_compute_payments")
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Running"), ("done", "Paid"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    collector_id = fields.Many2one("res.users", "Collector", default=lambda self: self.env.user)
+
+    _instalment_count_positive = models.Constraint(
+        "CHECK(instalment_count > 0)", "A payment plan needs at least one instalment."
+    )
+
+    @api.depends("move_ids")
+    def _compute_amount(self):
+        for plan in self:
+            plan.amount = sum(plan.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("line_ids.amount_paid")
+    def _compute_payments(self):
+        for plan in self:
+            plan.amount_paid = sum(plan.line_ids.mapped("amount_paid"))
+
+    @api.constrains("amount", "line_ids")
+    def _check_lines(self):
+        for plan in self:
+            if plan.currency_id.compare_amounts(plan.amount, 0) <= 0:
+                raise ValidationError(self.env._("A payment plan needs a positive amount."))
+            lines = plan.line_ids.sorted("sequence")
+            if lines and any(b.date_due < a.date_due for a, b in pairwise(lines)):
+                raise ValidationError(self.env._("The instalments of a payment plan must be in date order."))
+            if lines and plan.currency_id.compare_amounts(sum(lines.mapped("amount")), plan.amount):
+                raise ValidationError(self.env._("The instalments must add up to the amount of the plan."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("fb.payment.plan") or "/"
+        return super().create(vals_list)
+
+    def action_compute_instalments(self):
+        """Split the amount into equal instalments, the rounding difference on the last one."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be recomputed."))
+            if plan.instalment_count < 1:
+                raise ValidationError(self.env._("A payment plan needs at least one instalment."))
+            try:
+                amounts = instalments.split_amount(plan.amount, plan.instalment_count, plan.currency_id.rounding)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("The amount %s cannot be split into these instalments.", plan.amount)
+                ) from error
+            dates = instalments.schedule_dates(plan.first_date, plan.instalment_count, plan.frequency)
+            plan.line_ids = [Command.clear()] + [
+                Command.create({"sequence": index, "date_due": due, "amount": float(amount)})
+                for index, (due, amount) in enumerate(zip(dates, amounts, strict=True), start=1)
+            ]
+
+    def action_start(self):
+        for plan in self:
+            if not plan.line_ids:
+                plan.action_compute_instalments()
+            plan.state = "active"
+        self.partner_id._fb_move_to_stage("plan")
+
+    def action_cancel(self):
+        self.state = "cancelled"
+
+    def _update_instalments(self):
+        """Spread what was paid on the invoices since the plan was agreed over its instalments, in date order."""
+        for plan in self.filtered(lambda p: p.state in ("active", "done")):
+            [(paid,)] = self.env["account.partial.reconcile"]._read_group(
+                [("debit_move_id.move_id", "in", plan.move_ids.ids), ("max_date", ">=", plan.date)],
+                [],
+                ["amount:sum"],
+            )
+            lines = plan.line_ids.sorted(lambda line: (line.date_due, line.sequence))
+            spread = instalments.allocate_payments(lines.mapped("amount"), paid or 0.0, plan.currency_id.rounding)
+            for line, (amount_paid, state) in zip(lines, spread, strict=True):
+                line.write({"amount_paid": float(amount_paid), "state": state})
+            plan.state = "done" if all(state == "paid" for _amount, state in spread) else "active"
+
+    @api.model
+    def _cron_update_plans(self):
+        self.search([("state", "=", "active")])._update_instalments()

@@ -1,0 +1,129 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+
+class FbPromise(models.Model):
+    """A customer's promise to pay an amount on the given invoices by a date; dunning waits for it meanwhile."""
+
+    _name = "fb.promise"
+    _description = "Promise to pay"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "promised_date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        "fb_promise_account_move_rel",
+        "promise_id",
+        "account_move_id",
+        string="Invoices",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    amount = fields.Monetary(required=True, currency_field="currency_id", tracking=True)
+    amount_owed = fields.Monetary("Owed on the invoices", compute="_compute_amount_owed", currency_field="currency_id")
+    amount_paid = fields.Monetary(
+        "Paid since the promise", compute="_compute_amount_paid", currency_field="currency_id"
+    )
+    date = fields.Date("Promised on", required=True, default=fields.Date.context_today, readonly=True)
+    promised_date = fields.Date("Pay by", required=True, tracking=True)
+    collector_id = fields.Many2one(
+        "res.users", "Collector", default=lambda self: self.env.user, required=True, tracking=True
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        default="open",
+        required=True,
+        tracking=True,
+    )
+    note = fields.Text()
+
+    @api.depends("move_ids.amount_residual_signed")
+    def _compute_amount_owed(self):
+        for promise in self:
+            promise.amount_owed = sum(promise.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("move_ids", "date")
+    def _compute_amount_paid(self):
+        paid = self._paid_by_promise()
+        for promise in self:
+            promise.amount_paid = paid.get(promise.id, 0.0)
+
+    def _paid_by_promise(self, until=None):
+        """``{promise id: amount}`` reconciled on each promise's invoices from its date (to ``until`` if given)."""
+        result = {}
+        for promise in self:
+            domain = Domain("debit_move_id.move_id", "in", promise.move_ids.ids) & Domain(
+                "max_date", ">=", promise.date
+            )
+            if until:
+                domain &= Domain("max_date", "<=", until[promise.id])
+            [(amount,)] = self.env["account.partial.reconcile"]._read_group(domain, [], ["amount:sum"])
+            result[promise.id] = amount or 0.0
+        return result
+
+    @api.constrains("amount", "promised_date", "move_ids")
+    def _check_amount_and_date(self):
+        for promise in self.filtered(lambda p: p.state == "open"):
+            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
+                raise ValidationError(self.env._("A promise to pay needs a positive amount."))
+            if promise.promised_date < promise.date:
+                raise ValidationError(self.env._("The promised date cannot be in the past."))
+            if promise.move_ids and promise.currency_id.compare_amounts(promise.amount, promise.amount_owed) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The promise (%(amount)s) is for more than is owed on its invoices (%(owed)s).",
+                        amount=promise.currency_id.format(promise.amount),
+                        owed=promise.currency_id.format(promise.amount_owed),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        promises.partner_id._fb_move_to_stage("promised")
+        return promises
+
+    @api.depends("partner_id", "amount", "promised_date")
+    def _compute_display_name(self):
+        for promise in self:
+            promise.display_name = self.env._(
+                "%(customer)s: %(amount)s by %(date)s",
+                customer=promise.partner_id.name,
+                amount=promise.currency_id.format(promise.amount),
+                date=promise.promised_date,
+            )
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state == "open").state = "cancelled"
+
+    @api.model
+    def _cron_check_promises(self):
+        """Daily: open promises are kept once paid, and broken once the promised date plus grace has passed."""
+        today = fields.Date.context_today(self)
+        promises = self.search([("state", "=", "open")])
+        deadline = {p.id: p.promised_date + timedelta(days=p._grace_days()) for p in promises}
+        paid = promises._paid_by_promise(until=deadline)
+        kept = promises.filtered(lambda p: p.currency_id.compare_amounts(paid[p.id], p.amount) >= 0)
+        kept.state = "kept"
+        broken = (promises - kept).filtered(lambda p: deadline[p.id] < today)
+        broken.state = "broken"
+        for promise in broken:
+            promise.partner_id._fb_move_to_stage("escalated")
+            promise.activity_schedule(
+                "founder_backoffice.mail_activity_type_collections_call",
+                date_deadline=today,
+                summary=self.env._("Broken promise to pay"),
+                user_id=promise.partner_id.fb_collector_id.id or promise.collector_id.id,
+            )
+
+    def _grace_days(self):
+        self.ensure_one()
+        return self.partner_id._fb_dunning_policy(self.company_id).grace_days or 0

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make i18n`: exports the add-on's terms with Odoo's own exporter into i18n/founder_backoffice.pot and merges
+# them into i18n/ar.po and i18n/it.po (new terms come in untranslated, never fuzzy; the test suite then
+# fails until they are translated).
+source "$(dirname "$0")/lib.sh"
+find_odoo
+bash "$ROOT/scripts/setup_venv.sh"
+ensure_pg
+write_odoo_cfg
+tpl=$(bash "$ROOT/scripts/template_db.sh")
+db=fb_i18n
+copy_db "$tpl" "$db"
+trap 'drop_db "$db"' EXIT
+odoo_bin -d "$db" -i "$ADDON" --stop-after-init --max-cron-threads 0 --log-level warn --http-port 8169
+i18n=$ROOT/$ADDON/i18n
+mkdir -p "$i18n"
+( cd "$i18n" && "$PY" "$ODOO_DIR/odoo-bin" i18n export -c "$ODOO_CFG" -d "$db" -o "$i18n/$ADDON.pot" "$ADDON" )
+for lang in ar it; do
+    if [ -f "$i18n/$lang.po" ]; then
+        msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-wrap "$i18n/$lang.po" "$i18n/$ADDON.pot"
+        msgattrib --no-obsolete --no-wrap -o "$i18n/$lang.po" "$i18n/$lang.po"
+    else
+        "$PY" "$ODOO_DIR/odoo-bin" i18n export -c "$ODOO_CFG" -d "$db" -l "$lang" -o "$i18n/$lang.po" "$ADDON"
+    fi
+done
+log "exported $(grep -c '^msgid ' "$i18n/$ADDON.pot") terms; untranslated: ar $(msgattrib --untranslated "$i18n/ar.po" | grep -c '^msgid ' || true), it $(msgattrib --untranslated "$i18n/it.po" | grep -c '^msgid ' || true)"

@@ -1,0 +1,32 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from founder_backoffice.engine.collections import priority_score
+
+
+def test_known_values():
+    # 10 x log10(1001) = 30.004; 40 x 90/180 = 20; 15 x 1 = 15
+    assert priority_score(1000.0, 90, 1) == 65.0
+    assert priority_score(0.0, 0, 0) == 0.0
+    # the age and broken promises are capped: 40 + 45 points at most
+    assert priority_score(9.0, 400, 7) == 10.0 + 40.0 + 45.0
+
+
+amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False)
+days = st.integers(min_value=0, max_value=1000)
+broken = st.integers(min_value=0, max_value=10)
+
+
+@settings(max_examples=300)
+@given(amounts, amounts, days, broken)
+def test_rises_with_the_amount(a, b, d, k):
+    low, high = sorted((a, b))
+    assert priority_score(low, d, k) <= priority_score(high, d, k)
+
+
+@settings(max_examples=300)
+@given(amounts, days, days, broken)
+def test_rises_with_the_days_and_broken_promises(a, d1, d2, k):
+    low, high = sorted((d1, d2))
+    assert priority_score(a, low, k) <= priority_score(a, high, k)
+    assert priority_score(a, d1, k) <= priority_score(a, d1, k + 1)

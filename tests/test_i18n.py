@@ -1,0 +1,52 @@
+"""The committed translations are complete: every term of the .pot translated in ar.po and it.po, no fuzzy
+entry, and the placeholders and markup of each translation identical to its source."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import polib
+import pytest
+
+I18N = Path(__file__).resolve().parent.parent / "founder_backoffice" / "i18n"
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd%]|\{\{.*?\}\}")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _entries(path):
+    return {entry.msgid: entry for entry in polib.pofile(str(path)) if not entry.obsolete}
+
+
+TEMPLATE = _entries(I18N / "founder_backoffice.pot")
+
+
+@pytest.fixture(params=["ar", "it"], scope="module")
+def catalogue(request):
+    return request.param, _entries(I18N / f"{request.param}.po")
+
+
+def test_template_is_not_empty():
+    assert len(TEMPLATE) > 100
+
+
+def test_every_term_is_translated(catalogue):
+    lang, entries = catalogue
+    missing = sorted(set(TEMPLATE) - set(entries))
+    assert not missing, f"{lang}.po lacks {len(missing)} terms of the .pot, e.g. {missing[:3]} (run make i18n)"
+    empty = [msgid for msgid, entry in entries.items() if not entry.msgstr.strip()]
+    assert not empty, f"{lang}.po has {len(empty)} untranslated terms, e.g. {empty[:3]}"
+
+
+def test_no_fuzzy_entry(catalogue):
+    lang, entries = catalogue
+    fuzzy = [msgid for msgid, entry in entries.items() if "fuzzy" in entry.flags]
+    assert not fuzzy, f"{lang}.po has fuzzy entries: {fuzzy[:3]}"
+
+
+def test_placeholders_and_markup_are_kept(catalogue):
+    lang, entries = catalogue
+    for msgid, entry in entries.items():
+        if not entry.msgstr:
+            continue
+        assert Counter(PLACEHOLDER.findall(msgid)) == Counter(PLACEHOLDER.findall(entry.msgstr)), (lang, msgid)
+        assert Counter(TAG.findall(msgid)) == Counter(TAG.findall(entry.msgstr)), (lang, msgid)
