@@ -34,8 +34,8 @@ class FbCollectionQueue(models.Model):
     next_action_date = fields.Date(
         "Next action", readonly=True, help="Deadline of the customer's next planned activity."
     )
-    collector_id = fields.Many2one("res.users", "Collector")
-    stage_id = fields.Many2one("fb.collection.stage", "Stage", group_expand="_read_group_stage_ids")
+    collector_id = fields.Many2one("res.users")
+    stage_id = fields.Many2one("fb.collection.stage", group_expand="_read_group_stage_ids")
     promise_amount = fields.Monetary("Promised", readonly=True)
     promise_date = fields.Date("Promised by", readonly=True)
     broken_promise_count = fields.Integer("Broken promises", readonly=True, help="Over the last 12 months.")
@@ -48,6 +48,7 @@ class FbCollectionQueue(models.Model):
 
     @property
     def _table_query(self):
+        self.env.flush_all()  # the query reads the accounting and collections tables directly
         return SQL(
             """
             WITH items AS (
@@ -121,10 +122,14 @@ class FbCollectionQueue(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        """Every stage is a kanban column, even an empty one (a handful of configuration records)."""
+        return stages.search([])  # pylint: disable=no-search-all
 
-    def write(self, vals):
-        """Stage and collector belong to the customer: write them there (kanban drag and drop, list edits)."""
+    def write(self, vals):  # pylint: disable=method-required-super
+        """Stage and collector belong to the customer: write them there (kanban drag and drop, list edits).
+
+        The queue is a SQL view: there is no row of its own to write, so the ORM's write is not called.
+        """
         partner_vals = {}
         if "stage_id" in vals:
             partner_vals["fb_collection_stage_id"] = vals.pop("stage_id")

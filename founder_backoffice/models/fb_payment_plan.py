@@ -54,7 +54,7 @@ class FbPaymentPlan(models.Model):
         required=True,
         tracking=True,
     )
-    collector_id = fields.Many2one("res.users", "Collector", default=lambda self: self.env.user)
+    collector_id = fields.Many2one("res.users", default=lambda self: self.env.user)
 
     _instalment_count_positive = models.Constraint(
         "CHECK(instalment_count > 0)", "A payment plan needs at least one instalment."

@@ -34,9 +34,7 @@ class FbPromise(models.Model):
     )
     date = fields.Date("Promised on", required=True, default=fields.Date.context_today, readonly=True)
     promised_date = fields.Date("Pay by", required=True, tracking=True)
-    collector_id = fields.Many2one(
-        "res.users", "Collector", default=lambda self: self.env.user, required=True, tracking=True
-    )
+    collector_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True, tracking=True)
     state = fields.Selection(
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
         default="open",

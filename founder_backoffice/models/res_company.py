@@ -15,6 +15,46 @@ class ResCompany(models.Model):
         "and send, or send the reminders itself.",
     )
 
+    fb_payroll_account_ids = fields.Many2many(
+        "account.account",
+        "fb_company_payroll_account_rel",
+        "company_id",
+        "account_id",
+        string="Payroll accounts",
+        help="Accounts of salaries and their social charges: the cash-flow report shows what is paid on them as "
+        "payroll.",
+    )
+    fb_marketing_account_ids = fields.Many2many(
+        "account.account",
+        "fb_company_marketing_account_rel",
+        "company_id",
+        "account_id",
+        string="Marketing accounts",
+        help="Expense accounts of marketing and advertising: the spend behind the customer acquisition cost.",
+    )
+
+    def _fb_liquidity_accounts(self):
+        """``(bank and cash accounts, cash in transit accounts)`` of the company.
+
+        In Community a registered payment sits on an outstanding receipts/payments account until the bank
+        statement is reconciled, so money counts as cash once it is on any of these (see the KPI research:
+        "cash in transit"). Transit = the journals' payment method accounts, the outstanding accounts payments
+        were posted on, and the internal transfer account.
+        """
+        self.ensure_one()
+        bank = self.env["account.account"].search([("account_type", "=", "asset_cash"), ("company_ids", "in", self.id)])
+        journals = self.env["account.journal"].search([("company_id", "=", self.id), ("type", "in", ("bank", "cash"))])
+        transit = (
+            journals.inbound_payment_method_line_ids.payment_account_id
+            | journals.outbound_payment_method_line_ids.payment_account_id
+            | self.transfer_account_id
+        )
+        used = self.env["account.payment"]._read_group(
+            [("company_id", "=", self.id), ("outstanding_account_id", "!=", False)], ["outstanding_account_id"]
+        )
+        transit |= self.env["account.account"].union(*(account for [account] in used))
+        return bank, transit - bank
+
     def _fb_working_calendar(self, date_from, date_to):
         """``(working weekdays, holidays)`` of the company's working-time calendar between two dates.
 

@@ -128,6 +128,23 @@ class ResPartner(models.Model):
             },
         }
 
+    def action_fb_send_statement(self):
+        """Open the e-mail composer with the statement template (PDF of the last three months attached)."""
+        self.ensure_one()
+        template = self.env.ref("founder_backoffice.mail_template_fb_statement")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.commercial_partner_id.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+            },
+        }
+
     def action_fb_record_promise(self):
         return self._fb_form_action("fb.promise", self.env._("Promise to pay"), target="new")
 

@@ -2,13 +2,12 @@ from datetime import date
 
 from psycopg2.errors import CheckViolation
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.founder_backoffice.engine.collections import priority_score
-
+from ..engine.collections import priority_score
 from .common import FounderBackofficeCommon
 
 

@@ -3,14 +3,13 @@ from unittest.mock import patch
 
 from psycopg2.errors import UniqueViolation
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.founder_backoffice.models.fb_dunning_reminder import FbDunningReminder
-from odoo.addons.founder_backoffice.models.fb_dunning_run import FbDunningRun
-
+from ..models.fb_dunning_reminder import FbDunningReminder
+from ..models.fb_dunning_run import FbDunningRun
 from .common import FounderBackofficeCommon
 
 
@@ -340,6 +339,22 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertIn("شركة الأمل", html)
         self.assertEqual(reminder.text_direction, "rtl")
         self.assertIn('dir="rtl"', reminder.mail_id.body_html)
+
+    @freeze_time("2026-04-20")
+    def test_reminder_email_in_the_customer_language(self):
+        arabic = self._customer("مؤسسة النور", lang="ar_001")
+        italian = self._customer("Verdi S.r.l.", lang="it_IT")
+        for customer in (arabic, italian):
+            self._invoice(customer, 100.0, date(2026, 4, 18))  # friendly level
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        bodies = {r.partner_id: r.mail_id.body_html for r in run.reminder_ids}
+        self.assertIn("نودّ تذكيركم", bodies[arabic])
+        self.assertIn("المبلغ المستحق", bodies[arabic])
+        self.assertIn('dir="rtl"', bodies[arabic])
+        self.assertIn("Gentile", bodies[italian])
+        self.assertIn("Giorni di scaduto", bodies[italian])
+        self.assertNotIn("Dear", bodies[italian])
 
 
 @tagged("post_install", "-at_install")

@@ -10,7 +10,6 @@ class FbAssignCollectorWizard(models.TransientModel):
     queue_ids = fields.Many2many("fb.collection.queue", string="Customers")
     collector_id = fields.Many2one(
         "res.users",
-        "Collector",
         required=True,
         domain=lambda self: [("all_group_ids", "in", self.env.ref("founder_backoffice.group_collections_user").id)],
     )

@@ -1,0 +1,180 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import aging
+from ..engine.xlsx import Column
+
+BUCKETS = 6  # Not due, four configurable ranges, and over the last limit
+
+
+class FbAgingReport(models.Model):
+    """Open receivable or payable items as of any date, by age bucket (scadenzario, أعمار الديون).
+
+    The residual of each item at the as-of date is rebuilt from the reconciliations: the item's balance less
+    the partial reconciliations dated on or before that date, so later payments and credit notes do not
+    reduce it. One SQL query gives every item of the report.
+    """
+
+    _name = "fb.aging.report"
+    _inherit = ["fb.report.mixin"]
+    _description = "Aging report item"
+    _auto = False
+    _order = "partner_name, date_maturity, id"
+
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    partner_name = fields.Char(readonly=True)
+    move_id = fields.Many2one("account.move", "Journal entry", readonly=True)
+    document = fields.Char(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    date = fields.Date(readonly=True)
+    date_maturity = fields.Date("Due date", readonly=True)
+    days_overdue = fields.Integer("Days past due", readonly=True)
+    amount_residual = fields.Monetary("Total", readonly=True)
+    bucket_0 = fields.Monetary("Not due", readonly=True)
+    bucket_1 = fields.Monetary("1-30", readonly=True)
+    bucket_2 = fields.Monetary("31-60", readonly=True)
+    bucket_3 = fields.Monetary("61-90", readonly=True)
+    bucket_4 = fields.Monetary("91-120", readonly=True)
+    bucket_5 = fields.Monetary("Over 120", readonly=True)
+
+    @api.model
+    def _options(self):
+        options = super()._options()
+        options["kind"] = options.get("kind") or "receivable"
+        options["limits"] = aging.validate_limits(options.get("limits") or aging.DEFAULT_LIMITS)
+        if len(options["limits"]) != BUCKETS - 2:
+            raise ValueError("the aging report has four bucket limits")
+        return options
+
+    @api.model
+    def _query(self, options):
+        limits = options["limits"]
+        sign = 1 if options["kind"] == "receivable" else -1
+        account_type = "asset_receivable" if options["kind"] == "receivable" else "liability_payable"
+        buckets = []
+        for index, (low, high) in enumerate(aging.bucket_ranges(limits)):
+            condition = (
+                SQL("days <= 0")
+                if low is None
+                else SQL("days > %s", limits[-1])
+                if high is None
+                else SQL("days BETWEEN %s AND %s", low, high)
+            )
+            buckets.append(
+                SQL("CASE WHEN %s THEN residual ELSE 0 END AS %s", condition, SQL.identifier(f"bucket_{index}"))
+            )
+        return SQL(
+            """
+            WITH items AS (
+                SELECT aml.id, aml.company_id, company.currency_id,
+                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
+                       aml.move_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                       %(sign)s * (aml.balance
+                         - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
+                                      WHERE pr.debit_move_id = aml.id AND pr.max_date <= %(as_of)s), 0)
+                         + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
+                                      WHERE pr.credit_move_id = aml.id AND pr.max_date <= %(as_of)s), 0)
+                       ) AS residual
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN res_company company ON company.id = aml.company_id
+             LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.company_id = %(company_id)s
+                   AND aml.parent_state = 'posted'
+                   AND account.account_type = %(account_type)s
+                   AND aml.date <= %(as_of)s
+                   AND (NOT aml.reconciled
+                        OR EXISTS (SELECT 1 FROM account_partial_reconcile pr
+                                    WHERE pr.debit_move_id = aml.id AND pr.max_date > %(as_of)s)
+                        OR EXISTS (SELECT 1 FROM account_partial_reconcile pr
+                                    WHERE pr.credit_move_id = aml.id AND pr.max_date > %(as_of)s))
+            ), aged AS (
+                SELECT items.*, (%(as_of)s::date - date_maturity) AS days FROM items WHERE ROUND(residual, 6) != 0
+            )
+            SELECT aged.id, aged.company_id, aged.currency_id, aged.partner_id,
+                   COALESCE(p.name, '') AS partner_name, aged.move_id, move.name AS document,
+                   aged.date, aged.date_maturity,
+                   aged.days AS days_overdue, aged.residual AS amount_residual, %(buckets)s
+              FROM aged
+         LEFT JOIN res_partner p ON p.id = aged.partner_id
+              JOIN account_move move ON move.id = aged.move_id
+            """,
+            sign=sign,
+            as_of=options["as_of"],
+            company_id=options["company_id"],
+            account_type=account_type,
+            buckets=SQL(", ").join(buckets),
+        )
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Bucket columns are labelled after the limits of the report being shown."""
+        result = super().fields_get(allfields, attributes)
+        limits = (self.env.context.get("fb_report_options") or {}).get("limits") or aging.DEFAULT_LIMITS
+        for index, label in enumerate(self._bucket_labels(limits)):
+            if f"bucket_{index}" in result and "string" in result[f"bucket_{index}"]:
+                result[f"bucket_{index}"]["string"] = label
+        return result
+
+    @api.model
+    def _bucket_labels(self, limits):
+        labels = []
+        for low, high in aging.bucket_ranges(limits):
+            if low is None:
+                labels.append(self.env._("Not due"))
+            elif high is None:
+                labels.append(self.env._("Over %s", low - 1))
+            else:
+                labels.append(f"{low}-{high}")
+        return labels
+
+    @api.model
+    def _summary(self, lines):
+        """Per partner totals of the item lines, in partner name order: ``[(partner name, [buckets], total)]``."""
+        summary = {}
+        for line in lines:
+            name = line["partner_name"] or self.env._("No partner")
+            row = summary.setdefault(name, [0.0] * BUCKETS)
+            for index in range(BUCKETS):
+                row[index] += line[f"bucket_{index}"]
+        return [(name, buckets, sum(buckets)) for name, buckets in sorted(summary.items())]
+
+    @api.model
+    def _title(self, options):
+        return self.env._("Aged receivables") if options["kind"] == "receivable" else self.env._("Aged payables")
+
+    @api.model
+    def _write_xlsx(self, workbook, options):
+        lines = self._lines(options)
+        company = self.env["res.company"].browse(options["company_id"])
+        labels = self._bucket_labels(options["limits"])
+        header = self._header_block(options, (self.env._("As of"), options["as_of"]))
+        digits = company.currency_id.decimal_places
+        title = self._title(options)
+        summary_columns = (
+            [Column(0, self.env._("Partner"))]
+            + [Column(index + 1, label, "amount", total=True) for index, label in enumerate(labels)]
+            + [Column(BUCKETS + 1, self.env._("Total"), "amount", total=True)]
+        )
+        workbook.add_sheet(self.env._("Summary"), title, header).add_table(
+            summary_columns,
+            ([name, *buckets, total] for name, buckets, total in self._summary(lines)),
+            digits=digits,
+            totals_label=self.env._("Total"),
+        )
+        detail_columns = [
+            Column("partner_name", self.env._("Partner")),
+            Column("document", self.env._("Document")),
+            Column("date", self.env._("Date"), "date"),
+            Column("date_maturity", self.env._("Due date"), "date"),
+            Column("days_overdue", self.env._("Days past due"), "integer"),
+            *(Column(f"bucket_{index}", label, "amount", total=True) for index, label in enumerate(labels)),
+            Column("amount_residual", self.env._("Total"), "amount", total=True),
+        ]
+        workbook.add_sheet(self.env._("Detail"), title, header).add_table(
+            detail_columns,
+            lines,
+            digits=digits,
+            totals_label=self.env._("Total"),
+        )

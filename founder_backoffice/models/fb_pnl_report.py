@@ -1,0 +1,102 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import periods
+from ..engine.xlsx import Column
+
+INCOME_TYPES = ("income", "income_other")
+EXPENSE_TYPES = ("expense", "expense_other", "expense_depreciation", "expense_direct_cost")
+
+
+class FbPnlReport(models.Model):
+    """Founder P&L (conto economico, قائمة الدخل): revenue and expenses by account and month of posted entries.
+
+    ``amount`` is positive for both revenue and expenses; ``net`` is the contribution to the profit (revenue
+    positive, expenses negative), so its total is the net profit. Refunds net out on their accounts.
+    """
+
+    _name = "fb.pnl.report"
+    _inherit = ["fb.report.mixin"]
+    _description = "Profit and loss line"
+    _auto = False
+    _order = "section desc, account_id, month"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    section = fields.Selection([("income", "Revenue"), ("expense", "Expenses")], readonly=True)
+    month = fields.Date(readonly=True)
+    amount = fields.Monetary(readonly=True)
+    net = fields.Monetary("Net profit", readonly=True)
+
+    @api.model
+    def _query(self, options):
+        return SQL(
+            """
+            SELECT ROW_NUMBER() OVER (ORDER BY account_id, month) AS id, rows.*, company.currency_id
+              FROM (
+                SELECT aml.company_id, aml.account_id,
+                       CASE WHEN account.account_type IN %(income)s THEN 'income' ELSE 'expense' END AS section,
+                       date_trunc('month', aml.date)::date AS month,
+                       SUM(CASE WHEN account.account_type IN %(income)s THEN -aml.balance ELSE aml.balance END)
+                           AS amount,
+                       SUM(-aml.balance) AS net
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE aml.company_id = %(company_id)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
+                   AND account.account_type IN %(types)s
+                 GROUP BY aml.company_id, aml.account_id, section, month
+              ) rows
+              JOIN res_company company ON company.id = rows.company_id
+            """,
+            income=INCOME_TYPES,
+            types=INCOME_TYPES + EXPENSE_TYPES,
+            company_id=options["company_id"],
+            date_from=options["date_from"],
+            date_to=options["date_to"],
+        )
+
+    @api.model
+    def _grid(self, options):
+        """``(months, sections)``: per section ``(label, [(account, [amount per month], total)], totals)``,
+        and the net profit per month."""
+        months = periods.month_starts(options["date_from"], options["date_to"])
+        index = {month: i for i, month in enumerate(months)}
+        lines = self._lines(options)
+        accounts = self.env["account.account"].browse({line["account_id"] for line in lines})
+        rows = {}
+        for line in lines:
+            row = rows.setdefault((line["section"], line["account_id"]), [0.0] * len(months))
+            row[index[line["month"]]] += line["amount"]
+        sections = []
+        labels = dict(self._fields["section"]._description_selection(self.env))
+        for section in ("income", "expense"):
+            section_rows = [
+                (account, rows[(section, account.id)], sum(rows[(section, account.id)]))
+                for account in accounts.sorted("code")
+                if (section, account.id) in rows
+            ]
+            totals = [sum(row[1][i] for row in section_rows) for i in range(len(months))]
+            sections.append((labels[section], section_rows, totals))
+        net = [income - expense for income, expense in zip(sections[0][2], sections[1][2], strict=True)]
+        return months, sections, net
+
+    @api.model
+    def _write_xlsx(self, workbook, options):
+        company = self.env["res.company"].browse(options["company_id"])
+        months, sections, net = self._grid(options)
+        header = self._header_block(options, (self.env._("Period"), f"{options['date_from']} - {options['date_to']}"))
+        columns = (
+            [Column(0, self.env._("Account"))]
+            + [Column(i + 1, month.strftime("%Y-%m"), "amount") for i, month in enumerate(months)]
+            + [Column(len(months) + 1, self.env._("Total"), "amount")]
+        )
+        sheet = workbook.add_sheet(self.env._("Profit and loss"), self.env._("Profit and loss"), header)
+        digits = company.currency_id.decimal_places
+        for label, rows, totals in sections:
+            body = [[account.display_name, *amounts, total] for account, amounts, total in rows]
+            body.append([self.env._("Total %s", label), *totals, sum(totals)])
+            sheet.add_table(columns, body, digits=digits, title=label)
+        sheet.add_table(columns, [[self.env._("Net profit"), *net, sum(net)]], digits=digits)

@@ -1,0 +1,74 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..engine.xlsx import XlsxReport
+
+
+class FbReportMixin(models.AbstractModel):
+    """A report computed by one SQL query, shown on screen and exported as PDF and XLSX from the same rows.
+
+    A report model is a read-only SQL view whose query depends on options (company, dates...) read from the
+    context, so its list and pivot views show exactly the rows the PDF and XLSX exports are built from.
+    """
+
+    _name = "fb.report.mixin"
+    _description = "Back Office report"
+
+    @api.model
+    def _options(self):
+        """The report options of the context, checked: a user only reports on companies they may access."""
+        options = dict(self.env.context.get("fb_report_options") or {})
+        company = self.env["res.company"].browse(options.get("company_id") or self.env.company.id)
+        if company not in self.env.user.company_ids:
+            raise AccessError(self.env._("You cannot report on company %s.", company.name))
+        options["company_id"] = company.id
+        for key in ("as_of", "date_from", "date_to"):
+            options[key] = fields.Date.to_date(options.get(key)) or fields.Date.context_today(self)
+        return options
+
+    @property
+    def _table_query(self):
+        self.env.flush_all()  # the query reads the accounting tables directly
+        return self._query(self._options())
+
+    @api.model
+    def _query(self, options) -> SQL:
+        raise NotImplementedError
+
+    @api.model
+    def _lines(self, options):
+        """The report's rows as dicts, from the same query as the screen."""
+        self.env.flush_all()
+        return self.env.execute_query_dict(self._query(options))
+
+    @api.model
+    def _xlsx_attachment_action(self, options, filename):
+        """Build the XLSX in the user's language (right to left for Arabic) and download it."""
+        rtl = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction == "rtl"
+        with XlsxReport(rtl=rtl) as workbook:
+            self._write_xlsx(workbook, options)
+            content = workbook.close()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": filename,
+                "datas": base64.b64encode(content),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    @api.model
+    def _write_xlsx(self, workbook, options):
+        raise NotImplementedError
+
+    @api.model
+    def _header_block(self, options, *extra):
+        company = self.env["res.company"].browse(options["company_id"])
+        return [
+            (self.env._("Company"), company.name),
+            *extra,
+            (self.env._("Currency"), company.currency_id.name),
+        ]

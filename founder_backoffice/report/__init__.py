@@ -1,0 +1,1 @@
+from . import fb_report_pdf

@@ -1,0 +1,118 @@
+from odoo import api, fields, models
+
+
+class FbReportPdfMixin(models.AbstractModel):
+    """What every Back Office PDF needs: the options it was asked with, checked, and the page direction."""
+
+    _name = "fb.report.pdf.mixin"
+    _description = "Back Office PDF report"
+    _report_model = None
+
+    @api.model
+    def _report_values(self, data):
+        model = self.env[self._report_model].with_context(fb_report_options=(data or {}).get("options") or {})
+        options = model._options()
+        lang = self.env.lang or "en_US"
+        return (
+            model,
+            options,
+            {
+                "options": options,
+                "company": self.env["res.company"].browse(options["company_id"]),
+                "direction": self.env["res.lang"]._get_data(code=lang).direction or "ltr",
+            },
+        )
+
+
+class ReportFbAging(models.AbstractModel):
+    _name = "report.founder_backoffice.report_fb_aging"
+    _inherit = ["fb.report.pdf.mixin"]
+    _description = "Aging report PDF"
+    _report_model = "fb.aging.report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        model, options, values = self._report_values(data)
+        lines = model._lines(options)
+        return {
+            **values,
+            "docs": self.env["fb.report.wizard"].browse(docids),
+            "title": model._title(options),
+            "labels": model._bucket_labels(options["limits"]),
+            "summary": model._summary(lines),
+            "lines": lines,
+        }
+
+
+class ReportFbPnl(models.AbstractModel):
+    _name = "report.founder_backoffice.report_fb_pnl"
+    _inherit = ["fb.report.pdf.mixin"]
+    _description = "Profit and loss PDF"
+    _report_model = "fb.pnl.report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        model, options, values = self._report_values(data)
+        months, sections, net = model._grid(options)
+        return {
+            **values,
+            "docs": self.env["fb.report.wizard"].browse(docids),
+            "months": months,
+            "sections": sections,
+            "net": net,
+        }
+
+
+class ReportFbCashFlow(models.AbstractModel):
+    _name = "report.founder_backoffice.report_fb_cash_flow"
+    _inherit = ["fb.report.pdf.mixin"]
+    _description = "Cash flow PDF"
+    _report_model = "fb.cash.flow.report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        model, options, values = self._report_values(data)
+        months, rows, opening, closing = model._grid(options)
+        return {
+            **values,
+            "docs": self.env["fb.report.wizard"].browse(docids),
+            "months": months,
+            "rows": rows,
+            "opening": opening,
+            "closing": closing,
+        }
+
+
+class ReportFbStatement(models.AbstractModel):
+    """Statements of the given customers; without options (e-mail from the customer form) the period is the
+    last three months to today."""
+
+    _name = "report.founder_backoffice.report_fb_statement"
+    _inherit = ["fb.report.pdf.mixin"]
+    _description = "Customer statement PDF"
+    _report_model = "fb.statement.report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids).commercial_partner_id
+        options = dict((data or {}).get("options") or {})
+        today = fields.Date.context_today(self)
+        options.setdefault("date_to", fields.Date.to_string(today))
+        options.setdefault("date_from", fields.Date.to_string(fields.Date.subtract(today, months=3)))
+        options["partner_ids"] = partners.ids
+        options["as_of"] = options["date_to"]
+        model, options, values = self._report_values({"options": options})
+        aging_model = self.env["fb.aging.report"].with_context(fb_report_options={**options, "kind": "receivable"})
+        aging_options = aging_model._options()
+        aging_lines = [line for line in aging_model._lines(aging_options) if line["partner_id"] in partners.ids]
+        statements = {partner.id: (lines, closing) for partner, lines, closing in model._by_partner(options)}
+        return {
+            **values,
+            "docs": partners,
+            "statements": statements,
+            "aging_labels": aging_model._bucket_labels(aging_options["limits"]),
+            "aging": {
+                partner.id: aging_model._summary([line for line in aging_lines if line["partner_id"] == partner.id])
+                for partner in partners
+            },
+        }

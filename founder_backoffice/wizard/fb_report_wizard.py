@@ -1,0 +1,123 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import aging
+
+REPORT_MODELS = {
+    "aging_receivable": "fb.aging.report",
+    "aging_payable": "fb.aging.report",
+    "statement": "fb.statement.report",
+    "pnl": "fb.pnl.report",
+    "cash_flow": "fb.cash.flow.report",
+}
+PDF_REPORTS = {
+    "aging_receivable": "founder_backoffice.action_report_fb_aging",
+    "aging_payable": "founder_backoffice.action_report_fb_aging",
+    "statement": "founder_backoffice.action_report_fb_statement",
+    "pnl": "founder_backoffice.action_report_fb_pnl",
+    "cash_flow": "founder_backoffice.action_report_fb_cash_flow",
+}
+
+
+class FbReportWizard(models.TransientModel):
+    """Pick a report, a company and a date or period, then see it on screen, as a PDF or as an XLSX file."""
+
+    _name = "fb.report.wizard"
+    _description = "Back Office report"
+
+    report = fields.Selection(
+        [
+            ("aging_receivable", "Aged receivables"),
+            ("aging_payable", "Aged payables"),
+            ("statement", "Customer statement"),
+            ("pnl", "Profit and loss"),
+            ("cash_flow", "Cash flow statement"),
+        ],
+        required=True,
+        default="aging_receivable",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    as_of = fields.Date("As of", default=fields.Date.context_today)
+    date_from = fields.Date(
+        "From", default=lambda self: fields.Date.context_today(self).replace(day=1) - relativedelta(months=2)
+    )
+    date_to = fields.Date("To", default=fields.Date.context_today)
+    partner_ids = fields.Many2many("res.partner", string="Customers", help="Empty: every customer with activity.")
+    limit_1 = fields.Integer("Bucket 1 up to (days)", default=30)
+    limit_2 = fields.Integer("Bucket 2 up to (days)", default=60)
+    limit_3 = fields.Integer("Bucket 3 up to (days)", default=90)
+    limit_4 = fields.Integer("Bucket 4 up to (days)", default=120)
+
+    @api.constrains("limit_1", "limit_2", "limit_3", "limit_4")
+    def _check_limits(self):
+        for wizard in self:
+            try:
+                aging.validate_limits(wizard._limits())
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("The bucket limits must be positive numbers of days, each larger than the previous.")
+                ) from error
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self:
+            if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
+                raise ValidationError(self.env._("The period must start before it ends."))
+
+    def _limits(self):
+        return (self.limit_1, self.limit_2, self.limit_3, self.limit_4)
+
+    def _options(self):
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "as_of": fields.Date.to_string(self.as_of),
+            "date_from": fields.Date.to_string(self.date_from),
+            "date_to": fields.Date.to_string(self.date_to),
+            "kind": "payable" if self.report == "aging_payable" else "receivable",
+            "limits": list(self._limits()),
+            "partner_ids": self.partner_ids.commercial_partner_id.ids,
+        }
+
+    def _report_model(self):
+        model = self.env[REPORT_MODELS[self.report]].with_context(fb_report_options=self._options())
+        return model, model._options()
+
+    def action_view(self):
+        self.ensure_one()
+        model, _options = self._report_model()
+        name = dict(self._fields["report"]._description_selection(self.env))[self.report]
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model._name,
+            "view_mode": "list,pivot",
+            "context": {"fb_report_options": self._options()},
+            "target": "current",
+        }
+
+    def action_pdf(self):
+        self.ensure_one()
+        self._report_model()  # checks the options and the company access
+        action = self.env.ref(PDF_REPORTS[self.report])
+        if self.report == "statement":
+            partners = self.partner_ids.commercial_partner_id or self._statement_partners()
+            return action.report_action(partners, data={"options": self._options()})
+        return action.report_action(self, data={"options": self._options()})
+
+    def _statement_partners(self):
+        model, options = self._report_model()
+        return self.env["res.partner"].browse({line["partner_id"] for line in model._lines(options)})
+
+    def action_xlsx(self):
+        self.ensure_one()
+        model, options = self._report_model()
+        date = options["as_of"] if self.report.startswith("aging") else options["date_to"]
+        return model._xlsx_attachment_action(options, f"{self.report}_{date}.xlsx")
