@@ -27,6 +27,7 @@
         "wizard/fb_assign_collector_wizard_views.xml",
         "wizard/fb_report_wizard_views.xml",
         "views/fb_report_views.xml",
+        "views/fb_kpi_snapshot_views.xml",
         "views/fb_collection_queue_views.xml",
         "views/fb_promise_views.xml",
         "views/fb_dispute_views.xml",
@@ -45,5 +46,9 @@
         "data/demo/fb_dunning_policy_demo.xml",
         "data/demo/fb_collections_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["founder_backoffice/static/src/**/*"],
+        "web.assets_tests": ["founder_backoffice/static/tests/tours/**/*"],
+    },
     "application": True,
 }

@@ -13,6 +13,8 @@ from . import fb_dunning_policy
 from . import fb_dunning_reminder
 from . import fb_dunning_run
 from . import fb_interest_rate
+from . import fb_kpi
+from . import fb_kpi_snapshot
 from . import fb_payment_plan
 from . import fb_payment_plan_line
 from . import fb_pnl_report

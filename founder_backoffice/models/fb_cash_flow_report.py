@@ -4,7 +4,7 @@ from odoo.tools import SQL
 from ..engine import periods
 from ..engine.xlsx import Column
 
-CATEGORIES = ("customers", "suppliers", "taxes", "payroll", "other")
+CATEGORIES = ("customers", "suppliers", "taxes", "payroll", "financing", "other")
 
 
 class FbCashFlowReport(models.Model):
@@ -12,7 +12,8 @@ class FbCashFlowReport(models.Model):
 
     Cash is the bank and cash accounts plus cash in transit (outstanding receipts/payments, transfer account).
     Each entry moving cash is classified by its other lines: receivable = customer receipts, payable = supplier
-    payments, tax accounts = taxes, the company's payroll accounts = payroll, anything else = other. Entries
+    payments, tax accounts = taxes, the company's payroll accounts = payroll, equity and long-term debt = financing
+    (a fund-raise, a loan), anything else = other. Entries
     only between cash accounts (transfers, bank reconciliation of a payment) move no cash and are left out.
     """
 
@@ -31,6 +32,7 @@ class FbCashFlowReport(models.Model):
             ("suppliers", "Supplier payments"),
             ("taxes", "Taxes"),
             ("payroll", "Payroll"),
+            ("financing", "Financing"),
             ("other", "Other"),
         ],
         readonly=True,
@@ -62,6 +64,8 @@ class FbCashFlowReport(models.Model):
                             WHEN account.account_type = 'liability_payable' THEN 'suppliers'
                             WHEN aml.account_id = ANY(%(taxes)s) THEN 'taxes'
                             WHEN aml.account_id = ANY(%(payroll)s) THEN 'payroll'
+                            WHEN account.account_type IN ('equity', 'equity_unaffected', 'liability_non_current')
+                                 THEN 'financing'
                             ELSE 'other' END AS category,
                        -aml.balance AS amount
                   FROM account_move_line aml

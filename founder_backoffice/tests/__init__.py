@@ -2,4 +2,5 @@ from . import test_collections
 from . import test_dunning
 from . import test_i18n
 from . import test_install
+from . import test_kpi
 from . import test_reports

@@ -1,0 +1,364 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import kpi, periods
+
+INCOME_TYPES = ("income", "income_other")
+EXPENSE_TYPES = ("expense", "expense_other", "expense_depreciation", "expense_direct_cost")
+LATENESS_HISTORY = 10  # last paid invoices per customer behind "abnormally pending"
+
+
+class FbKpi(models.AbstractModel):
+    """The founder KPIs of a company over a period, read set-based and computed by ``engine.kpi``.
+
+    Every figure is in company currency (signed amounts), from posted entries only. ``compute`` returns a flat
+    dict; a KPI whose denominator is zero is ``None`` (shown as "—"), never 0. The period's end is clipped to
+    today for balances and day counts, so "this month" means "so far".
+    """
+
+    _name = "fb.kpi"
+    _description = "Founder KPIs"
+
+    @api.model
+    def compute(self, company, date_from, date_to):
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        end = min(date_to, today)
+        days = periods.days_in(date_from, end)
+        months = periods.months_in(date_from, end)
+        values = {"date_from": date_from, "date_to": end}
+        values.update(self._profit(company, date_from, end))
+        values.update(self._cash(company, date_from, end))
+        values.update(self._receivables(company, date_from, end))
+        values.update(self._payables(company, end))
+        values.update(self._sales(company, date_from, end))
+        values.update(self._payments(company, date_from, end))
+        values.update(self._crm(company, date_from, end))
+        values.update(self._collections(company, date_from, end))
+        values["abnormal_count"] = len(self._abnormally_pending(company, end))
+        values.update(
+            net_profit=kpi.net_profit(values["revenue"], values["expenses"]),
+            runway=kpi.runway_months(values["cash"], values["burn"]),
+            ar_overdue_share=kpi.share(values["ar_overdue"], values["ar"]),
+            ap_overdue_share=kpi.share(values["ap_overdue"], values["ap"]),
+            dso=kpi.dso(values["ar"], values["credit_sales"], days),
+            best_dso=kpi.best_possible_dso(values["ar_current"], values["credit_sales"], days),
+            cei=kpi.cei(values["ar_opening"], values["credit_sales"], values["ar"], values["ar_current"], months),
+            aov=kpi.aov(values["untaxed_sales"], values["invoice_count"]),
+            cac=kpi.cac(values["marketing_spend"], values["new_customers"]) if values["marketing_set"] else None,
+            win_rate=kpi.win_rate(values["won"], values["lost"]),
+        )
+        values["add"] = kpi.average_days_delinquent(values["dso"], values["best_dso"])
+        values.update(self._extra(company, date_from, end))
+        return values
+
+    @api.model
+    def _extra(self, company, date_from, date_to):
+        """KPIs of bridge modules (e.g. employees with ``hr``): none here."""
+        return {}
+
+    def _query(self, sql):
+        return self.env.execute_query(sql)
+
+    # ------------------------------------------------------------------ profit and loss, cash
+
+    @api.model
+    def _profit(self, company, date_from, date_to):
+        """Revenue and expenses of posted entries on income / expense accounts (refunds net out)."""
+        marketing = company.fb_marketing_account_ids.ids
+        [(revenue, expenses, spend)] = self._query(
+            SQL(
+                """SELECT COALESCE(SUM(-aml.balance) FILTER (WHERE account.account_type IN %(income)s), 0),
+                          COALESCE(SUM(aml.balance) FILTER (WHERE account.account_type IN %(expense)s), 0),
+                          COALESCE(SUM(aml.balance) FILTER (WHERE aml.account_id = ANY(%(marketing)s)), 0)
+                     FROM account_move_line aml
+                     JOIN account_account account ON account.id = aml.account_id
+                    WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                      AND aml.date BETWEEN %(date_from)s AND %(date_to)s""",
+                income=INCOME_TYPES,
+                expense=EXPENSE_TYPES,
+                marketing=marketing or [0],
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        return {"revenue": revenue, "expenses": expenses, "marketing_spend": spend, "marketing_set": bool(marketing)}
+
+    @api.model
+    def _cash(self, company, date_from, date_to):
+        """Cash at the end, money in and out (internal transfers excluded) and the 3-month net burn.
+
+        Burn is the mean of the last three months' net operating cash out: financing flows (equity, long-term
+        debt) are left out, so a fund-raise does not hide the burn.
+        """
+        CashFlow = self.env["fb.cash.flow.report"]
+        options = {"company_id": company.id, "date_from": date_from, "date_to": date_to}
+        cash_in = cash_out = 0.0
+        for line in CashFlow._lines(options):
+            if line["direction"] == "in":
+                cash_in += line["amount"]
+            else:
+                cash_out -= line["amount"]
+        cash = CashFlow._cash_at(options, fields.Date.add(date_to, days=1))
+        burn_months = periods.month_starts(periods.add_months(date_to.replace(day=1), -2), date_to)
+        burn_options = {**options, "date_from": burn_months[0]}
+        outflows = dict.fromkeys(burn_months, 0.0)
+        for line in CashFlow._lines(burn_options):
+            if line["category"] != "financing":
+                outflows[line["month"]] -= line["amount"]
+        return {
+            "cash": cash,
+            "cash_in": cash_in,
+            "cash_out": cash_out,
+            "burn": kpi.net_burn([outflows[month] for month in burn_months]),
+        }
+
+    # ------------------------------------------------------------------ receivables and payables
+
+    @api.model
+    def _open_items(self, company, kind, as_of):
+        Aging = self.env["fb.aging.report"].with_context(
+            fb_report_options={"company_id": company.id, "as_of": as_of, "kind": kind}
+        )
+        return Aging._lines(Aging._options())
+
+    @api.model
+    def _receivables(self, company, date_from, date_to):
+        """Receivables at the end (total, overdue, not yet due) and the day before the period (CEI's opening)."""
+        closing = self._open_items(company, "receivable", date_to)
+        opening = self._open_items(company, "receivable", fields.Date.subtract(date_from, days=1))
+        return {
+            "ar": sum(line["amount_residual"] for line in closing),
+            "ar_overdue": sum(line["amount_residual"] for line in closing if line["days_overdue"] > 0),
+            "ar_current": sum(line["amount_residual"] for line in closing if line["days_overdue"] <= 0),
+            "ar_opening": sum(line["amount_residual"] for line in opening),
+        }
+
+    @api.model
+    def _payables(self, company, date_to):
+        items = self._open_items(company, "payable", date_to)
+        horizon = fields.Date.add(date_to, days=30)
+        return {
+            "ap": sum(line["amount_residual"] for line in items),
+            "ap_overdue": sum(line["amount_residual"] for line in items if line["days_overdue"] > 0),
+            "ap_due_30": sum(
+                line["amount_residual"]
+                for line in items
+                if line["days_overdue"] <= 0 and line["date_maturity"] <= horizon
+            ),
+        }
+
+    # ------------------------------------------------------------------ sales and customers
+
+    @api.model
+    def _sales(self, company, date_from, date_to):
+        """Credit sales (tax included, for DSO and CEI), untaxed sales and orders (AOV), invoice statuses, and
+        the customers: new ones (first invoice ever in the period) and those kept from the previous period."""
+        Move = self.env["account.move"]
+        base = [("company_id", "=", company.id), ("state", "=", "posted")]
+        period = [("invoice_date", ">=", date_from), ("invoice_date", "<=", date_to)]
+        sales = [("move_type", "in", ("out_invoice", "out_refund"))]
+        [(credit_sales, untaxed)] = Move._read_group(
+            base + period + sales, [], ["amount_total_signed:sum", "amount_untaxed_signed:sum"]
+        )
+        issued = {
+            state: (count, amount)
+            for state, count, amount in Move._read_group(
+                base + period + [("move_type", "=", "out_invoice")],
+                ["payment_state"],
+                ["__count", "amount_total_signed:sum"],
+            )
+        }
+        previous_from, previous_to = periods.previous_period(date_from, date_to)
+        customers = self._customers(company, date_from, date_to)
+        previous = self._customers(company, previous_from, previous_to)
+        [(first_invoices,)] = self._query(
+            SQL(
+                """SELECT COUNT(*) FROM (
+                       SELECT commercial_partner_id, MIN(invoice_date) AS first_date FROM account_move
+                        WHERE company_id = %s AND state = 'posted' AND move_type = 'out_invoice'
+                        GROUP BY commercial_partner_id) firsts
+                    WHERE first_date BETWEEN %s AND %s""",
+                company.id,
+                date_from,
+                date_to,
+            )
+        )
+        open_overdue = Move._read_group(
+            [
+                *base,
+                ("move_type", "=", "out_invoice"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", date_to),
+            ],
+            [],
+            ["__count", "amount_residual_signed:sum"],
+        )[0]
+        return {
+            "credit_sales": credit_sales or 0.0,
+            "untaxed_sales": untaxed or 0.0,
+            "invoice_count": sum(count for count, _amount in issued.values()),
+            "invoiced": sum(amount for _count, amount in issued.values()),
+            "paid_count": sum(issued.get(state, (0, 0))[0] for state in ("paid", "in_payment")),
+            "partial_count": issued.get("partial", (0, 0))[0],
+            "overdue_count": open_overdue[0],
+            "overdue_amount": open_overdue[1] or 0.0,
+            "customers": len(customers),
+            "new_customers": first_invoices,
+            "retention": kpi.retention(previous, customers),
+            "churn": kpi.churn(previous, customers),
+        }
+
+    @api.model
+    def _customers(self, company, date_from, date_to):
+        rows = self.env["account.move"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "posted"),
+                ("move_type", "=", "out_invoice"),
+                ("invoice_date", ">=", date_from),
+                ("invoice_date", "<=", date_to),
+            ],
+            ["commercial_partner_id"],
+        )
+        return {partner.id for [partner] in rows}
+
+    @api.model
+    def _paid_invoices(self, company, date_from=None, date_to=None, partner_ids=None):
+        """Invoices fully paid (in the period), with their paid date: the last reconciliation of their
+        receivable items. Rows ``(partner id, invoice date, due date, paid date)``, newest paid first."""
+        return self._query(
+            SQL(
+                """SELECT move.commercial_partner_id, move.invoice_date, move.invoice_date_due,
+                          MAX(partial.max_date) AS paid_date
+                     FROM account_move move
+                     JOIN account_move_line aml ON aml.move_id = move.id
+                     JOIN account_account account ON account.id = aml.account_id
+                     JOIN account_partial_reconcile partial ON partial.debit_move_id = aml.id
+                    WHERE move.company_id = %(company)s AND move.state = 'posted'
+                      AND move.move_type = 'out_invoice' AND move.payment_state IN ('paid', 'in_payment')
+                      AND account.account_type = 'asset_receivable'
+                      AND (%(partners)s IS NULL OR move.commercial_partner_id = ANY(%(partners)s))
+                    GROUP BY move.id
+                   HAVING %(date_from)s IS NULL OR MAX(partial.max_date) BETWEEN %(date_from)s AND %(date_to)s
+                    ORDER BY paid_date DESC""",
+                company=company.id,
+                partners=partner_ids,
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+
+    @api.model
+    def _payments(self, company, date_from, date_to):
+        """How fast customers pay: mean days from invoice to payment, and the share paid by the due date, over
+        the invoices fully paid in the period (each invoice counts once, whatever its amount)."""
+        paid = self._paid_invoices(company, date_from, date_to)
+        return {
+            "days_to_pay": kpi.average_days_to_pay([(issued, paid_on) for _p, issued, _due, paid_on in paid]),
+            "on_time_share": kpi.on_time_share([(due, paid_on) for _p, _issued, due, paid_on in paid]),
+            "paid_invoices": len(paid),
+        }
+
+    @api.model
+    def _abnormally_pending(self, company, as_of):
+        """Open overdue invoices late beyond what their customer usually is (see ``kpi.is_abnormally_pending``)."""
+        Move = self.env["account.move"]
+        overdue = Move.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "posted"),
+                ("move_type", "=", "out_invoice"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", as_of),
+            ]
+        )
+        history = defaultdict(list)
+        for partner_id, _issued, due, paid_on in self._paid_invoices(
+            company, partner_ids=overdue.commercial_partner_id.ids or [0]
+        ):
+            if len(history[partner_id]) < LATENESS_HISTORY:
+                history[partner_id].append((paid_on - due).days)
+        return overdue.filtered(
+            lambda move: kpi.is_abnormally_pending(
+                (as_of - move.invoice_date_due).days,
+                history[move.commercial_partner_id.id],
+                (move.invoice_date_due - move.invoice_date).days,
+            )
+        )
+
+    # ------------------------------------------------------------------ CRM and collections
+
+    @api.model
+    def _crm(self, company, date_from, date_to):
+        """Open pipeline, win rate and days to win of the opportunities closed in the period."""
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)  # aggregates for the founder only
+        company_domain = [("company_id", "in", (company.id, False)), ("type", "=", "opportunity")]
+        [(pipeline,)] = Lead._read_group(
+            [*company_domain, ("active", "=", True), ("won_status", "=", "pending")], [], ["expected_revenue:sum"]
+        )
+        closed = [
+            *company_domain,
+            ("date_closed", ">=", fields.Datetime.to_datetime(date_from)),
+            ("date_closed", "<", fields.Datetime.to_datetime(fields.Date.add(date_to, days=1))),
+        ]
+        won = Lead.search([*closed, ("won_status", "=", "won")])
+        lost = Lead.search_count([*closed, ("won_status", "=", "lost")])
+        return {
+            "pipeline": pipeline or 0.0,
+            "won": len(won),
+            "lost": lost,
+            "days_to_win": kpi.mean([(lead.date_closed - lead.create_date).days for lead in won]),
+        }
+
+    @api.model
+    def _collections(self, company, date_from, date_to):
+        """Money collected from customers, promises kept, reminders sent by level."""
+        [(collected,)] = self.env["account.payment"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_type", "=", "customer"),
+                ("state", "in", ("in_process", "paid")),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+            ],
+            [],
+            ["amount_company_currency_signed:sum"],
+        )
+        promises = dict(
+            self.env["fb.promise"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("promised_date", ">=", date_from),
+                    ("promised_date", "<=", date_to),
+                    ("state", "in", ("kept", "broken")),
+                ],
+                ["state"],
+                ["__count"],
+            )
+        )
+        reminders = (
+            self.env["fb.dunning.reminder"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sent"),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
+                ],
+                ["level_id"],
+                ["__count"],
+            )
+        )
+        return {
+            "collected": collected or 0.0,
+            "promises_kept": kpi.share(promises.get("kept", 0), promises.get("kept", 0) + promises.get("broken", 0)),
+            "reminders_by_level": {level.name: count for level, count in reminders},
+            "reminders_sent": sum(count for _level, count in reminders),
+        }

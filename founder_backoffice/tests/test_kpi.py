@@ -1,0 +1,236 @@
+from datetime import date
+
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+from .common import FounderBackofficeCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-31")
+class TestFounderKpis(FounderBackofficeCommon):
+    """Q1 2026 of a small company, every KPI computed by hand in the comments.
+
+    Q4 2025: customer A invoiced 500 on 2025-11-10, paid 2025-12-05.
+    Q1 2026: A invoiced 1000 on 01-10 (due 02-09), paid 02-20; B invoiced 600 on 02-01 (due 03-03), paid 200 on
+    03-15; C invoiced 400 on 03-20 (due 04-19) with a 100 credit note on 03-25 reconciled against it. A 5,000
+    capital contribution reaches the bank on 01-05, a 50 bank fee leaves it on 02-28. Bills: 300 rent on 02-15
+    (due 03-17, paid 03-16), 200 on 03-10 (due 04-09), 150 of marketing on 01-15 (due 02-14, unpaid).
+    CRM: one opportunity won after 20 days, one lost, one open worth 2,000.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-03-31"):
+            cls._dataset()
+
+    @classmethod
+    def _entry(cls, day, debit_account, credit_account, amount, journal):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": day,
+                "journal_id": journal.id,
+                "line_ids": [
+                    Command.create({"name": "x", "account_id": debit_account.id, "debit": amount}),
+                    Command.create({"name": "x", "account_id": credit_account.id, "credit": amount}),
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
+    def _bill(cls, day, due, amount, account=None):
+        line = {"name": "Bill", "quantity": 1, "price_unit": amount, "tax_ids": []}
+        if account:
+            line["account_id"] = account.id
+        bill = cls.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": cls.supplier.id,
+                "invoice_date": day,
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create(line)],
+            }
+        )
+        bill.action_post()
+        return bill
+
+    @classmethod
+    def _dataset(cls):
+        cls.a, cls.b, cls.c = cls.customer, cls._customer("Beta S.r.l."), cls._customer("Gamma S.r.l.")
+        cls.supplier = cls._customer("Fornitore S.r.l.")
+        a0 = cls._invoice(cls.a, 500.0, date(2025, 12, 10), invoice_date=date(2025, 11, 10))
+        cls._pay(a0, 500.0, date(2025, 12, 5))
+        a1 = cls._invoice(cls.a, 1000.0, date(2026, 2, 9), invoice_date=date(2026, 1, 10))
+        cls._pay(a1, 1000.0, date(2026, 2, 20))
+        b1 = cls._invoice(cls.b, 600.0, date(2026, 3, 3), invoice_date=date(2026, 2, 1))
+        cls._pay(b1, 200.0, date(2026, 3, 15))
+        c1 = cls._invoice(cls.c, 400.0, date(2026, 4, 19), invoice_date=date(2026, 3, 20))
+        refund = cls._invoice(cls.c, 100.0, date(2026, 3, 25), post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        (c1 | refund).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
+
+        bank_journal = cls.company_data["default_journal_bank"]
+        misc = cls.company_data["default_journal_misc"]
+        equity = cls.env["account.account"].search(
+            [("account_type", "=", "equity"), ("company_ids", "in", cls.company.id)], limit=1
+        )
+        cls._entry(date(2026, 1, 5), bank_journal.default_account_id, equity, 5000.0, misc)
+        cls._entry(
+            date(2026, 2, 28), cls.company_data["default_account_expense"], bank_journal.default_account_id, 50.0, misc
+        )
+        rent = cls._bill(date(2026, 2, 15), date(2026, 3, 17), 300.0)
+        cls._register_payment(rent, amount=300.0, payment_date=date(2026, 3, 16))
+        cls._bill(date(2026, 3, 10), date(2026, 4, 9), 200.0)
+        cls.marketing = cls.copy_account(cls.company_data["default_account_expense"], {"name": "Advertising"})
+        cls._bill(date(2026, 1, 15), date(2026, 2, 14), 150.0, account=cls.marketing)
+
+        Lead = cls.env["crm.lead"].sudo()
+        won = Lead.create({"name": "Won deal", "type": "opportunity", "company_id": cls.company.id})
+        # create_date comes from the database clock, which freezegun does not move
+        cls.env.cr.execute("UPDATE crm_lead SET create_date = '2026-01-02 09:00:00' WHERE id = %s", [won.id])
+        won.invalidate_recordset(["create_date"])
+        with freeze_time("2026-01-22 10:00:00"):
+            won.action_set_won()
+        with freeze_time("2026-02-10"):
+            Lead.create({"name": "Lost deal", "type": "opportunity", "company_id": cls.company.id}).action_set_lost()
+        Lead.create(
+            {"name": "Open deal", "type": "opportunity", "company_id": cls.company.id, "expected_revenue": 2000}
+        )
+
+    def _q1(self):
+        return self.env["fb.kpi"].compute(self.company, date(2026, 1, 1), date(2026, 3, 31))
+
+    def test_profit_and_customers(self):
+        values = self._q1()
+        # revenue 1000 + 600 + 400 - 100 = 1900 ; expenses 300 + 200 + 150 + 50 = 700
+        self.assertEqual((values["revenue"], values["expenses"], values["net_profit"]), (1900.0, 700.0, 1200.0))
+        # B and C had their first invoice ever in Q1; A already in November
+        self.assertEqual(values["new_customers"], 2)
+        # Q4 customers {A}, all invoiced again in Q1
+        self.assertEqual((values["retention"], values["churn"]), (1.0, 0.0))
+        # 1900 untaxed / 3 invoices (the credit note is not an order)
+        self.assertAlmostEqual(values["aov"], 633.33, places=2)
+        self.assertIsNone(values["cac"], "marketing accounts not set up yet")
+        self.company.fb_marketing_account_ids = self.marketing
+        values = self._q1()
+        self.assertEqual((values["marketing_spend"], values["cac"]), (150.0, 75.0))  # 150 / 2 new customers
+
+    def test_cash_burn_and_runway(self):
+        values = self._q1()
+        # 5000 capital + 500 + 1000 + 200 received - 300 rent - 50 fee
+        self.assertEqual(values["cash"], 6350.0)
+        self.assertEqual((values["cash_in"], values["cash_out"]), (6200.0, 350.0))
+        # operating cash out: Jan 0 (the capital is financing), Feb 50 - 1000 = -950, Mar 300 - 200 = 100
+        # burn = (0 - 950 + 100) / 3 = -283.33: not burning, so no runway figure
+        self.assertAlmostEqual(values["burn"], -283.33, places=2)
+        self.assertIsNone(values["runway"])
+
+    def test_receivables_dso_cei_and_payables(self):
+        values = self._q1()
+        # open at 03-31: B 600 - 200 = 400 (28 days late), C 400 - 100 = 300 not yet due; nothing at 12-31
+        self.assertEqual(
+            (values["ar"], values["ar_overdue"], values["ar_current"], values["ar_opening"]), (700.0, 400.0, 300.0, 0.0)
+        )
+        self.assertAlmostEqual(values["ar_overdue_share"], 400 / 700)
+        # DSO = 700 / 1900 x 90 days = 33.16 ; best possible = 300 / 1900 x 90 = 14.21 ; ADD = 18.95
+        self.assertAlmostEqual(values["dso"], 33.16, places=2)
+        self.assertAlmostEqual(values["best_dso"], 14.21, places=2)
+        self.assertAlmostEqual(values["add"], 18.95, places=2)
+        # CEI = (0 + 1900/3 - 700) / (0 + 1900/3 - 300) x 100 = -66.67 / 333.33 x 100 = -20.0
+        self.assertAlmostEqual(values["cei"], -20.0, places=2)
+        # March alone: opening 600 (B), sales 300, closing 700, current 300 -> (600+300-700)/(600+300-300) = 33.33
+        march = self.env["fb.kpi"].compute(self.company, date(2026, 3, 1), date(2026, 3, 31))
+        self.assertAlmostEqual(march["cei"], 33.33, places=2)
+        # payables: 200 (due 04-09) + 150 marketing (overdue); due in the next 30 days: 200
+        self.assertEqual((values["ap"], values["ap_overdue"], values["ap_due_30"]), (350.0, 150.0, 200.0))
+
+    def test_invoices_payments_crm_and_collections(self):
+        values = self._q1()
+        self.assertEqual(
+            (values["invoice_count"], values["paid_count"], values["partial_count"], values["overdue_count"]),
+            (3, 1, 2, 1),
+        )
+        self.assertEqual(values["overdue_amount"], 400.0)
+        # A's 1000 invoice: issued 01-10, paid 02-20 = 41 days, after its 02-09 due date
+        self.assertEqual((values["days_to_pay"], values["on_time_share"]), (41.0, 0.0))
+        self.assertEqual(values["collected"], 1200.0)  # 1000 + 200 in Q1
+        self.assertEqual((values["pipeline"], values["won"], values["lost"], values["win_rate"]), (2000.0, 1, 1, 0.5))
+        self.assertEqual(values["days_to_win"], 20.0)
+        self.assertIsNone(values["promises_kept"])
+        self.assertEqual(values["abnormal_count"], 0)
+
+    def test_zero_denominators_give_no_figure(self):
+        values = self.env["fb.kpi"].compute(self.company, date(2025, 1, 1), date(2025, 1, 31))
+        for key in ("dso", "cei", "aov", "retention", "win_rate", "days_to_pay", "ar_overdue_share"):
+            self.assertIsNone(values[key], key)
+        self.assertEqual(values["revenue"], 0.0)
+
+    def test_dashboard_rpc_and_history(self):
+        self.env["fb.kpi.snapshot"]._refresh(self.company, months=3)
+        january = self.env["fb.kpi.snapshot"].search(
+            [("company_id", "=", self.company.id), ("month", "=", "2026-01-01")]
+        )
+        self.assertEqual((january.revenue, january.new_customers), (1000.0, 0))
+        data = self.env["fb.kpi.snapshot"].with_company(self.company).get_dashboard("this_quarter", self.company.id)
+        cards = {card["key"]: card for card in data["cards"]}
+        self.assertEqual((cards["revenue"]["value"], cards["revenue"]["previous"]), (1900.0, 500.0))
+        self.assertAlmostEqual(cards["revenue"]["delta_relative"], 2.8)  # (1900 - 500) / 500
+        self.assertTrue(cards["revenue"]["good"])
+        self.assertFalse(cards["ar_overdue"]["good"], "more overdue than in Q4 (0) is bad news")
+        self.assertEqual(cards["runway"]["empty_label"], "Not burning")
+        self.assertEqual(cards["revenue"]["trend"], [1000.0, 600.0, 300.0])
+        action = self.env["fb.kpi.snapshot"].get_card_action("ar_overdue", self.company.id)
+        self.assertEqual(self.env["account.move"].search(action["domain"]).partner_id, self.b)
+
+    def test_only_founders_get_the_figures(self):
+        collector = new_test_user(
+            self.env,
+            login="fb_kpi_collector",
+            groups="founder_backoffice.group_collections_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        accountant = new_test_user(
+            self.env,
+            login="fb_kpi_accountant",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        for user in (collector, accountant):
+            Snapshot = self.env["fb.kpi.snapshot"].with_user(user)
+            with self.assertRaises(AccessError):
+                Snapshot.get_dashboard("this_month")
+            with self.assertRaises(AccessError):
+                Snapshot.search([])
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(HttpCase):
+    def test_dashboard_tour(self):
+        company = self.env.ref("base.main_company")
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+        today = date.today()
+        for amount, invoice_date, due in (
+            (1500.0, today, today),
+            (1000.0, date.fromordinal(today.toordinal() - 40), date.fromordinal(today.toordinal() - 10)),
+        ):
+            self.env["account.move"].with_company(company).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create({"name": "x", "quantity": 1, "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            ).action_post()
+        self.assertTrue(self.env.ref("base.user_admin").has_group("founder_backoffice.group_founder"))
+        self.start_tour("/odoo/founder-dashboard", "founder_backoffice_dashboard_tour", login="admin")
