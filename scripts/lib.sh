@@ -5,6 +5,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADDON=founder_backoffice
+# The add-on and its bridge with Employees (installed by itself where both are present).
+ADDONS="founder_backoffice founder_backoffice_hr"
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/founder_backoffice
 ODOO_CACHE=$CACHE/odoo-19.0
 ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
@@ -14,7 +16,7 @@ DATA_DIR=$CACHE/data
 ODOO_CFG=$ROOT/.odoo.cfg
 # Odoo modules of the test template database, and the languages loaded into it besides English (a new
 # database's first loaded language becomes its default, so en_US is always loaded first).
-TEMPLATE_MODULES=account,crm,mail,l10n_it,l10n_sa
+TEMPLATE_MODULES=account,crm,mail,hr,l10n_it,l10n_sa
 TEMPLATE_LANGS=it_IT,ar_001
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }

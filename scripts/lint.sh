@@ -9,4 +9,7 @@ log "ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check --quiet . || die "ruff format would change files: run .venv/bin/ruff format ."
 log "pylint-odoo"
-PYTHONPATH=$ODOO_DIR "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" --disable=no-member "$ADDON"
+# One run per add-on: given together, pylint mis-resolves Odoo's namespace package "odoo".
+for addon in $ADDONS; do
+    PYTHONPATH=$ODOO_DIR "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" --disable=no-member "$addon"
+done

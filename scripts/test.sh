@@ -31,7 +31,7 @@ db=${FB_TEST_DB:-fb_test}
 copy_db "$tpl" "$db"
 log "Odoo tests of $ADDON in database $db (log: $logdir/odoo.log)"
 odoo_rc=0
-odoo_bin -d "$db" -i "$ADDON" --test-tags "/$ADDON" --stop-after-init --max-cron-threads 0 --workers 0 \
+odoo_bin -d "$db" -i "$ADDON" --test-tags "$(printf '/%s,' $ADDONS | sed 's/,$//')" --stop-after-init --max-cron-threads 0 --workers 0 \
     --http-port 8169 > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
 grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$logdir/odoo.log" | head -60 >&2 || true
 result=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$logdir/odoo.log" | tail -1 || true)

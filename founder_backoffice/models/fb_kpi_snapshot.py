@@ -126,13 +126,13 @@ class FbKpiSnapshot(models.Model):
         previous = Kpi.compute(company, previous_from, previous_to)
         history = self.search_read(
             [("company_id", "=", company.id)],
-            [key for key, *_rest in CARDS if key in self._fields],
-            order="month asc",
+            [key for key, *_rest in self._dashboard_cards() if key in self._fields],
+            order="month desc",
             limit=HISTORY_MONTHS,
-        )
+        )[::-1]  # the latest twelve months, oldest first
         labels = self._card_labels()
         cards = []
-        for key, fmt, higher_is_better, trend in CARDS:
+        for key, fmt, higher_is_better, trend in self._dashboard_cards():
             value, before = current.get(key), previous.get(key)
             difference, relative = kpi.delta(value, before)
             cards.append(
@@ -162,6 +162,11 @@ class FbKpiSnapshot(models.Model):
             "cards": cards,
             "reminders_by_level": current["reminders_by_level"],
         }
+
+    @api.model
+    def _dashboard_cards(self):
+        """``[(key, format, higher is better, has a trend)]``: bridge modules add their cards."""
+        return list(CARDS)
 
     def _empty_label(self, key, values):
         """What a card shows instead of "—" when the value is undefined for a known reason."""

@@ -1,0 +1,2 @@
+from . import fb_kpi
+from . import fb_kpi_snapshot
