@@ -35,6 +35,15 @@ class AccountMove(models.Model):
             )
         return super()._post(soft=soft)
 
+    def _fb_amount_paid(self, date_from, date_to=None):
+        """What was reconciled on these invoices (payments, credit notes) from ``date_from`` (to ``date_to``), in
+        company currency: the progress of a promise to pay or of a payment plan."""
+        domain = [("debit_move_id.move_id", "in", self.ids), ("max_date", ">=", date_from)]
+        if date_to:
+            domain.append(("max_date", "<=", date_to))
+        [(amount,)] = self.env["account.partial.reconcile"]._read_group(domain, [], ["amount:sum"])
+        return amount or 0.0
+
     def _fb_mark_seen_online(self):
         """Record that the customer opened the invoice in the portal (called as superuser by the controller)."""
         now = fields.Datetime.now()

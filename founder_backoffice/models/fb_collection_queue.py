@@ -97,7 +97,9 @@ class FbCollectionQueue(models.Model):
                    b.amount_overdue, b.amount_due, b.overdue_count, b.oldest_days,
                    r.level_id AS last_level_id, r.date AS last_reminder_date,
                    a.next_action_date,
-                   p.fb_collector_id AS collector_id, p.fb_collection_stage_id AS stage_id,
+                   p.fb_collector_id AS collector_id,
+                   COALESCE(p.fb_collection_stage_id, (SELECT id FROM fb_collection_stage WHERE kind = 'new'
+                                                        ORDER BY sequence, id LIMIT 1)) AS stage_id,
                    pr.promise_amount, pr.promise_date, COALESCE(pr.broken, 0) AS broken_promise_count,
                    d.disputed_amount, COALESCE(p.fb_credit_hold, FALSE) AS credit_hold,
                    (SELECT MAX(m.fb_portal_last_seen) FROM account_move m WHERE m.id = ANY(b.overdue_move_ids))

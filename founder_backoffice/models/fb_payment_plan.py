@@ -120,13 +120,9 @@ class FbPaymentPlan(models.Model):
     def _update_instalments(self):
         """Spread what was paid on the invoices since the plan was agreed over its instalments, in date order."""
         for plan in self.filtered(lambda p: p.state in ("active", "done")):
-            [(paid,)] = self.env["account.partial.reconcile"]._read_group(
-                [("debit_move_id.move_id", "in", plan.move_ids.ids), ("max_date", ">=", plan.date)],
-                [],
-                ["amount:sum"],
-            )
+            paid = plan.move_ids._fb_amount_paid(plan.date)
             lines = plan.line_ids.sorted(lambda line: (line.date_due, line.sequence))
-            spread = instalments.allocate_payments(lines.mapped("amount"), paid or 0.0, plan.currency_id.rounding)
+            spread = instalments.allocate_payments(lines.mapped("amount"), paid, plan.currency_id.rounding)
             for line, (amount_paid, state) in zip(lines, spread, strict=True):
                 line.write({"amount_paid": float(amount_paid), "state": state})
             plan.state = "done" if all(state == "paid" for _amount, state in spread) else "active"

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.fields import Domain
 
 
 class FbPromise(models.Model):
@@ -56,16 +55,9 @@ class FbPromise(models.Model):
 
     def _paid_by_promise(self, until=None):
         """``{promise id: amount}`` reconciled on each promise's invoices from its date (to ``until`` if given)."""
-        result = {}
-        for promise in self:
-            domain = Domain("debit_move_id.move_id", "in", promise.move_ids.ids) & Domain(
-                "max_date", ">=", promise.date
-            )
-            if until:
-                domain &= Domain("max_date", "<=", until[promise.id])
-            [(amount,)] = self.env["account.partial.reconcile"]._read_group(domain, [], ["amount:sum"])
-            result[promise.id] = amount or 0.0
-        return result
+        return {
+            promise.id: promise.move_ids._fb_amount_paid(promise.date, until and until[promise.id]) for promise in self
+        }
 
     @api.constrains("amount", "promised_date", "move_ids")
     def _check_amount_and_date(self):

@@ -1,4 +1,5 @@
 from odoo.fields import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -63,6 +64,13 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         slug = name.lower().replace(" ", "").replace(".", "")[:12]
         return cls.env["res.partner"].create(
             {"name": name, "is_company": True, "lang": lang, "email": email and f"{slug}@example.com", **values}
+        )
+
+    @classmethod
+    def _user(cls, login, groups):
+        """A user of the test company only, with these groups (comma-separated xml ids)."""
+        return new_test_user(
+            cls.env, login=login, groups=groups, company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)]
         )
 
     @classmethod

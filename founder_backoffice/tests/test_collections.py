@@ -4,7 +4,7 @@ from psycopg2.errors import CheckViolation
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from ..engine.collections import priority_score
@@ -16,13 +16,7 @@ class TestCollectionsQueue(FounderBackofficeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.collector = new_test_user(
-            cls.env,
-            login="fb_queue_collector",
-            groups="founder_backoffice.group_collections_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.collector = cls._user("fb_queue_collector", "founder_backoffice.group_collections_user")
 
     def _queue(self, partner):
         self.env.flush_all()
@@ -102,7 +96,9 @@ class TestCollectionsQueue(FounderBackofficeCommon):
     def test_kanban_stage_and_bulk_assignment_write_the_customer(self):
         customer = self._customer("Kanban S.r.l.")
         self._invoice(customer, 100.0, date(2026, 4, 1))
+        customer.fb_collection_stage_id = False  # a customer that existed before the add-on
         row = self._queue(customer)
+        self.assertEqual(row.stage_id, self.env.ref("founder_backoffice.collection_stage_new"))
         legal = self.env.ref("founder_backoffice.collection_stage_legal")
         row.write({"stage_id": legal.id})
         self.assertEqual(customer.fb_collection_stage_id, legal)
@@ -273,13 +269,7 @@ class TestPaymentPlans(FounderBackofficeCommon):
 class TestCreditHold(FounderBackofficeCommon):
     @freeze_time("2026-04-01")
     def test_credit_hold_blocks_posting_for_users_not_managers(self):
-        user = new_test_user(
-            self.env,
-            login="fb_hold_clerk",
-            groups="account.group_account_invoice",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        user = self._user("fb_hold_clerk", "account.group_account_invoice")
         wizard = (
             self.env["fb.credit.hold.wizard"]
             .with_context(fb_partner_id=self.customer.id)
@@ -307,20 +297,8 @@ class TestCollectorAccess(FounderBackofficeCommon):
     @freeze_time("2026-04-01")
     def test_collector_sees_only_own_customers_records(self):
         groups = "founder_backoffice.group_collections_user"
-        anna = new_test_user(
-            self.env,
-            login="fb_anna",
-            groups=groups,
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
-        bruno = new_test_user(
-            self.env,
-            login="fb_bruno",
-            groups=groups,
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        anna = self._user("fb_anna", groups)
+        bruno = self._user("fb_bruno", groups)
         mine = self._customer("Anna's customer", fb_collector_id=anna.id)
         theirs = self._customer("Bruno's customer", fb_collector_id=bruno.id)
         records = {}
@@ -376,13 +354,7 @@ class TestCrmPaymentRisk(FounderBackofficeCommon):
     @freeze_time("2026-04-01")
     def test_opportunity_shows_overdue_and_warns_when_won_on_hold(self):
         self._invoice(self.customer, 700.0, date(2026, 3, 2))  # 30 days
-        seller = new_test_user(
-            self.env,
-            login="fb_seller",
-            groups="sales_team.group_sale_salesman",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        seller = self._user("fb_seller", "sales_team.group_sale_salesman")
         Lead = self.env["crm.lead"].with_user(seller)
         lead = Lead.create(
             {"name": "Renewal", "type": "opportunity", "partner_id": self.customer.id, "company_id": self.company.id}

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import FounderBackofficeCommon
 
@@ -189,20 +189,8 @@ class TestFounderKpis(FounderBackofficeCommon):
         self.assertEqual(self.env["account.move"].search(action["domain"]).partner_id, self.b)
 
     def test_only_founders_get_the_figures(self):
-        collector = new_test_user(
-            self.env,
-            login="fb_kpi_collector",
-            groups="founder_backoffice.group_collections_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
-        accountant = new_test_user(
-            self.env,
-            login="fb_kpi_accountant",
-            groups="account.group_account_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        collector = self._user("fb_kpi_collector", "founder_backoffice.group_collections_manager")
+        accountant = self._user("fb_kpi_accountant", "account.group_account_manager")
         for user in (collector, accountant):
             Snapshot = self.env["fb.kpi.snapshot"].with_user(user)
             with self.assertRaises(AccessError):

@@ -6,7 +6,7 @@ import openpyxl
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import FounderBackofficeCommon
 
@@ -94,13 +94,7 @@ class TestReports(FounderBackofficeCommon):
 
     def test_report_for_a_company_the_user_cannot_access_is_refused(self):
         other = self.env["res.company"].sudo().create({"name": "Other company"})
-        clerk = new_test_user(
-            self.env,
-            login="fb_report_clerk",
-            groups="founder_backoffice.group_collections_user",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        clerk = self._user("fb_report_clerk", "founder_backoffice.group_collections_user")
         Aging = self.env["fb.aging.report"].with_user(clerk)
         self.assertEqual(
             Aging.with_context(fb_report_options={"company_id": self.company.id})._options()["kind"], "receivable"
