@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from founder_backoffice.engine import aging
 
@@ -42,3 +44,31 @@ def test_age_amounts_spreads_per_key_and_sums_to_the_total():
     result = aging.age_amounts(items, AS_OF)
     assert result == {"A": [100.0, 50.0, 0.0, 0.0, 25.5, 0.0], "B": [0.0, 6.0, 0.0, 0.0, 0.0, 0.0]}
     assert sum(result["A"]) == 175.5
+
+
+limits_strategy = st.lists(st.integers(min_value=1, max_value=400), min_size=1, max_size=6, unique=True).map(
+    lambda values: tuple(sorted(values))
+)
+items_strategy = st.lists(
+    st.tuples(
+        st.sampled_from("ABC"),
+        st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+        st.integers(min_value=-(10**9), max_value=10**9),  # cents, credits included
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300)
+@given(items_strategy, limits_strategy)
+def test_buckets_always_sum_to_the_total(items, limits):
+    result = aging.age_amounts(((key, due, cents) for key, due, cents in items), AS_OF, limits)
+    for key, buckets in result.items():
+        assert len(buckets) == len(limits) + 2
+        assert sum(buckets) == sum(cents for k, _due, cents in items if k == key)
+
+
+@settings(max_examples=300)
+@given(st.integers(min_value=-1000, max_value=1000), st.integers(min_value=0, max_value=50), limits_strategy)
+def test_bucket_index_never_goes_back_as_days_grow(days, more, limits):
+    assert aging.bucket_index(days, limits) <= aging.bucket_index(days + more, limits)

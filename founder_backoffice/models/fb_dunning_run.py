@@ -10,6 +10,9 @@ from ..engine import dunning, interest, levels
 
 _logger = logging.getLogger(__name__)
 
+# First key of the PostgreSQL advisory lock a company's dunning sender holds (the second is the company id).
+DUNNING_LOCK = 0xFBD0
+
 
 class OverdueSource(NamedTuple):
     """What a run reminds: an overdue receivable item, or a missed instalment of a payment plan."""
@@ -302,6 +305,8 @@ class FbDunningRun(models.Model):
         rates = self.env["fb.interest.rate"]._rates_by_half_year(self.company_id)
         company_currency = self.company_id.currency_id
         eur = self.env.ref("base.EUR")
+        if any(policy_of[plan.partner].compensation_amount for plan in plans):
+            self._check_rate(eur)
         result = {}
         for plan in plans:
             policy = policy_of[plan.partner]
@@ -333,6 +338,29 @@ class FbDunningRun(models.Model):
                 already = charged.get(planned.item.key, 0.0)
                 result[planned.item.key] = (max(float(due) - already, 0.0), item_compensation)
         return result
+
+    def _check_rate(self, currency):
+        """The compensation is fixed in EUR: without an EUR rate at the run date it cannot be converted."""
+        company_currency = self.company_id.currency_id
+        if currency == company_currency:
+            return
+        rate = self.env["res.currency.rate"].search_count(
+            [
+                ("currency_id", "in", (currency | company_currency).ids),
+                ("name", "<=", self.date),
+                ("company_id", "in", (self.company_id.root_id.id, False)),
+            ]
+        )
+        if not rate:
+            raise UserError(
+                self.env._(
+                    "No exchange rate of %(currency)s on or before %(date)s to convert the late-payment "
+                    "compensation into %(company_currency)s: add one in Accounting / Configuration / Currencies.",
+                    currency=currency.name,
+                    date=self.date,
+                    company_currency=company_currency.name,
+                )
+            )
 
     # ------------------------------------------------------------------ sending
 
@@ -397,7 +425,7 @@ class FbDunningRun(models.Model):
     def _try_lock_company(self):
         """Take the company's dunning lock for this transaction: only one sender per company at a time."""
         [(locked,)] = self.env.execute_query(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", 0x0FB_D0, self.company_id.id)
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", DUNNING_LOCK, self.company_id.id)
         )
         return locked
 

@@ -56,10 +56,6 @@ class FbPaymentPlan(models.Model):
     )
     collector_id = fields.Many2one("res.users", default=lambda self: self.env.user)
 
-    _instalment_count_positive = models.Constraint(
-        "CHECK(instalment_count > 0)", "A payment plan needs at least one instalment."
-    )
-
     @api.depends("move_ids")
     def _compute_amount(self):
         for plan in self:
@@ -70,9 +66,11 @@ class FbPaymentPlan(models.Model):
         for plan in self:
             plan.amount_paid = sum(plan.line_ids.mapped("amount_paid"))
 
-    @api.constrains("amount", "line_ids")
+    @api.constrains("amount", "line_ids", "instalment_count")
     def _check_lines(self):
         for plan in self:
+            if plan.instalment_count < 1:
+                raise ValidationError(self.env._("A payment plan needs at least one instalment."))
             if plan.currency_id.compare_amounts(plan.amount, 0) <= 0:
                 raise ValidationError(self.env._("A payment plan needs a positive amount."))
             lines = plan.line_ids.sorted("sequence")

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.fields import Command
 from odoo.tests import new_test_user
 
@@ -65,6 +67,13 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         return cls.env["res.partner"].create(
             {"name": name, "is_company": True, "lang": lang, "email": email and f"{slug}@example.com", **values}
         )
+
+    @contextmanager
+    def assertRaisesRegex(self, expected_exception, expected_regex):
+        """Like Odoo's ``assertRaises``, roll back what the failing call wrote, then check the message."""
+        with self.assertRaises(expected_exception) as context:
+            yield context
+        self.assertRegex(str(context.exception), expected_regex)
 
     @classmethod
     def _user(cls, login, groups):

@@ -87,12 +87,14 @@ class FbReportWizard(models.TransientModel):
         }
 
     def _report_model(self):
+        """The report model with this wizard's options; checks the user may read it and report on the company."""
         model = self.env[REPORT_MODELS[self.report]].with_context(fb_report_options=self._options())
+        model.check_access("read")
         return model, model._options()
 
     def action_view(self):
         self.ensure_one()
-        model, _options = self._report_model()
+        model, _options = self._report_model()  # refuses a report the user may not read
         name = dict(self._fields["report"]._description_selection(self.env))[self.report]
         return {
             "type": "ir.actions.act_window",

@@ -1,0 +1,138 @@
+import re
+from datetime import date
+from pathlib import Path
+
+from odoo import sql_db
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import freeze_time, tagged
+
+from ..models.fb_dunning_run import DUNNING_LOCK
+from .common import FounderBackofficeCommon
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+OPERATIONS = ("read", "write", "create", "unlink")
+
+
+def readme_access_table():
+    """``{model: {group column: set of operations}}`` from the README's security table."""
+    lines = README.read_text().split("## Security", 1)[1].splitlines()
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines if line.startswith("| fb.")]
+    header = next(line for line in lines if line.startswith("| Model"))
+    columns = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    table = {}
+    for model, *cells in rows:
+        table[model] = {}
+        for column, cell in zip(columns, cells, strict=True):
+            if cell == "all":
+                operations = set(OPERATIONS)
+            elif cell == "—":
+                operations = set()
+            else:
+                operations = {"unlink" if op == "delete" else op for op in re.split(r",\s*", cell)}
+            table[model][column] = operations
+    return table
+
+
+@tagged("post_install", "-at_install")
+class TestAccessRights(FounderBackofficeCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            "Collections user": cls._user("fb_sec_user", "founder_backoffice.group_collections_user"),
+            "Collections manager": cls._user("fb_sec_manager", "founder_backoffice.group_collections_manager"),
+            "Founder": cls._user("fb_sec_founder", "founder_backoffice.group_founder"),
+            "Accounting administrator": cls._user("fb_sec_accountant", "account.group_account_manager"),
+            "Portal / public": cls._user("fb_sec_portal", "base.group_portal"),
+        }
+
+    def test_access_rights_match_the_readme_for_every_model_and_group(self):
+        table = readme_access_table()
+        ours = self.env["ir.model"].search([("model", "=like", "fb.%"), ("transient", "in", (True, False))])
+        concrete = {model.model for model in ours if not self.env[model.model]._abstract}
+        self.assertEqual(set(table), concrete, "every model of the add-on is in the README table, and only them")
+        Access = self.env["ir.model.access"]
+        public = self.env.ref("base.public_user").sudo()
+        for model, groups in table.items():
+            for column, allowed in groups.items():
+                users = [self.users[column]] + ([public] if column == "Portal / public" else [])
+                for user in users:
+                    access = Access.with_user(user).with_context(allowed_company_ids=user.sudo().company_ids.ids)
+                    for operation in OPERATIONS:
+                        granted = access.check(model, operation, raise_exception=False)
+                        self.assertEqual(granted, operation in allowed, f"{model} {operation} for {column} ({user.id})")
+
+    def test_rpc_paths_of_the_web_client(self):
+        collector = self.users["Collections user"]
+        accountant = self.users["Accounting administrator"]
+        Wizard = self.env["fb.report.wizard"]
+        aging = Wizard.with_user(collector).create({"report": "aging_receivable", "company_id": self.company.id})
+        self.assertEqual(aging.action_xlsx()["type"], "ir.actions.act_url")
+        pnl = Wizard.with_user(collector).create({"report": "pnl", "company_id": self.company.id})
+        for action in (pnl.action_xlsx, pnl.action_view, pnl.action_pdf):
+            with self.assertRaises(AccessError):
+                action()
+        pnl = Wizard.with_user(accountant).create({"report": "pnl", "company_id": self.company.id})
+        self.assertEqual(pnl.action_xlsx()["type"], "ir.actions.act_url")
+        for user in (collector, accountant, self.users["Portal / public"]):
+            with self.assertRaises(AccessError):
+                self.env["fb.kpi.snapshot"].with_user(user).get_dashboard("this_month")
+
+    def test_portal_user_reaches_nothing(self):
+        portal = self.users["Portal / public"]
+        for model in ("fb.promise", "fb.dunning.reminder", "fb.collection.queue", "fb.aging.report"):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(portal).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyIsolation(FounderBackofficeCommon):
+    @freeze_time("2026-04-20")
+    def test_a_user_of_company_a_cannot_touch_company_b(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        manager = self._user("fb_iso_manager", "founder_backoffice.group_collections_manager")
+        with self.assertRaises(AccessError):
+            self.env["fb.dunning.run"].with_user(manager).create(
+                {"company_id": company_b.id, "date": date(2026, 4, 20)}
+            )
+        other = self._customer("Cliente B")
+        promise_b = self.env["fb.promise"].create(
+            {"partner_id": other.id, "amount": 10.0, "promised_date": date(2026, 5, 1), "company_id": company_b.id}
+        )
+        self.env.flush_all()
+        self.assertFalse(self.env["fb.promise"].with_user(manager).search([("id", "=", promise_b.id)]))
+        with self.assertRaises(AccessError):
+            promise_b.with_user(manager).read(["amount"])
+        with self.assertRaises(AccessError):
+            self.env["fb.report.wizard"].with_user(manager).create(
+                {"report": "aging_receivable", "company_id": company_b.id}
+            ).action_xlsx()
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRuns(FounderBackofficeCommon):
+    """A second sender of the same company waits its turn; another company is not held up.
+
+    The first sender is a real second database connection holding the company's dunning lock, as another
+    worker's transaction would.
+    """
+
+    @freeze_time("2026-04-20")
+    def test_second_sender_of_the_same_company_is_refused_clearly_and_others_go_on(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        company_b = self.setup_other_company(name="Company B")["company"]
+        run_b = self.env["fb.dunning.run"].create({"company_id": company_b.id, "date": date(2026, 4, 20)})
+        other_worker = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other_worker.execute("SELECT pg_advisory_xact_lock(%s, %s)", (DUNNING_LOCK, self.company.id))
+            with self.assertRaisesRegex(UserError, "being sent right now"):
+                run.action_send()
+            self.assertEqual(run.reminder_ids.state, "draft", "nothing sent, nothing lost")
+            self.assertTrue(run_b._try_lock_company(), "another company's run is not blocked")
+        finally:
+            other_worker.rollback()
+            other_worker.close()
+        run.action_send()
+        self.assertEqual((run.state, run.reminder_ids.state), ("done", "sent"))
+        self.assertEqual(len(run.reminder_ids.mail_id), 1)
