@@ -400,13 +400,17 @@ class FbDunningRun(models.Model):
     def _send_pending(self, batch_size=100, commit=False):
         """Send the draft reminders in batches; with ``commit`` each batch is its own transaction (cron).
 
-        Returns False when the cron ran out of time: the next call goes on with what is left.
+        Returns False when the cron ran out of time or another worker is sending this company's reminders:
+        the next call goes on with what is left. Without ``commit`` (a user's Send) a busy company is an error.
         """
         self.ensure_one()
         Reminder = self.env["fb.dunning.reminder"]
         pending = Domain([("run_id", "=", self.id), ("state", "=", "draft")])
         while batch := Reminder.search(pending, limit=batch_size, order="id"):
             if not self._try_lock_company():
+                if commit:
+                    _logger.info("dunning of %s is being sent by another worker", self.company_id.name)
+                    return False
                 raise UserError(
                     self.env._(
                         "Another dunning run of %s is being sent right now. Try again in a moment.",
@@ -437,13 +441,10 @@ class FbDunningRun(models.Model):
         companies = self.env["res.company"].search([("fb_dunning_mode", "!=", "off")])
         for company in companies:
             run = self.with_company(company)._cron_run_of_today(company)
-            self.env["ir.cron"]._commit_progress()
+            if not self.env["ir.cron"]._commit_progress():
+                return  # out of time: the next call goes on
             if run and company.fb_dunning_mode == "send" and run.state == "draft":
-                if not run._try_lock_company():
-                    _logger.info("dunning of %s is being sent by another worker", company.name)
-                    continue
-                if not run._send_pending(commit=True):
-                    return
+                run._send_pending(commit=True)
 
     def _cron_run_of_today(self, company):
         """Today's run of ``company`` (created and computed if needed), or nothing on a non-working day."""

@@ -117,14 +117,14 @@ class FbKpiSnapshot(models.Model):
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
         if company not in self.env.user.company_ids:
             company = self.env.company
-        self = self.with_company(company)
-        today = fields.Date.context_today(self)
+        snapshots = self.with_company(company)
+        today = fields.Date.context_today(snapshots)
         date_from, date_to = periods.period_bounds(period, today)
         previous_from, previous_to = periods.previous_period(date_from, date_to)
-        Kpi = self.env["fb.kpi"]
+        Kpi = snapshots.env["fb.kpi"]
         current = Kpi.compute(company, date_from, date_to)
         previous = Kpi.compute(company, previous_from, previous_to)
-        history = self.search_read(
+        history = snapshots.search_read(
             [("company_id", "=", company.id)],
             [key for key, *_rest in self._dashboard_cards() if key in self._fields],
             order="month desc",

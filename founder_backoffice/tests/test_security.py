@@ -4,6 +4,7 @@ from pathlib import Path
 
 from odoo import sql_db
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from ..models.fb_dunning_run import DUNNING_LOCK
@@ -136,3 +137,49 @@ class TestConcurrentRuns(FounderBackofficeCommon):
         run.action_send()
         self.assertEqual((run.state, run.reminder_ids.state), ("done", "sent"))
         self.assertEqual(len(run.reminder_ids.mail_id), 1)
+
+    @freeze_time("2026-04-20")
+    def test_daily_job_goes_on_with_other_companies_while_one_is_busy(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        self.env["fb.dunning.policy"].create(
+            {
+                "name": "B policy",
+                "company_id": company_b.id,
+                "is_default": True,
+                "level_ids": [
+                    Command.create({"name": "Only", "days": 1, "mail_template_id": self.level_1.mail_template_id.id})
+                ],
+            }
+        )
+        customer_b = self._customer("Cliente B")
+        for company, customer in ((self.company, self.customer), (company_b, customer_b)):
+            company.fb_dunning_mode = "send"
+            self.env["account.move"].with_company(company).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": date(2026, 4, 1),
+                    "invoice_date_due": date(2026, 4, 1),
+                    "invoice_line_ids": [
+                        Command.create({"name": "x", "quantity": 1, "price_unit": 100.0, "tax_ids": []})
+                    ],
+                }
+            ).action_post()
+        cron = self.env.ref("founder_backoffice.ir_cron_fb_dunning")
+        Run = self.env["fb.dunning.run"]
+        other_worker = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other_worker.execute("SELECT pg_advisory_xact_lock(%s, %s)", (DUNNING_LOCK, self.company.id))
+            with self.enter_registry_test_mode():
+                cron.method_direct_trigger()
+            self.env.invalidate_all()
+            self.assertEqual(Run.search([("company_id", "=", company_b.id)]).reminder_ids.state, "sent")
+            self.assertEqual(Run.search([("company_id", "=", self.company.id)]).reminder_ids.state, "draft")
+        finally:
+            other_worker.rollback()
+            other_worker.close()
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(Run.search([("company_id", "=", self.company.id)]).reminder_ids.state, "sent")
+        self.assertEqual(len(Run.search([]).reminder_ids.mail_id), 2)
