@@ -25,8 +25,6 @@ class FbAgingReport(models.Model):
     partner_name = fields.Char(readonly=True)
     move_id = fields.Many2one("account.move", "Journal entry", readonly=True)
     document = fields.Char(readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     date = fields.Date(readonly=True)
     date_maturity = fields.Date("Due date", readonly=True)
     days_overdue = fields.Integer("Days past due", readonly=True)

@@ -23,8 +23,6 @@ class FbCashFlowReport(models.Model):
     _auto = False
     _order = "month, category, direction"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     month = fields.Date(readonly=True)
     category = fields.Selection(
         [

@@ -21,8 +21,6 @@ class FbPnlReport(models.Model):
     _auto = False
     _order = "section desc, account_id, month"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     account_id = fields.Many2one("account.account", readonly=True)
     section = fields.Selection([("income", "Revenue"), ("expense", "Expenses")], readonly=True)
     month = fields.Date(readonly=True)

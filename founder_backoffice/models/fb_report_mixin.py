@@ -17,6 +17,10 @@ class FbReportMixin(models.AbstractModel):
     _name = "fb.report.mixin"
     _description = "Back Office report"
 
+    # every report query returns these columns: the company and its currency, for the monetary columns
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+
     @api.model
     def _options(self):
         """The report options of the context, checked: a user only reports on companies they may access."""

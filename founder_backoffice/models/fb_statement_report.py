@@ -16,8 +16,6 @@ class FbStatementReport(models.Model):
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     partner_name = fields.Char(readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     sequence = fields.Integer(readonly=True)
     date = fields.Date(readonly=True)
     move_id = fields.Many2one("account.move", "Document", readonly=True)
