@@ -15,3 +15,6 @@ setup:  ## only the set-up: Odoo source, .venv, PostgreSQL, template database
 
 i18n:   ## export the add-on's terms to i18n/founder_backoffice.pot and merge them into ar.po and it.po
 	@bash scripts/i18n.sh
+
+bench:  ## generate the benchmark data set once, then measure each operation (SCALE=1: 20,000 invoices)
+	@bash scripts/bench.sh

@@ -1,0 +1,353 @@
+"""Benchmark of the add-on on a generated data set: `make bench` (see the README's Performance section).
+
+The data set is generated once into its own database (2,000 customers and 20,000 posted invoices at scale 1).
+Each operation then runs several times, each time in a forked child process inside a transaction that is rolled
+back, so every run starts from the same data and the child's peak resident memory is the operation's own. The
+SQL query count comes from Odoo's cursor. Floors (one raw SQL query, and that query written with plain
+xlsxwriter) are measured in the same run so that targets can be ratios to them.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.tools import SQL, config
+
+RUNS = 3
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    parser.add_argument("--database", required=True, help="database holding the generated data set")
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = 2,000 customers, 20,000 invoices; 5 = 100,000")
+    parser.add_argument("--generate", action="store_true", help="generate the data set into the database")
+    parser.add_argument("--output", default="bench/results/latest.json")
+    return parser.parse_args()
+
+
+# ---------------------------------------------------------------------- data set
+
+
+def generate(env, scale):
+    """Customers, invoices over 12 months (about 60 % overdue, 20 % paid, some partly paid), credit notes,
+    vendor bills, and a three-level dunning policy; created and posted in batches."""
+    rng = random.Random(42)
+    company = env.company
+    today = date.today()
+    n_customers, n_invoices = int(2000 * scale), int(20000 * scale)
+    customers = env["res.partner"].create(
+        [
+            {"name": f"Customer {i:06d}", "email": f"customer{i}@example.com", "is_company": True}
+            for i in range(n_customers)
+        ]
+    )
+    suppliers = env["res.partner"].create([{"name": f"Supplier {i:04d}"} for i in range(max(20, n_customers // 20))])
+    invoices = env["account.move"]
+    for start in range(0, n_invoices, 1000):
+        vals = []
+        for _ in range(start, min(start + 1000, n_invoices)):
+            kind = rng.random()
+            if kind < 0.6:  # overdue by 1 to 200 days
+                due = today - timedelta(days=rng.randint(1, 200))
+            else:  # paid later, or not yet due
+                due = today + timedelta(days=rng.randint(-150, 40))
+            invoice_date = max(due - timedelta(days=30), today - timedelta(days=365))
+            vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customers[rng.randrange(n_customers)].id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": round(rng.uniform(50, 5000), 2),
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+            )
+        batch = env["account.move"].create(vals)
+        batch.action_post()
+        invoices |= batch
+        env.cr.commit()
+        print(f"  {len(invoices)} invoices", file=sys.stderr)
+    not_overdue = invoices.filtered(lambda m: m.invoice_date_due >= today - timedelta(days=150))
+    paid = not_overdue[: int(n_invoices * 0.2)]
+    for start in range(0, len(paid), 500):
+        env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid[start : start + 500].ids
+        ).create({"group_payment": False, "payment_date": today})._create_payments()
+        env.cr.commit()
+    for invoice in (invoices - paid)[: int(n_invoices * 0.02)]:
+        env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": round(invoice.amount_total / 3, 2), "payment_date": today}
+        )._create_payments()
+    refunds = (invoices - paid)[-int(n_invoices * 0.01) :]._reverse_moves(
+        [{"invoice_date": today, "ref": "Credit note"}] * int(n_invoices * 0.01)
+    )
+    refunds.action_post()
+    bills = env["account.move"].create(
+        [
+            {
+                "move_type": "in_invoice",
+                "partner_id": suppliers[i % len(suppliers)].id,
+                "invoice_date": today,
+                "invoice_date_due": today + timedelta(days=rng.randint(-30, 30)),
+                "invoice_line_ids": [
+                    Command.create({"name": "Cost", "quantity": 1, "price_unit": rng.uniform(50, 2000), "tax_ids": []})
+                ],
+            }
+            for i in range(int(n_invoices * 0.1))
+        ]
+    )
+    bills.action_post()
+    template = env.ref("founder_backoffice.mail_template_fb_dunning_friendly")
+    env["fb.dunning.policy"].create(
+        {
+            "name": "Benchmark",
+            "company_id": company.id,
+            "is_default": True,
+            "min_days_between": 0,
+            "level_ids": [
+                Command.create({"name": "Friendly", "days": 1, "mail_template_id": template.id}),
+                Command.create({"name": "Firm", "days": 30, "mail_template_id": template.id}),
+                Command.create(
+                    {"name": "Final", "days": 60, "mail_template_id": template.id, "fee_type": "fixed", "fee_fixed": 10}
+                ),
+            ],
+        }
+    )
+    env["ir.config_parameter"].set_param("fb.bench.generated", json.dumps({"scale": scale, "invoices": n_invoices}))
+    env.cr.commit()
+
+
+# ---------------------------------------------------------------------- operations
+
+
+def dunning_preview(env):
+    run = env["fb.dunning.run"].create({"date": date.today()})
+    run._create_reminders()
+    return len(run.reminder_ids)
+
+
+def dunning_send(env):
+    run = env["fb.dunning.run"].create({"date": date.today()})
+    reminders = run._create_reminders().sorted("id")[:1000]
+    for start in range(0, len(reminders), 100):
+        reminders[start : start + 100]._send()
+    return len(reminders)
+
+
+def queue(env):
+    Queue = env["fb.collection.queue"]
+    return len(Queue.search_fetch([], ["partner_id", "amount_overdue", "priority"], limit=80)) + Queue.search_count([])
+
+
+def _aging(env, as_of, xlsx):
+    Aging = env["fb.aging.report"].with_context(fb_report_options={"as_of": str(as_of)})
+    options = Aging._options()
+    if not xlsx:
+        return len(Aging._lines(options))
+    from odoo.addons.founder_backoffice.engine.xlsx import XlsxReport
+
+    with XlsxReport() as workbook:
+        Aging._write_xlsx(workbook, options)
+        return len(workbook.close())
+
+
+def statements_xlsx(env):
+    from odoo.addons.founder_backoffice.engine.xlsx import XlsxReport
+
+    Statement = env["fb.statement.report"].with_context(
+        fb_report_options={"date_from": str(date.today() - timedelta(days=90)), "date_to": str(date.today())}
+    )
+    with XlsxReport() as workbook:
+        Statement._write_xlsx(workbook, Statement._options())
+        return len(workbook.close())
+
+
+def kpi_refresh(env):
+    env["fb.kpi.snapshot"]._refresh(env.company)
+    return 12
+
+
+def dashboard(env):
+    return len(env["fb.kpi.snapshot"].get_dashboard("this_month")["cards"])
+
+
+FLOOR_SQL = """
+    SELECT aml.partner_id,
+           SUM(aml.amount_residual) FILTER (WHERE aml.date_maturity >= CURRENT_DATE),
+           SUM(aml.amount_residual) FILTER (WHERE CURRENT_DATE - aml.date_maturity BETWEEN 1 AND 30),
+           SUM(aml.amount_residual) FILTER (WHERE CURRENT_DATE - aml.date_maturity BETWEEN 31 AND 60),
+           SUM(aml.amount_residual) FILTER (WHERE CURRENT_DATE - aml.date_maturity BETWEEN 61 AND 90),
+           SUM(aml.amount_residual) FILTER (WHERE CURRENT_DATE - aml.date_maturity BETWEEN 91 AND 120),
+           SUM(aml.amount_residual) FILTER (WHERE CURRENT_DATE - aml.date_maturity > 120)
+      FROM account_move_line aml JOIN account_account a ON a.id = aml.account_id
+     WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled AND aml.parent_state = 'posted'
+     GROUP BY aml.partner_id
+"""
+FLOOR_DETAIL_SQL = """
+    SELECT aml.partner_id, aml.move_id, aml.date_maturity, aml.amount_residual
+      FROM account_move_line aml JOIN account_account a ON a.id = aml.account_id
+     WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled AND aml.parent_state = 'posted'
+"""
+
+
+def floor_sql(env):
+    return len(env.execute_query(SQL(FLOOR_SQL)))
+
+
+def floor_sql_xlsx(env):
+    import xlsxwriter
+
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+    for query in (FLOOR_SQL, FLOOR_DETAIL_SQL):
+        sheet = workbook.add_worksheet()
+        for row, values in enumerate(env.execute_query(SQL(query))):
+            sheet.write_row(row, 0, [v if not isinstance(v, date) else str(v) for v in values])
+    workbook.close()
+    return len(output.getvalue())
+
+
+OPERATIONS = [
+    # (name, function, floor it is compared with, target: (max seconds, max queries) or ratio to the floor)
+    ("floor: aging SQL", floor_sql, None, None),
+    ("floor: aging SQL + xlsxwriter", floor_sql_xlsx, None, None),
+    ("dunning preview", dunning_preview, None, {"seconds": 4, "queries": 200}),
+    ("dunning send, 1,000 customers (no PDF)", dunning_send, None, {"seconds": 20, "queries_per_item": 15}),
+    ("collections queue: first page + count", queue, None, {"seconds": 0.5}),
+    ("aging AR today: screen data", lambda env: _aging(env, date.today(), False), "floor: aging SQL", {"ratio": 3}),
+    (
+        "aging AR 6 months ago: screen data",
+        lambda env: _aging(env, date.today() - timedelta(days=182), False),
+        "floor: aging SQL",
+        {"ratio": 3},
+    ),
+    (
+        "aging AR today: XLSX",
+        lambda env: _aging(env, date.today(), True),
+        "floor: aging SQL + xlsxwriter",
+        {"ratio": 2},
+    ),
+    ("statements XLSX, all customers", statements_xlsx, None, {"seconds": 1.5}),
+    ("KPI snapshot refresh, 12 months", kpi_refresh, None, {"seconds": 30}),
+    ("dashboard RPC", dashboard, None, {"seconds": 1}),
+]
+
+
+def measure_once(registry, function):
+    """Run ``function`` in a forked child, in a transaction rolled back; return its time, queries and peak MB."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        result = {}
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env = env(context={"lang": "en_US", "tracking_disable": True, "mail_notrack": True})
+                env.flush_all()
+                start_queries, start = cr.sql_log_count, time.perf_counter()
+                items = function(env)
+                env.flush_all()
+                result = {
+                    "seconds": time.perf_counter() - start,
+                    "queries": cr.sql_log_count - start_queries,
+                    "items": items,
+                    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                }
+                cr.rollback()
+        except Exception as error:  # reported to the parent, which prints it in the table
+            result = {"error": f"{type(error).__name__}: {error}"}
+        os.write(write, json.dumps(result).encode())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+def main():
+    args = parse_args()
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level", "warn"], setup_logging=True)
+    registry = Registry(args.database)
+    if args.generate:
+        with registry.cursor() as cr:
+            generate(
+                api.Environment(
+                    cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
+                ),
+                args.scale,
+            )
+        return
+    results = {}
+    for name, function, floor, target in OPERATIONS:
+        runs = [measure_once(registry, function) for _ in range(RUNS)]
+        errors = [run["error"] for run in runs if "error" in run]
+        if errors:
+            results[name] = {"error": errors[0]}
+            continue
+        row = {key: statistics.median(run[key] for run in runs) for key in ("seconds", "queries", "peak_mb")}
+        row["items"] = runs[0]["items"]
+        if floor and floor in results and "seconds" in results[floor]:
+            row["ratio"] = row["seconds"] / max(results[floor]["seconds"], 1e-6)
+        row["target_met"] = target_met(row, target)
+        results[name] = row
+    print_table(results, args.scale)
+    os.makedirs(os.path.dirname(args.output), exist_ok=True)
+    with open(args.output, "w") as output:
+        json.dump({"scale": args.scale, "runs": RUNS, "results": results}, output, indent=2)
+
+
+def target_met(row, target):
+    if not target:
+        return None
+    checks = []
+    if "seconds" in target:
+        checks.append(row["seconds"] <= target["seconds"])
+    if "queries" in target:
+        checks.append(row["queries"] <= target["queries"])
+    if "queries_per_item" in target:
+        checks.append(row["queries"] <= target["queries_per_item"] * max(row["items"], 1))
+    if "ratio" in target:
+        checks.append(row.get("ratio", float("inf")) <= target["ratio"])
+    checks.append(row["peak_mb"] <= 600)
+    return all(checks)
+
+
+def print_table(results, scale):
+    print(f"\nscale {scale} ({int(20000 * scale)} invoices), median of {RUNS} runs")
+    print(f"{'operation':45} {'items':>8} {'seconds':>9} {'queries':>8} {'peak MB':>8} {'ratio':>6}  target")
+    for name, row in results.items():
+        if "error" in row:
+            print(f"{name:45} ERROR {row['error']}")
+            continue
+        ratio = f"{row['ratio']:.1f}" if "ratio" in row else ""
+        met = {True: "met", False: "MISSED", None: ""}[row["target_met"]]
+        print(
+            f"{name:45} {row['items']:>8} {row['seconds']:>9.3f} {row['queries']:>8} {row['peak_mb']:>8.0f} "
+            f"{ratio:>6}  {met}"
+        )
+
+
+if __name__ == "__main__":
+    main()
