@@ -1,5 +1,8 @@
+import uuid
+
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -43,6 +46,19 @@ class AccountMove(models.Model):
             domain.append(("max_date", "<=", date_to))
         [(amount,)] = self.env["account.partial.reconcile"]._read_group(domain, [], ["amount:sum"])
         return amount or 0.0
+
+    def _fb_ensure_portal_tokens(self):
+        """Give every invoice of ``self`` its portal access token at once (the reminders link to the invoices)."""
+        missing = self.filtered(lambda move: not move.access_token)
+        if missing:
+            self.env.execute_query(
+                SQL(
+                    """UPDATE account_move AS move SET access_token = tokens.token
+                         FROM (VALUES %s) AS tokens(id, token) WHERE move.id = tokens.id""",
+                    SQL(", ").join(SQL("(%s, %s)", move.id, str(uuid.uuid4())) for move in missing),
+                )
+            )
+            missing.invalidate_recordset(["access_token"])
 
     def _fb_mark_seen_online(self):
         """Record that the customer opened the invoice in the portal (called as superuser by the controller)."""

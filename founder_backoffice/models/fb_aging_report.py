@@ -10,9 +10,10 @@ BUCKETS = 6  # Not due, four configurable ranges, and over the last limit
 class FbAgingReport(models.Model):
     """Open receivable or payable items as of any date, by age bucket (scadenzario, أعمار الديون).
 
-    The residual of each item at the as-of date is rebuilt from the reconciliations: the item's balance less
-    the partial reconciliations dated on or before that date, so later payments and credit notes do not
-    reduce it. One SQL query gives every item of the report.
+    The residual of each item at the as-of date is rebuilt from the reconciliations: today's residual plus what
+    the partial reconciliations dated after the as-of date settled, so later payments and credit notes do not
+    reduce it (for an as-of date with no later reconciliation this is the stored residual itself). One SQL
+    query gives every item of the report.
     """
 
     _name = "fb.aging.report"
@@ -64,29 +65,30 @@ class FbAgingReport(models.Model):
             )
         return SQL(
             """
-            WITH items AS (
+            WITH later AS (
+                -- reconciliations dated after the as-of date: what they settled was still open then
+                SELECT line_id, SUM(amount) AS amount FROM (
+                    SELECT pr.debit_move_id AS line_id, pr.amount FROM account_partial_reconcile pr
+                     WHERE pr.max_date > %(as_of)s AND pr.company_id = %(company_id)s
+                    UNION ALL
+                    SELECT pr.credit_move_id, -pr.amount FROM account_partial_reconcile pr
+                     WHERE pr.max_date > %(as_of)s AND pr.company_id = %(company_id)s
+                ) moves GROUP BY line_id
+            ), items AS (
                 SELECT aml.id, aml.company_id, company.currency_id,
                        COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
                        aml.move_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       %(sign)s * (aml.balance
-                         - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                                      WHERE pr.debit_move_id = aml.id AND pr.max_date <= %(as_of)s), 0)
-                         + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                                      WHERE pr.credit_move_id = aml.id AND pr.max_date <= %(as_of)s), 0)
-                       ) AS residual
+                       %(sign)s * (aml.amount_residual + COALESCE(later.amount, 0)) AS residual
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
                   JOIN res_company company ON company.id = aml.company_id
              LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+             LEFT JOIN later ON later.line_id = aml.id
                  WHERE aml.company_id = %(company_id)s
                    AND aml.parent_state = 'posted'
                    AND account.account_type = %(account_type)s
                    AND aml.date <= %(as_of)s
-                   AND (NOT aml.reconciled
-                        OR EXISTS (SELECT 1 FROM account_partial_reconcile pr
-                                    WHERE pr.debit_move_id = aml.id AND pr.max_date > %(as_of)s)
-                        OR EXISTS (SELECT 1 FROM account_partial_reconcile pr
-                                    WHERE pr.credit_move_id = aml.id AND pr.max_date > %(as_of)s))
+                   AND (NOT aml.reconciled OR later.line_id IS NOT NULL)
             ), aged AS (
                 SELECT items.*, (%(as_of)s::date - date_maturity) AS days FROM items WHERE ROUND(residual, 6) != 0
             )

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import SQL
 
 LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
 
@@ -55,8 +56,14 @@ class FbDunningReminder(models.Model):
 
     @api.depends("partner_id")
     def _compute_contact_id(self):
+        """The customer's invoice address if it has one, else the customer: one query for all reminders."""
+        invoice_contacts = {}
+        for contact in self.env["res.partner"].search(
+            [("parent_id", "in", self.partner_id.ids), ("type", "=", "invoice")], order="id desc"
+        ):
+            invoice_contacts[contact.parent_id.id] = contact
         for reminder in self:
-            reminder.contact_id = reminder.partner_id.address_get(["invoice"])["invoice"]
+            reminder.contact_id = invoice_contacts.get(reminder.partner_id.id, reminder.partner_id)
 
     @api.depends("lang")
     def _compute_text_direction(self):
@@ -113,15 +120,11 @@ class FbDunningReminder(models.Model):
             no_address._set_state("failed", self.env._("The customer has no e-mail address."))
             no_address._schedule_calls(self.env._("No e-mail address: call the customer about the overdue invoices."))
         sending = reminders - no_address
-        for move in sending.line_ids.move_id:
-            move._portal_ensure_token()
+        sending.line_ids.move_id._fb_ensure_portal_tokens()
         for template in (to_mail - no_address).level_id.mail_template_id:
             batch = (to_mail - no_address).filtered(lambda r, t=template: r.level_id.mail_template_id == t)
             mails = template.send_mail_batch(batch.ids, email_layout_xmlid="mail.mail_notification_light")
-            mail_of = {mail.res_id: mail for mail in mails}
-            for reminder in batch:
-                mail = mail_of[reminder.id]
-                reminder.write({"mail_id": mail.id, "sent_message_id": mail.mail_message_id.id})
+            batch._link_mails(mails)
             batch._attach_letters()
         sending._log_in_chatter()
         sending.filtered(lambda r: r.level_id.create_activity)._schedule_calls(
@@ -130,6 +133,22 @@ class FbDunningReminder(models.Model):
         sending._escalate()
         sending._book_charges()
         sending._set_state("sent")
+
+    def _link_mails(self, mails):
+        """Store each reminder's e-mail and message, in one statement for the whole batch."""
+        rows = [(mail.res_id, mail.id, mail.mail_message_id.id) for mail in mails if mail.res_id in self.ids]
+        if rows:
+            self.flush_recordset()
+            self.env.execute_query(
+                SQL(
+                    """UPDATE fb_dunning_reminder AS reminder
+                          SET mail_id = links.mail_id, sent_message_id = links.message_id
+                         FROM (VALUES %s) AS links(id, mail_id, message_id)
+                        WHERE reminder.id = links.id""",
+                    SQL(", ").join(SQL("(%s, %s, %s)", *row) for row in rows),
+                )
+            )
+            self.invalidate_recordset(["mail_id", "sent_message_id"])
 
     def _drop_already_sent(self):
         """Cancel items whose level another run already sent, and reminders left with nothing new to say."""
