@@ -53,7 +53,7 @@ class FbDunningLevel(models.Model):
     def _check_days_increase(self):
         for policy in self.policy_id:
             try:
-                levels.validate_level_days(policy.level_ids.sorted(lambda lvl: (lvl.days, lvl.id)).mapped("days"))
+                levels.validate_level_days(policy._levels_in_order().mapped("days"))
             except ValueError as error:
                 raise ValidationError(
                     self.env._(

@@ -98,11 +98,16 @@ class FbDunningPolicy(models.Model):
                     self.env._("Choose the fee product of policy %(policy)s to invoice its fees.", policy=policy.name)
                 )
 
+    def _levels_in_order(self):
+        """The levels by days past due: the engine refers to a level by its index in this order."""
+        self.ensure_one()
+        return self.level_ids.sorted(lambda level: (level.days, level.id))
+
     def _rules(self):
         """The policy as the engine's ``dunning.Rules``."""
         self.ensure_one()
         return dunning.Rules(
-            level_days=tuple(self.level_ids.sorted(lambda lvl: (lvl.days, lvl.id)).mapped("days")),
+            level_days=tuple(self._levels_in_order().mapped("days")),
             grace_days=self.grace_days,
             min_overdue_amount=self.min_overdue_amount,
             offset_credits=self.offset_credits,

@@ -236,7 +236,7 @@ class FbDunningRun(models.Model):
         }
 
     def _create_reminders_from_plans(self, plans, policy_of, sources):
-        levels_of = {policy: policy.level_ids.sorted(lambda lvl: (lvl.days, lvl.id)) for policy in policy_of.values()}
+        levels_of = {policy: policy._levels_in_order() for policy in policy_of.values()}
         charging = [plan for plan in plans if levels_of[policy_of[plan.partner]][plan.level].charge_interest]
         charges = self._interest_of(charging, policy_of, sources)
         vals_list = []
