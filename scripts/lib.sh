@@ -83,7 +83,7 @@ ensure_os_cluster() {
         || die "no PostgreSQL cluster: pg_createcluster --start 15 main (or set PGHOST/PGPORT/PGUSER)."
     if [ "$status" != online ]; then
         log "starting PostgreSQL cluster $ver/$name"
-        pg_ctlcluster "$ver" "$name" start || die "pg_ctlcluster $ver $name start failed (see /var/log/postgresql/)."
+        pg_ctlcluster "$ver" "$name" start >&2 || die "pg_ctlcluster $ver $name start failed (see /var/log/postgresql/)."
     fi
     local pwfile=$CACHE/pg-password
     mkdir -p "$CACHE"

@@ -2,6 +2,8 @@
 # Ensures the cached template database of Odoo's own modules (account, crm, mail, the Italian and Saudi
 # charts, the it_IT and ar_001 languages) and prints its name. Built once per Odoo tree and dependency list.
 source "$(dirname "$0")/lib.sh"
+# Callers capture stdout: only the name goes there, everything any tool prints goes to stderr.
+exec 3>&1 1>&2
 find_odoo
 bash "$ROOT/scripts/setup_venv.sh"
 ensure_pg
@@ -9,7 +11,7 @@ write_odoo_cfg
 
 tpl=$(template_db_name)
 if db_exists "$tpl" && [ "$(psql -d "$tpl" -Atqc "SELECT value FROM ir_config_parameter WHERE key = 'fb.template.complete'" 2>/dev/null)" = 1 ]; then
-    echo "$tpl"
+    echo "$tpl" >&3
     exit 0
 fi
 log "building template database $tpl (modules $(template_modules); languages $TEMPLATE_LANGS)"
@@ -25,4 +27,4 @@ if ! odoo_bin -d "$tpl" -i "$(template_modules)" --load-language "en_US,$TEMPLAT
 fi
 psql -d "$tpl" -qc "INSERT INTO ir_config_parameter (key, value) VALUES ('fb.template.complete', '1')"
 log "template database $tpl ready"
-echo "$tpl"
+echo "$tpl" >&3
