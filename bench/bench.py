@@ -24,6 +24,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
 
 RUNS = 3
+LETTER_CUSTOMERS = 20  # each letter is one wkhtmltopdf process: the figure is per customer
 
 
 def parse_args():
@@ -41,7 +42,7 @@ def parse_args():
 
 def generate(env, scale):
     """Customers, invoices over 12 months (about 60 % overdue, 20 % paid, some partly paid), credit notes,
-    vendor bills, and a three-level dunning policy; created and posted in batches."""
+    vendor bills, bank statement lines and a three-level dunning policy; created and posted in batches."""
     rng = random.Random(42)
     company = env.company
     today = date.today()
@@ -116,6 +117,7 @@ def generate(env, scale):
         ]
     )
     bills.action_post()
+    generate_statement_lines(env, rng, customers, suppliers, int(n_invoices * 0.05))
     template = env.ref("founder_backoffice.mail_template_fb_dunning_friendly")
     env["fb.dunning.policy"].create(
         {
@@ -136,6 +138,34 @@ def generate(env, scale):
     env.cr.commit()
 
 
+def generate_statement_lines(env, rng, customers, suppliers, count):
+    """Unreconciled bank statement lines of the last three months: receipts from customers, payments to suppliers."""
+    journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1)
+    today = date.today()
+    env["account.bank.statement.line"].create(
+        [
+            {
+                "journal_id": journal.id,
+                "date": today - timedelta(days=rng.randint(0, 90)),
+                "payment_ref": f"Bank transfer {index:06d}",
+                **(
+                    {
+                        "partner_id": customers[rng.randrange(len(customers))].id,
+                        "amount": round(rng.uniform(50, 5000), 2),
+                    }
+                    if index % 3
+                    else {
+                        "partner_id": suppliers[rng.randrange(len(suppliers))].id,
+                        "amount": -round(rng.uniform(50, 2000), 2),
+                    }
+                ),
+            }
+            for index in range(count)
+        ]
+    )
+    env.cr.commit()
+
+
 # ---------------------------------------------------------------------- operations
 
 
@@ -153,6 +183,15 @@ def dunning_send(env):
     return len(reminders)
 
 
+def dunning_send_letters(env):
+    """The send step with a PDF letter rendered by wkhtmltopdf for each e-mail (outside test mode)."""
+    env["fb.dunning.level"].search([]).attach_letter = True
+    run = env["fb.dunning.run"].create({"date": date.today()})
+    reminders = run._create_reminders().sorted("id")[:LETTER_CUSTOMERS]
+    reminders._send()
+    return len(reminders)
+
+
 def queue(env):
     Queue = env["fb.collection.queue"]
     return len(Queue.search_fetch([], ["partner_id", "amount_overdue", "priority"], limit=80)) + Queue.search_count([])
@@ -160,9 +199,11 @@ def queue(env):
 
 def _aging(env, as_of, xlsx):
     Aging = env["fb.aging.report"].with_context(fb_report_options={"as_of": str(as_of)})
-    options = Aging._options()
     if not xlsx:
-        return len(Aging._lines(options))
+        # what the list view loads when it opens: the first page of partner groups with their sums, and their count
+        aggregates = [f"bucket_{index}:sum" for index in range(6)] + ["amount_residual:sum", "__count"]
+        return Aging.web_read_group([], ["partner_id"], aggregates, limit=80)["length"]
+    options = Aging._options()
     from odoo.addons.founder_backoffice.engine.xlsx import XlsxReport
 
     with XlsxReport() as workbook:
@@ -202,9 +243,18 @@ FLOOR_SQL = """
      WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled AND aml.parent_state = 'posted'
      GROUP BY aml.partner_id
 """
+# The same cells as the report's detail sheet: partner, document, dates, days past due, buckets and total.
 FLOOR_DETAIL_SQL = """
-    SELECT aml.partner_id, aml.move_id, aml.date_maturity, aml.amount_residual
+    SELECT p.name, m.name, aml.date, aml.date_maturity, CURRENT_DATE - aml.date_maturity,
+           CASE WHEN aml.date_maturity >= CURRENT_DATE THEN aml.amount_residual END,
+           CASE WHEN CURRENT_DATE - aml.date_maturity BETWEEN 1 AND 30 THEN aml.amount_residual END,
+           CASE WHEN CURRENT_DATE - aml.date_maturity BETWEEN 31 AND 60 THEN aml.amount_residual END,
+           CASE WHEN CURRENT_DATE - aml.date_maturity BETWEEN 61 AND 90 THEN aml.amount_residual END,
+           CASE WHEN CURRENT_DATE - aml.date_maturity BETWEEN 91 AND 120 THEN aml.amount_residual END,
+           CASE WHEN CURRENT_DATE - aml.date_maturity > 120 THEN aml.amount_residual END,
+           aml.amount_residual
       FROM account_move_line aml JOIN account_account a ON a.id = aml.account_id
+      JOIN account_move m ON m.id = aml.move_id LEFT JOIN res_partner p ON p.id = aml.partner_id
      WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled AND aml.parent_state = 'posted'
 """
 
@@ -232,6 +282,7 @@ OPERATIONS = [
     ("floor: aging SQL + xlsxwriter", floor_sql_xlsx, None, None),
     ("dunning preview", dunning_preview, None, {"seconds": 4, "queries": 200}),
     ("dunning send, 1,000 customers (no PDF)", dunning_send, None, {"seconds": 20, "queries_per_item": 15}),
+    ("dunning send with PDF letters", dunning_send_letters, None, None),
     ("collections queue: first page + count", queue, None, {"seconds": 0.5}),
     ("aging AR today: screen data", lambda env: _aging(env, date.today(), False), "floor: aging SQL", {"ratio": 3}),
     (

@@ -15,6 +15,7 @@ Conventions:
 - money is signed as in Odoo's company-currency fields: revenue and receivables positive, credit notes negative.
 """
 
+import functools
 import heapq
 import math
 import statistics
@@ -205,13 +206,18 @@ def is_abnormally_pending(
     """
     if days_overdue is None or days_overdue <= 0:
         return False
-    lateness = [value for value in past_lateness or () if value is not None]
+    lateness = tuple(value for value in past_lateness or () if value is not None)
     if len(lateness) >= MIN_LATENESS_HISTORY:
-        margin = max(2 * statistics.stdev(lateness), min_margin_days)
-        return days_overdue > statistics.fmean(lateness) + margin
+        return days_overdue > _lateness_limit(lateness, min_margin_days)
     if payment_term_days is None or payment_term_days <= 0:
         return days_overdue > immediate_threshold_days
     return days_overdue > 2 * payment_term_days
+
+
+@functools.lru_cache(maxsize=4096)
+def _lateness_limit(lateness, min_margin_days):
+    """Mean lateness + margin; cached, as all the open invoices of a customer share its history."""
+    return statistics.fmean(lateness) + max(2 * statistics.stdev(lateness), min_margin_days)
 
 
 # Cash

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class FbDunningLine(models.Model):
@@ -57,6 +58,25 @@ class FbDunningLine(models.Model):
         "A reminder line is about one receivable item or one instalment.",
     )
 
+    # Columns of _insert_run_lines and their SQL types.
+    _RUN_LINE_COLUMNS = {
+        "reminder_id": "int4",
+        "partner_id": "int4",
+        "move_line_id": "int4",
+        "plan_line_id": "int4",
+        "move_id": "int4",
+        "date_maturity": "date",
+        "level_id": "int4",
+        "level_days": "int4",
+        "new_level": "bool",
+        "days_overdue": "int4",
+        "line_currency_id": "int4",
+        "amount_residual": "numeric",
+        "amount_residual_currency": "numeric",
+        "interest": "numeric",
+        "compensation": "numeric",
+    }
+
     @api.depends("move_line_id.date_maturity", "plan_line_id.date_due")
     def _compute_date_maturity(self):
         for line in self:
@@ -72,3 +92,33 @@ class FbDunningLine(models.Model):
         for line in self:
             move = line.move_id
             line.portal_url = move and f"{move.get_base_url()}{move.get_portal_url()}"
+
+    @api.model
+    def _insert_run_lines(self, run, vals_list):
+        """Insert the lines of a run's new reminders in one statement.
+
+        A run writes one line per overdue item, thousands at once: the ORM would recompute every related
+        field line by line, while the run already knows all of them. Values are given column-wise as arrays.
+        """
+        if not vals_list:
+            return
+        self.env.flush_all()
+        columns = self._RUN_LINE_COLUMNS
+        fixed = {"run_id": run.id, "company_id": run.company_id.id, "date": run.date, "state": "draft"}
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO fb_dunning_line (%(columns)s, %(fixed)s, create_uid, write_uid, create_date, write_date)
+                   SELECT *, %(fixed_values)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM unnest(%(arrays)s)""",
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                fixed=SQL(", ").join(SQL.identifier(name) for name in fixed),
+                fixed_values=SQL(", ").join(SQL("%s", value) for value in fixed.values()),
+                uid=self.env.uid,
+                now=SQL("(now() at time zone 'UTC')"),
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", [vals.get(name) for vals in vals_list], SQL(sql_type))
+                    for name, sql_type in columns.items()
+                ),
+            )
+        )
+        self.invalidate_model()

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
 
@@ -41,10 +42,9 @@ class FbDunningReminder(models.Model):
         "Credits", currency_field="currency_id", help="Open credit notes and payments offset against the overdue."
     )
     amount_fee = fields.Monetary("Fee", currency_field="currency_id")
-    amount_interest = fields.Monetary("Interest", compute="_compute_amounts", store=True, currency_field="currency_id")
-    amount_compensation = fields.Monetary(
-        "Compensation", compute="_compute_amounts", store=True, currency_field="currency_id"
-    )
+    # Sums of the lines' charges, set by the run with the lines (which never change afterwards).
+    amount_interest = fields.Monetary("Interest", readonly=True, currency_field="currency_id")
+    amount_compensation = fields.Monetary("Compensation", readonly=True, currency_field="currency_id")
     amount_charges = fields.Monetary(
         "Fees and interest", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
@@ -70,12 +70,10 @@ class FbDunningReminder(models.Model):
         for reminder in self:
             reminder.text_direction = self.env["res.lang"]._get_data(code=reminder.lang or "en_US").direction or "ltr"
 
-    @api.depends("line_ids.interest", "line_ids.compensation", "amount_fee", "amount_overdue", "amount_credits")
+    @api.depends("amount_interest", "amount_compensation", "amount_fee", "amount_overdue", "amount_credits")
     def _compute_amounts(self):
         for reminder in self:
             currency = reminder.currency_id
-            reminder.amount_interest = currency.round(sum(reminder.line_ids.mapped("interest")))
-            reminder.amount_compensation = currency.round(sum(reminder.line_ids.mapped("compensation")))
             reminder.amount_charges = currency.round(
                 reminder.amount_fee + reminder.amount_interest + reminder.amount_compensation
             )
@@ -205,10 +203,43 @@ class FbDunningReminder(models.Model):
                         line.level_id.name or self.env._("listed"),
                     )
                 )
-        self.env["res.partner"].browse(partner_bodies)._message_log_batch(bodies=partner_bodies)
-        self.env["account.move"].browse(move_bodies)._message_log_batch(
-            bodies={move_id: Markup("<br/>").join(bodies) for move_id, bodies in move_bodies.items()}
+        self._log_notes("res.partner", partner_bodies)
+        self._log_notes(
+            "account.move", {move_id: Markup("<br/>").join(bodies) for move_id, bodies in move_bodies.items()}
         )
+
+    @api.model
+    def _log_notes(self, model, bodies):
+        """Log ``{record id: body}`` as internal notes in one statement: the messages ``_message_log_batch``
+        would create (no notification), without the ORM's per-message work for the thousands of invoices of a
+        run. The bodies are markup built here from escaped values."""
+        if not bodies:
+            return
+        Thread = self.env[model]
+        author_id, email_from = Thread._message_compute_author(None, None)
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from, author_id=author_id)[False]
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO mail_message (model, res_id, body, message_type, subtype_id, is_internal, author_id,
+                                             email_from, reply_to, message_id, email_add_signature, date,
+                                             create_uid, write_uid, create_date, write_date)
+                   SELECT %(model)s, notes.res_id, notes.body, 'notification', %(subtype)s, TRUE,
+                          %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
+                          %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM unnest(%(res_ids)s::int4[], %(bodies)s::text[]) AS notes(res_id, body)""",
+                model=model,
+                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                author=author_id,
+                email_from=email_from or None,
+                reply_to=reply_to or None,
+                message_id=generate_tracking_message_id("message-notify"),
+                now=SQL("(now() at time zone 'UTC')"),
+                uid=self.env.uid,
+                res_ids=list(bodies),
+                bodies=[str(body) for body in bodies.values()],
+            )
+        )
+        Thread.browse(bodies).invalidate_recordset(["message_ids"])
 
     def _responsible_user(self):
         """Who follows the customer up: its collector, else the salesperson of its oldest overdue invoice."""

@@ -239,7 +239,8 @@ class FbDunningRun(models.Model):
         levels_of = {policy: policy._levels_in_order() for policy in policy_of.values()}
         charging = [plan for plan in plans if levels_of[policy_of[plan.partner]][plan.level].charge_interest]
         charges = self._interest_of(charging, policy_of, sources)
-        vals_list = []
+        rounding = self.company_id.currency_id
+        vals_list, lines_of = [], []
         for plan in plans:
             policy = policy_of[plan.partner]
             level_records = levels_of[policy]
@@ -250,21 +251,23 @@ class FbDunningRun(models.Model):
                 reached = level_records[planned.level] if planned.level is not None else None
                 item_interest, compensation = charges.get(planned.item.key, (0.0, 0.0))
                 line_vals.append(
-                    fields.Command.create(
-                        {
-                            **source.link,
-                            "level_id": reached and reached.id,
-                            "level_days": reached.days if reached else 0,
-                            "new_level": planned.new_level,
-                            "days_overdue": planned.days_overdue,
-                            "amount_residual": source.residual,
-                            "amount_residual_currency": source.residual_currency,
-                            "line_currency_id": source.currency.id,
-                            "interest": item_interest,
-                            "compensation": compensation,
-                        }
-                    )
+                    {
+                        **source.link,
+                        "partner_id": plan.partner,
+                        "move_id": source.move.id if source.move else None,
+                        "date_maturity": source.date_due,
+                        "level_id": reached.id if reached else None,
+                        "level_days": reached.days if reached else 0,
+                        "new_level": planned.new_level,
+                        "days_overdue": planned.days_overdue,
+                        "amount_residual": source.residual,
+                        "amount_residual_currency": source.residual_currency,
+                        "line_currency_id": source.currency.id,
+                        "interest": item_interest,
+                        "compensation": compensation,
+                    }
                 )
+            lines_of.append(line_vals)
             vals_list.append(
                 {
                     "run_id": self.id,
@@ -274,10 +277,18 @@ class FbDunningRun(models.Model):
                     "amount_overdue": plan.overdue,
                     "amount_credits": plan.credits,
                     "amount_fee": level._fee_for(plan.amount_due),
-                    "line_ids": line_vals,
+                    "amount_interest": rounding.round(sum(vals["interest"] for vals in line_vals)),
+                    "amount_compensation": rounding.round(sum(vals["compensation"] for vals in line_vals)),
                 }
             )
-        return self.env["fb.dunning.reminder"].create(vals_list)
+        reminders = self.env["fb.dunning.reminder"].create(vals_list)
+        for reminder, line_vals in zip(reminders, lines_of, strict=True):
+            for vals in line_vals:
+                vals["reminder_id"] = reminder.id
+        self.env["fb.dunning.line"]._insert_run_lines(self, [vals for line_vals in lines_of for vals in line_vals])
+        self.invalidate_recordset(["line_ids"])
+        reminders.invalidate_recordset(["line_ids"])
+        return reminders
 
     def _interest_of(self, plans, policy_of, sources):
         """``{key: (interest, compensation)}`` still to charge, for customers at a level charging interest.

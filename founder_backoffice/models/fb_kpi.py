@@ -119,37 +119,38 @@ class FbKpi(models.AbstractModel):
     # ------------------------------------------------------------------ receivables and payables
 
     @api.model
-    def _open_items(self, company, kind, as_of):
+    def _open_totals(self, company, kind, as_of, horizon=None):
+        """Open items of the aging report at ``as_of``, summed in SQL: ``(total, overdue, not yet due, not yet
+        due but due by horizon)``."""
         Aging = self.env["fb.aging.report"].with_context(
             fb_report_options={"company_id": company.id, "as_of": as_of, "kind": kind}
         )
-        return Aging._lines(Aging._options())
+        [totals] = self._query(
+            SQL(
+                """SELECT COALESCE(SUM(amount_residual), 0),
+                          COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue > 0), 0),
+                          COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue <= 0), 0),
+                          COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue <= 0 AND date_maturity <= %s), 0)
+                     FROM (%s) AS items""",
+                horizon or as_of,
+                Aging._query(Aging._options()),
+            )
+        )
+        return totals
 
     @api.model
     def _receivables(self, company, date_from, date_to):
         """Receivables at the end (total, overdue, not yet due) and the day before the period (CEI's opening)."""
-        closing = self._open_items(company, "receivable", date_to)
-        opening = self._open_items(company, "receivable", fields.Date.subtract(date_from, days=1))
-        return {
-            "ar": sum(line["amount_residual"] for line in closing),
-            "ar_overdue": sum(line["amount_residual"] for line in closing if line["days_overdue"] > 0),
-            "ar_current": sum(line["amount_residual"] for line in closing if line["days_overdue"] <= 0),
-            "ar_opening": sum(line["amount_residual"] for line in opening),
-        }
+        ar, ar_overdue, ar_current, _soon = self._open_totals(company, "receivable", date_to)
+        ar_opening = self._open_totals(company, "receivable", fields.Date.subtract(date_from, days=1))[0]
+        return {"ar": ar, "ar_overdue": ar_overdue, "ar_current": ar_current, "ar_opening": ar_opening}
 
     @api.model
     def _payables(self, company, date_to):
-        items = self._open_items(company, "payable", date_to)
-        horizon = fields.Date.add(date_to, days=30)
-        return {
-            "ap": sum(line["amount_residual"] for line in items),
-            "ap_overdue": sum(line["amount_residual"] for line in items if line["days_overdue"] > 0),
-            "ap_due_30": sum(
-                line["amount_residual"]
-                for line in items
-                if line["days_overdue"] <= 0 and line["date_maturity"] <= horizon
-            ),
-        }
+        ap, ap_overdue, _current, ap_due_30 = self._open_totals(
+            company, "payable", date_to, fields.Date.add(date_to, days=30)
+        )
+        return {"ap": ap, "ap_overdue": ap_overdue, "ap_due_30": ap_due_30}
 
     # ------------------------------------------------------------------ sales and customers
 

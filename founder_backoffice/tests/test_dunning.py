@@ -78,6 +78,28 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertEqual(run.line_ids.move_id, invoice)
 
     @freeze_time("2026-04-20")
+    def test_run_lines_carry_their_reminder_values(self):
+        """The run inserts its lines in bulk: each line reads back its reminder's run, company, customer, date."""
+        first = self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        second = self._invoice(self.customer, 200.0, date(2026, 3, 1))
+        run = self._run(date(2026, 4, 20))
+        reminder = run.reminder_ids
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.line_ids, run.line_ids)
+        by_move = {line.move_id: line for line in reminder.line_ids}
+        self.assertEqual(set(by_move), {first, second})
+        for line in reminder.line_ids:
+            self.assertEqual(
+                (line.run_id, line.company_id, line.partner_id, line.date, line.state),
+                (run, self.company, self.customer, date(2026, 4, 20), "draft"),
+            )
+        self.assertEqual(by_move[second].date_maturity, date(2026, 3, 1))
+        self.assertEqual((by_move[second].days_overdue, by_move[second].amount_residual), (50, 200.0))
+        self.assertEqual((by_move[first].level_id, by_move[second].level_id), (self.level_2, self.level_3))
+        self.assertEqual(self.customer.fb_dunning_reminder_ids, reminder)
+        self.assertEqual(first.fb_dunning_line_ids, by_move[first])
+
+    @freeze_time("2026-04-20")
     def test_customer_covered_by_credits_gets_nothing(self):
         self._invoice(self.customer, 300.0, date(2026, 3, 1))
         self._pay(self._invoice(self.customer, 1.0, date(2026, 4, 30)), 301.0, date(2026, 4, 2))
