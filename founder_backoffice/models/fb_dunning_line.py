@@ -2,6 +2,13 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 
+def _array_literal(values):
+    """PostgreSQL array literal of numbers, dates, booleans and None: one string parameter instead of one
+    adapted parameter per element (the columns of _insert_run_lines hold no text)."""
+    items = ("NULL" if v is None else ("t" if v else "f") if isinstance(v, bool) else str(v) for v in values)
+    return "{" + ",".join(items) + "}"
+
+
 class FbDunningLine(models.Model):
     """One overdue receivable item in a reminder: the history of the dunning of each invoice instalment."""
 
@@ -116,7 +123,7 @@ class FbDunningLine(models.Model):
                 uid=self.env.uid,
                 now=SQL("(now() at time zone 'UTC')"),
                 arrays=SQL(", ").join(
-                    SQL("%s::%s[]", [vals.get(name) for vals in vals_list], SQL(sql_type))
+                    SQL("%s::%s[]", _array_literal(vals.get(name) for vals in vals_list), SQL(sql_type))
                     for name, sql_type in columns.items()
                 ),
             )

@@ -37,7 +37,7 @@ class FbKpi(models.AbstractModel):
         values.update(self._payments(company, date_from, end))
         values.update(self._crm(company, date_from, end))
         values.update(self._collections(company, date_from, end))
-        values["abnormal_count"] = len(self._abnormally_pending(company, end))
+        values["abnormal_count"] = self._abnormally_pending_count(company, end)
         values.update(
             net_profit=kpi.net_profit(values["revenue"], values["expenses"]),
             runway=kpi.runway_months(values["cash"], values["burn"]),
@@ -265,10 +265,9 @@ class FbKpi(models.AbstractModel):
         }
 
     @api.model
-    def _abnormally_pending(self, company, as_of):
+    def _abnormally_pending_count(self, company, as_of):
         """Open overdue invoices late beyond what their customer usually is (see ``kpi.is_abnormally_pending``)."""
-        Move = self.env["account.move"]
-        overdue = Move.search(
+        query = self.env["account.move"]._search(
             [
                 ("company_id", "=", company.id),
                 ("state", "=", "posted"),
@@ -277,18 +276,22 @@ class FbKpi(models.AbstractModel):
                 ("invoice_date_due", "<", as_of),
             ]
         )
+        overdue = self._query(
+            query.select(
+                SQL.identifier(query.table, "commercial_partner_id"),
+                SQL.identifier(query.table, "invoice_date"),
+                SQL.identifier(query.table, "invoice_date_due"),
+            )
+        )
         history = defaultdict(list)
         for partner_id, _issued, due, paid_on in self._paid_invoices(
-            company, partner_ids=overdue.commercial_partner_id.ids or [0]
+            company, partner_ids=list({partner_id for partner_id, _issued, _due in overdue}) or [0]
         ):
             if len(history[partner_id]) < LATENESS_HISTORY:
                 history[partner_id].append((paid_on - due).days)
-        return overdue.filtered(
-            lambda move: kpi.is_abnormally_pending(
-                (as_of - move.invoice_date_due).days,
-                history[move.commercial_partner_id.id],
-                (move.invoice_date_due - move.invoice_date).days,
-            )
+        return sum(
+            kpi.is_abnormally_pending((as_of - due).days, history[partner_id], (due - issued).days)
+            for partner_id, issued, due in overdue
         )
 
     # ------------------------------------------------------------------ CRM and collections
