@@ -239,7 +239,7 @@ class FbDunningRun(models.Model):
         levels_of = {policy: policy._levels_in_order() for policy in policy_of.values()}
         charging = [plan for plan in plans if levels_of[policy_of[plan.partner]][plan.level].charge_interest]
         charges = self._interest_of(charging, policy_of, sources)
-        rounding = self.company_id.currency_id
+        currency = self.company_id.currency_id
         vals_list, lines_of = [], []
         for plan in plans:
             policy = policy_of[plan.partner]
@@ -277,8 +277,8 @@ class FbDunningRun(models.Model):
                     "amount_overdue": plan.overdue,
                     "amount_credits": plan.credits,
                     "amount_fee": level._fee_for(plan.amount_due),
-                    "amount_interest": rounding.round(sum(vals["interest"] for vals in line_vals)),
-                    "amount_compensation": rounding.round(sum(vals["compensation"] for vals in line_vals)),
+                    "amount_interest": currency.round(sum(vals["interest"] for vals in line_vals)),
+                    "amount_compensation": currency.round(sum(vals["compensation"] for vals in line_vals)),
                 }
             )
         reminders = self.env["fb.dunning.reminder"].create(vals_list)
