@@ -128,4 +128,8 @@ class FbDunningLine(models.Model):
                 ),
             )
         )
+        # What the ORM's create would keep in cache: the lines, and the one2many lists that now hold them
         self.invalidate_model()
+        for field in self._fields.values():
+            for inverse in self.pool.field_inverses[field]:
+                self.env[inverse.model_name].invalidate_model([inverse.name])

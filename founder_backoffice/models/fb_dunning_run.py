@@ -286,8 +286,6 @@ class FbDunningRun(models.Model):
             for vals in line_vals:
                 vals["reminder_id"] = reminder.id
         self.env["fb.dunning.line"]._insert_run_lines(self, [vals for line_vals in lines_of for vals in line_vals])
-        self.invalidate_recordset(["line_ids"])
-        reminders.invalidate_recordset(["line_ids"])
         return reminders
 
     def _interest_of(self, plans, policy_of, sources):
