@@ -57,6 +57,18 @@ addons_path() {
 # A short hash of files' contents, for stamps.
 hash_files() { cat "$@" | sha256sum | cut -c1-16; }
 
+# Runs a command that leaves a daemon behind (a database server) with only descriptors 0-2 passed on: a
+# daemon keeping a caller's pipe open (a command substitution's, CI's) leaves that reader waiting forever.
+run_daemon_starter() {
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+        done
+        exec "$@" </dev/null >&2
+    )
+}
+
 # Sets and exports PGHOST/PGPORT/PGUSER(/PGPASSWORD) of a running server Odoo may use.
 ensure_pg() {
     if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
@@ -83,7 +95,7 @@ ensure_os_cluster() {
         || die "no PostgreSQL cluster: pg_createcluster --start 15 main (or set PGHOST/PGPORT/PGUSER)."
     if [ "$status" != online ]; then
         log "starting PostgreSQL cluster $ver/$name"
-        pg_ctlcluster "$ver" "$name" start >&2 || die "pg_ctlcluster $ver $name start failed (see /var/log/postgresql/)."
+        run_daemon_starter pg_ctlcluster "$ver" "$name" start || die "pg_ctlcluster $ver $name start failed (see /var/log/postgresql/)."
     fi
     local pwfile=$CACHE/pg-password
     mkdir -p "$CACHE"
@@ -112,8 +124,8 @@ ensure_local_cluster() {
         "$bindir/initdb" -D "$dir/data" -U "$PGUSER" --auth=trust -E UTF8 --locale=C >/dev/null
     fi
     if ! "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-        "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-            -o "-k $dir -p $PGPORT -c listen_addresses=''" start >/dev/null \
+        run_daemon_starter "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+            -o "-k $dir -p $PGPORT -c listen_addresses=''" start \
             || die "could not start the private PostgreSQL cluster (see $dir/server.log)"
     fi
 }

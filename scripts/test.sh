@@ -30,9 +30,13 @@ write_odoo_cfg
 db=${FB_TEST_DB:-fb_test}
 copy_db "$tpl" "$db"
 log "Odoo tests of $ADDON in database $db (log: $logdir/odoo.log)"
+# A hung run (a browser, a report tool) ends here with a message instead of at CI's own limit.
+limit=${FB_TEST_TIMEOUT:-2400}
 odoo_rc=0
-odoo_bin -d "$db" -i "$ADDON" --test-tags "$(printf '/%s,' $ADDONS | sed 's/,$//')" --stop-after-init --max-cron-threads 0 --workers 0 \
+timeout --kill-after=30 "$limit" "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" -i "$ADDON" \
+    --test-tags "$(printf '/%s,' $ADDONS | sed 's/,$//')" --stop-after-init --max-cron-threads 0 --workers 0 \
     --http-port 8169 > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
+[ "$odoo_rc" != 124 ] && [ "$odoo_rc" != 137 ] || log "the Odoo tests did not finish within $limit s: stopped (see $logdir/odoo.log)"
 grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$logdir/odoo.log" | head -60 >&2 || true
 result=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$logdir/odoo.log" | tail -1 || true)
 odoo_run=0 odoo_bad=0
