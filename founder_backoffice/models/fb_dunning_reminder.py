@@ -29,12 +29,13 @@ class FbDunningReminder(models.Model):
     text_direction = fields.Char(compute="_compute_text_direction", help="rtl for right-to-left languages.")
     policy_id = fields.Many2one("fb.dunning.policy", required=True)
     level_id = fields.Many2one("fb.dunning.level", required=True)
+    # Not tracked: the e-mail in the chatter, or the failure reason, says what became of a reminder, and a run
+    # changes thousands of them at once.
     state = fields.Selection(
         [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
         default="draft",
         required=True,
         index=True,
-        tracking=True,
     )
     line_ids = fields.One2many("fb.dunning.line", "reminder_id", string="Overdue items")
     amount_overdue = fields.Monetary("Overdue", currency_field="currency_id")

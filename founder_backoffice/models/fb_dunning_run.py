@@ -281,7 +281,10 @@ class FbDunningRun(models.Model):
                     "amount_compensation": currency.round(sum(vals["compensation"] for vals in line_vals)),
                 }
             )
-        reminders = self.env["fb.dunning.reminder"].create(vals_list)
+        # A planned reminder is not a conversation: no creation note and no follower on each of the thousands
+        # of them (its e-mail lands in its chatter when it is sent).
+        reminders = self.env["fb.dunning.reminder"].with_context(tracking_disable=True).create(vals_list)
+        reminders = reminders.with_env(self.env)
         for reminder, line_vals in zip(reminders, lines_of, strict=True):
             for vals in line_vals:
                 vals["reminder_id"] = reminder.id
