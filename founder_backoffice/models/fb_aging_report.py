@@ -79,7 +79,8 @@ class FbAgingReport(models.Model):
                 SELECT aml.id, aml.company_id, company.currency_id,
                        COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
                        aml.move_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       %(sign)s * (aml.amount_residual + COALESCE(later.amount, 0)) AS residual
+                       CASE WHEN later.line_id IS NULL THEN %(residual)s
+                            ELSE %(residual)s + %(sign)s * later.amount END AS residual
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
              LEFT JOIN res_company company ON company.id = aml.company_id
@@ -102,11 +103,34 @@ class FbAgingReport(models.Model):
          LEFT JOIN account_move move ON move.id = aged.move_id
             """,
             sign=sign,
+            # the stored residual, signed without arithmetic on each row: numeric products cost in a big report
+            residual=SQL("aml.amount_residual") if sign == 1 else SQL("-aml.amount_residual"),
             as_of=options["as_of"],
             company_id=options["company_id"],
             account_type=account_type,
             buckets=SQL(", ").join(buckets),
         )
+
+    @api.model
+    def _formatted_read_group_with_length(self, domain, groupby, aggregates, offset=0, limit=None, order=None):
+        """A page of groups and their number from one pass over the open items.
+
+        The list view asks for a page of groups, and the web client's default then aggregates every group past
+        the page again just to count them: two passes over the items of the query. Here all the groups are
+        aggregated once (one per partner or period: thousands at most) and the page is cut from them; only the
+        page's group values are read for their names.
+        """
+        groupby = tuple(groupby)
+        if not limit or self.env.context.get("fill_temporal") or self._web_read_group_field_expand(groupby):
+            return super()._formatted_read_group_with_length(domain, groupby, aggregates, offset, limit, order)
+        aggregates = tuple(spec.replace(":recordset", ":array_agg") for spec in aggregates)
+        rows = self._read_group(domain, groupby, aggregates, order=order or ", ".join(groupby))
+        columns = list(zip(*rows[offset : offset + limit], strict=True))
+        for index, values in enumerate(columns[: len(groupby)]):
+            if values and isinstance(values[0], models.BaseModel):
+                prefetch = tuple(record_id for value in values for record_id in value._ids)
+                columns[index] = [value.with_prefetch(prefetch) for value in values]
+        return self._web_read_group_format(groupby, aggregates, list(zip(*columns, strict=True))), len(rows)
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
@@ -135,10 +159,17 @@ class FbAgingReport(models.Model):
         """Per partner totals of the item lines, in partner name order: ``[(partner name, [buckets], total)]``."""
         summary = {}
         for line in lines:
-            name = line["partner_name"] or self.env._("No partner")
-            row = summary.setdefault(name, [0.0] * BUCKETS)
-            for index in range(BUCKETS):
-                row[index] += line[f"bucket_{index}"]
+            self._add_to_summary(summary, line)
+        return self._summary_rows(summary)
+
+    @api.model
+    def _add_to_summary(self, summary, line):
+        row = summary.setdefault(line["partner_name"] or self.env._("No partner"), [0.0] * BUCKETS)
+        for index in range(BUCKETS):
+            row[index] += line[f"bucket_{index}"]
+
+    @api.model
+    def _summary_rows(self, summary):
         return [(name, buckets, sum(buckets)) for name, buckets in sorted(summary.items())]
 
     @api.model
@@ -147,23 +178,14 @@ class FbAgingReport(models.Model):
 
     @api.model
     def _write_xlsx(self, workbook, options):
-        lines = self._lines(options)
+        """Summary sheet first, detail second; the detail is streamed and the summary summed on the way, then
+        written (each sheet keeps its own rows, so the first can be filled last)."""
         company = self.env["res.company"].browse(options["company_id"])
         labels = self._bucket_labels(options["limits"])
         header = self._header_block(options, (self.env._("As of"), options["as_of"]))
         digits = company.currency_id.decimal_places
         title = self._title(options)
-        summary_columns = (
-            [Column(0, self.env._("Partner"))]
-            + [Column(index + 1, label, "amount", total=True) for index, label in enumerate(labels)]
-            + [Column(BUCKETS + 1, self.env._("Total"), "amount", total=True)]
-        )
-        workbook.add_sheet(self.env._("Summary"), title, header).add_table(
-            summary_columns,
-            ([name, *buckets, total] for name, buckets, total in self._summary(lines)),
-            digits=digits,
-            totals_label=self.env._("Total"),
-        )
+        summary_sheet = workbook.add_sheet(self.env._("Summary"), title, header)
         detail_columns = [
             Column("partner_name", self.env._("Partner")),
             Column("document", self.env._("Document")),
@@ -173,9 +195,27 @@ class FbAgingReport(models.Model):
             *(Column(f"bucket_{index}", label, "amount", total=True) for index, label in enumerate(labels)),
             Column("amount_residual", self.env._("Total"), "amount", total=True),
         ]
+        summary = {}
+
+        def summed(lines):
+            for line in lines:
+                self._add_to_summary(summary, line)
+                yield line
+
         workbook.add_sheet(self.env._("Detail"), title, header).add_table(
             detail_columns,
-            lines,
+            summed(self._iter_lines(options)),
+            digits=digits,
+            totals_label=self.env._("Total"),
+        )
+        summary_columns = (
+            [Column(0, self.env._("Partner"))]
+            + [Column(index + 1, label, "amount", total=True) for index, label in enumerate(labels)]
+            + [Column(BUCKETS + 1, self.env._("Total"), "amount", total=True)]
+        )
+        summary_sheet.add_table(
+            summary_columns,
+            ([name, *buckets, total] for name, buckets, total in self._summary_rows(summary)),
             digits=digits,
             totals_label=self.env._("Total"),
         )

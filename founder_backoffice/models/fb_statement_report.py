@@ -117,7 +117,7 @@ class FbStatementReport(models.Model):
         ]
         workbook.add_sheet(self.env._("Statements"), self.env._("Customer statements"), header).add_table(
             columns,
-            ({**line, "kind_label": kinds[line["kind"]]} for line in self._lines(options)),
+            ({**line, "kind_label": kinds[line["kind"]]} for line in self._iter_lines(options)),
             digits=company.currency_id.decimal_places,
             totals_label=self.env._("Total"),
         )

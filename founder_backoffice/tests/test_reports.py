@@ -71,6 +71,33 @@ class TestReports(FounderBackofficeCommon):
         )
         self.assertEqual((partner, total, bucket_4), (self.customer, 600.0, 600.0))
 
+    def test_aging_list_page_and_group_count_from_one_pass(self):
+        """The list view's page of groups and their count, as Odoo's two-pass default would give them."""
+        for name, amount in (("Bianchi S.r.l.", 50.0), ("Verdi S.n.c.", 70.0), ("Neri S.a.s.", 90.0)):
+            self._invoice(self._customer(name), amount, date(2026, 6, 1))
+        _rows, model, _options = self._aging_rows(date(2026, 6, 30))
+        model = model.with_context(fb_report_options=_options)
+        aggregates = ["amount_residual:sum", "bucket_1:sum", "__count"]
+        every_group = model._read_group([], ["partner_id"], aggregates[:2], order="partner_id")
+        result = model.web_read_group([], ["partner_id"], aggregates, limit=2, offset=1)
+        self.assertEqual(result["length"], len(every_group))
+        self.assertEqual(len(every_group), 5)
+        self.assertEqual(
+            [(group["partner_id"], group["amount_residual:sum"], group["bucket_1:sum"]) for group in result["groups"]],
+            [((partner.id, partner.display_name), total, bucket) for partner, total, bucket in every_group[1:3]],
+        )
+        self.assertEqual(model.web_read_group([], ["partner_id"], aggregates, limit=80)["length"], 5)
+
+    def test_exports_stream_the_same_lines_in_batches(self):
+        for report, values in (
+            ("aging_receivable", {"as_of": date(2026, 6, 30)}),
+            ("statement", {"date_from": date(2026, 5, 1), "date_to": date(2026, 6, 30)}),
+        ):
+            model, options = self._wizard(report, **values)._report_model()
+            lines = model._lines(options)
+            self.assertGreater(len(lines), 1, report)
+            self.assertEqual(list(model._iter_lines(options, batch_size=1)), lines, report)
+
     def test_aging_of_payables(self):
         rows, _model, _options = self._aging_rows(date(2026, 6, 30), "aging_payable")
         self.assertEqual(
@@ -161,6 +188,24 @@ class TestReports(FounderBackofficeCommon):
         cells = [row for row in detail.iter_rows() if row[0].value == '=HYPERLINK("x")']
         self.assertEqual(len(cells), 1)
         self.assertEqual(cells[0][0].data_type, "s")
+
+    def test_statement_xlsx_lines_and_running_balance(self):
+        wizard = self._wizard(
+            "statement",
+            date_from=date(2026, 5, 1),
+            date_to=date(2026, 6, 30),
+            partner_ids=[Command.set(self.customer.ids)],
+        )
+        sheet = self._xlsx(wizard).worksheets[0]
+        rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Rossi S.p.A."]
+        self.assertEqual(
+            [(row[2], row[5], row[6], row[7]) for row in rows],
+            [
+                ("Opening balance", 1000.0, 0.0, 1000.0),
+                ("Payment", 0.0, 400.0, 600.0),
+                ("Credit note", 0.0, 100.0, 500.0),
+            ],
+        )
 
     def test_xlsx_is_right_to_left_with_arabic_headers_for_an_arabic_user(self):
         book = self._xlsx(self._wizard("aging_receivable", as_of=date(2026, 5, 31)), lang="ar_001")
