@@ -18,8 +18,9 @@ PRIORITY_HELP = (
     "12 months (at most 3): it rises with the amount, the age and the broken promises."
 )
 
+# In double precision, as math.log10: PostgreSQL's logarithm of a numeric is exact to many digits and slow.
 PRIORITY_SQL = (
-    "ROUND((10 * LOG(1 + GREATEST({amount}, 0))"
+    "ROUND((10 * LOG((1 + GREATEST({amount}, 0))::float8)"
     f" + 40 * LEAST({{days}}, {MAX_DAYS}) / {MAX_DAYS}.0"
     f" + 15 * LEAST({{broken}}, {MAX_BROKEN}))::numeric, 1)"
 )

@@ -75,8 +75,8 @@ class TestReports(FounderBackofficeCommon):
         """The list view's page of groups and their count, as Odoo's two-pass default would give them."""
         for name, amount in (("Bianchi S.r.l.", 50.0), ("Verdi S.n.c.", 70.0), ("Neri S.a.s.", 90.0)):
             self._invoice(self._customer(name), amount, date(2026, 6, 1))
-        _rows, model, _options = self._aging_rows(date(2026, 6, 30))
-        model = model.with_context(fb_report_options=_options)
+        _rows, model, options = self._aging_rows(date(2026, 6, 30))
+        model = model.with_context(fb_report_options=options)
         aggregates = ["amount_residual:sum", "bucket_1:sum", "__count"]
         every_group = model._read_group([], ["partner_id"], aggregates[:2], order="partner_id")
         result = model.web_read_group([], ["partner_id"], aggregates, limit=2, offset=1)
