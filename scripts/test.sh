@@ -52,10 +52,39 @@ elif [ "$odoo_rc" != 0 ] && [ "$odoo_bad" = 0 ]; then
     log "Odoo exited with status $odoo_rc (see $logdir/odoo.log)"
     odoo_bad=1
 fi
+
+# Odoo's own tests of $CORE_TESTS in database $1, all after the registry is complete (scripts/odoo_suites.py),
+# logged to $2; bounded like the add-on's tests.
+run_core_suites() {
+    PYTHONPATH=$ODOO_DIR timeout --kill-after=30 "$limit" "$PY" "$ROOT/scripts/odoo_suites.py" -c "$ODOO_CFG" -d "$1" \
+        --test-tags "$CORE_TESTS" --stop-after-init --max-cron-threads 0 --workers 0 --http-port 8169 \
+        > "$2" 2>&1 || true
+}
+
+# Odoo's own suites must end with the add-on installed exactly as without it: the outcome without it is
+# recorded once per template database and test list, in a copy of the template (filestore included).
+core_hash=$(printf '%s' "$CORE_TESTS" | sha256sum | cut -c1-12)
+baseline=$CACHE/core-baseline-$tpl-$core_hash.json
+if [ ! -s "$baseline" ]; then
+    log "Odoo's own suites without the add-on, once for this template (log: $logdir/core-baseline.log)"
+    copy_db "$tpl" "${db}_core"
+    run_core_suites "${db}_core" "$logdir/core-baseline.log"
+    drop_db "${db}_core"
+    "$PY" "$ROOT/scripts/core_suites.py" parse "$logdir/core-baseline.log" > "$baseline.tmp"
+    if grep -q '"run": \[\]' "$baseline.tmp"; then
+        rm -f "$baseline.tmp"
+        die "Odoo's own suites ran no test without the add-on (see $logdir/core-baseline.log)"
+    fi
+    mv "$baseline.tmp" "$baseline"
+fi
+log "Odoo's own suites with the add-on installed (log: $logdir/core.log)"
+run_core_suites "$db" "$logdir/core.log"
+read -r core_run core_passed core_bad < <("$PY" "$ROOT/scripts/core_suites.py" compare "$baseline" "$logdir/core.log")
+log "Odoo's own suites: $core_run tests, $core_passed passed, $core_bad regressions against the run without the add-on"
 drop_db "$db"
 
-passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped))
-failed=$((plain_bad + odoo_bad))
+passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped + core_passed))
+failed=$((plain_bad + odoo_bad + core_bad))
 [ "$passed" -ge 0 ] || passed=0
 log "plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed, $((plain_skipped + odoo_skipped)) skipped"

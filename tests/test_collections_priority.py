@@ -1,7 +1,15 @@
+from datetime import date, timedelta
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from founder_backoffice.engine.collections import priority_score
+from founder_backoffice.engine.collections import (
+    PLAN_MAX_DAYS,
+    PROMISE_MAX_DAYS,
+    plan_dates_ok,
+    priority_score,
+    promise_date_ok,
+)
 
 
 def test_known_values():
@@ -30,3 +38,15 @@ def test_rises_with_the_days_and_broken_promises(a, d1, d2, k):
     low, high = sorted((d1, d2))
     assert priority_score(a, low, k) <= priority_score(a, high, k)
     assert priority_score(a, d1, k) <= priority_score(a, d1, k + 1)
+
+
+def test_commitment_dates_are_bounded():
+    day = date(2026, 4, 20)
+    assert promise_date_ok(day, day)
+    assert promise_date_ok(day, day + timedelta(days=PROMISE_MAX_DAYS))
+    assert not promise_date_ok(day, day + timedelta(days=PROMISE_MAX_DAYS + 1))
+    assert not promise_date_ok(day, day - timedelta(days=1))
+    assert not promise_date_ok(day, date(2099, 1, 1))
+    assert plan_dates_ok(day, [day, day + timedelta(days=PLAN_MAX_DAYS)])
+    assert not plan_dates_ok(day, [day, day + timedelta(days=PLAN_MAX_DAYS + 1)])
+    assert not plan_dates_ok(day, [day - timedelta(days=1)])

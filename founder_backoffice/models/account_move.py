@@ -1,33 +1,57 @@
 import uuid
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from .res_partner import COLLECTIONS
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     fb_portal_first_seen = fields.Datetime(
-        "First seen online", readonly=True, copy=False, help="First time the customer opened the invoice online."
+        "First seen online",
+        readonly=True,
+        copy=False,
+        help="First time the customer opened the invoice online.",
+        groups=COLLECTIONS,
     )
     fb_portal_last_seen = fields.Datetime(
-        "Seen online", readonly=True, copy=False, help="Last time the customer opened the invoice online."
+        "Seen online",
+        readonly=True,
+        copy=False,
+        help="Last time the customer opened the invoice online.",
+        groups=COLLECTIONS,
     )
-    fb_dispute_ids = fields.One2many("fb.dispute", "move_id", string="Disputes")
-    fb_dunning_line_ids = fields.One2many("fb.dunning.line", "move_id", string="Reminder history")
+    fb_dispute_ids = fields.One2many("fb.dispute", "move_id", string="Disputes", groups=COLLECTIONS)
+    fb_dunning_line_ids = fields.One2many("fb.dunning.line", "move_id", string="Reminder history", groups=COLLECTIONS)
     fb_promise_ids = fields.Many2many(
-        "fb.promise", "fb_promise_account_move_rel", "account_move_id", "promise_id", string="Promises to pay"
+        "fb.promise",
+        "fb_promise_account_move_rel",
+        "account_move_id",
+        "promise_id",
+        string="Promises to pay",
+        copy=False,
+        groups=COLLECTIONS,
     )
     fb_payment_plan_ids = fields.Many2many(
-        "fb.payment.plan", "fb_payment_plan_account_move_rel", "account_move_id", "plan_id", string="Payment plans"
+        "fb.payment.plan",
+        "fb_payment_plan_account_move_rel",
+        "account_move_id",
+        "plan_id",
+        string="Payment plans",
+        copy=False,
+        groups=COLLECTIONS,
     )
 
     def _post(self, soft=True):
         """Posting a customer invoice for a customer on credit hold needs a collections manager."""
-        held = self.filtered(lambda move: move.move_type == "out_invoice" and move.commercial_partner_id.fb_credit_hold)
+        held = self.filtered(
+            lambda move: move.move_type == "out_invoice" and move.commercial_partner_id.sudo().fb_credit_hold
+        )
         if held and not self.env.su and not self.env.user.has_group("founder_backoffice.group_collections_manager"):
-            partner = held.commercial_partner_id[:1]
+            partner = held.commercial_partner_id[:1].sudo()
             raise UserError(
                 self.env._(
                     "%(customer)s is on credit hold (%(reason)s): a collections manager must post its invoices or "
@@ -37,6 +61,23 @@ class AccountMove(models.Model):
                 )
             )
         return super()._post(soft=soft)
+
+    def _fb_check_invoices_of(self, partner):
+        """A promise or a payment plan holds back the dunning of its invoices: only posted customer invoices of
+        its own customer qualify."""
+        strangers = self.filtered(
+            lambda move: move.move_type != "out_invoice"
+            or move.state != "posted"
+            or move.commercial_partner_id != partner.commercial_partner_id
+        )
+        if strangers:
+            raise ValidationError(
+                self.env._(
+                    "Only posted invoices of %(customer)s can be included, not %(invoices)s.",
+                    customer=partner.commercial_partner_id.display_name,
+                    invoices=", ".join(strangers.mapped("display_name")),
+                )
+            )
 
     def _fb_amount_paid(self, date_from, date_to=None):
         """What was reconciled on these invoices (payments, credit notes) from ``date_from`` (to ``date_to``), in

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import aging
@@ -42,9 +43,20 @@ class FbAgingReport(models.Model):
     def _options(self):
         options = super()._options()
         options["kind"] = options.get("kind") or "receivable"
-        options["limits"] = aging.validate_limits(options.get("limits") or aging.DEFAULT_LIMITS)
+        if options["kind"] not in ("receivable", "payable"):
+            raise UserError(self.env._("An aging report is of receivables or of payables."))
+        if options["kind"] == "payable" and not self.env.user.has_groups(
+            "founder_backoffice.group_founder,account.group_account_manager"
+        ):
+            raise AccessError(self.env._("Only a founder or an accounting administrator sees the aged payables."))
+        try:
+            options["limits"] = aging.validate_limits(options.get("limits") or aging.DEFAULT_LIMITS)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._("The bucket limits must be positive numbers of days, each larger than the previous.")
+            ) from error
         if len(options["limits"]) != BUCKETS - 2:
-            raise ValueError("the aging report has four bucket limits")
+            raise UserError(self.env._("The aging report has four bucket limits."))
         return options
 
     @api.model
@@ -91,6 +103,7 @@ class FbAgingReport(models.Model):
                    AND account.account_type = %(account_type)s
                    AND aml.date <= %(as_of)s
                    AND (NOT aml.reconciled OR later.line_id IS NOT NULL)
+                   AND (aml.partner_id IS NULL OR %(readable)s)
             ), aged AS (
                 SELECT items.*, (%(as_of)s::date - date_maturity) AS days FROM items WHERE ROUND(residual, 6) != 0
             )
@@ -109,6 +122,7 @@ class FbAgingReport(models.Model):
             company_id=options["company_id"],
             account_type=account_type,
             buckets=SQL(", ").join(buckets),
+            readable=self._readable_partners(SQL("aml.partner_id")),
         )
 
     @api.model

@@ -87,8 +87,10 @@ class FbDunningReminder(models.Model):
         for reminder in self:
             reminder.display_name = f"{reminder.partner_id.name} - {reminder.level_id.name} ({reminder.date})"
 
+    @api.private
     def currency_totals(self):
-        """``[(currency, overdue in that currency)]``: what the letter and e-mail show per invoice currency."""
+        """``[(currency, overdue in that currency)]``: what the letter and e-mail show per invoice currency (a
+        template helper, not callable over RPC)."""
         self.ensure_one()
         totals = defaultdict(float)
         for line in self.line_ids:

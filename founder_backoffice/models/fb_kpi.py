@@ -21,8 +21,11 @@ class FbKpi(models.AbstractModel):
     _name = "fb.kpi"
     _description = "Founder KPIs"
 
+    @api.private
     @api.model
     def compute(self, company, date_from, date_to):
+        """Every KPI of ``company`` over the period, read in SQL without record rules: only for the founder's
+        dashboard and snapshots, which check the group first (not callable over RPC)."""
         self.env.flush_all()
         today = fields.Date.context_today(self)
         end = min(date_to, today)

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from ..engine import instalments
+from ..engine import collections, instalments
 
 
 class FbPaymentPlan(models.Model):
@@ -66,14 +66,22 @@ class FbPaymentPlan(models.Model):
         for plan in self:
             plan.amount_paid = sum(plan.line_ids.mapped("amount_paid"))
 
-    @api.constrains("amount", "line_ids", "instalment_count")
+    @api.constrains("amount", "line_ids", "instalment_count", "move_ids", "partner_id", "first_date", "date")
     def _check_lines(self):
         for plan in self:
             if plan.instalment_count < 1:
                 raise ValidationError(self.env._("A payment plan needs at least one instalment."))
             if plan.currency_id.compare_amounts(plan.amount, 0) <= 0:
                 raise ValidationError(self.env._("A payment plan needs a positive amount."))
+            plan.move_ids._fb_check_invoices_of(plan.partner_id)
             lines = plan.line_ids.sorted("sequence")
+            if not collections.plan_dates_ok(plan.date, [plan.first_date, *lines.mapped("date_due")]):
+                raise ValidationError(
+                    self.env._(
+                        "The instalments of a payment plan fall between the day it is agreed and %(days)s days later.",
+                        days=collections.PLAN_MAX_DAYS,
+                    )
+                )
             if lines and any(b.date_due < a.date_due for a, b in pairwise(lines)):
                 raise ValidationError(self.env._("The instalments of a payment plan must be in date order."))
             if lines and plan.currency_id.compare_amounts(sum(lines.mapped("amount")), plan.amount):

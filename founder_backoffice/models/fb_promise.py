@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import collections
+
 
 class FbPromise(models.Model):
     """A customer's promise to pay an amount on the given invoices by a date; dunning waits for it meanwhile."""
@@ -59,13 +61,20 @@ class FbPromise(models.Model):
             promise.id: promise.move_ids._fb_amount_paid(promise.date, until and until[promise.id]) for promise in self
         }
 
-    @api.constrains("amount", "promised_date", "move_ids")
+    @api.constrains("amount", "promised_date", "move_ids", "partner_id")
     def _check_amount_and_date(self):
         for promise in self.filtered(lambda p: p.state == "open"):
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(self.env._("A promise to pay needs a positive amount."))
-            if promise.promised_date < promise.date:
-                raise ValidationError(self.env._("The promised date cannot be in the past."))
+            if not collections.promise_date_ok(promise.date, promise.promised_date):
+                raise ValidationError(
+                    self.env._(
+                        "The promised date must be between the day of the promise and %(days)s days later; "
+                        "for a longer delay, agree on a payment plan.",
+                        days=collections.PROMISE_MAX_DAYS,
+                    )
+                )
+            promise.move_ids._fb_check_invoices_of(promise.partner_id)
             if promise.move_ids and promise.currency_id.compare_amounts(promise.amount, promise.amount_owed) > 0:
                 raise ValidationError(
                     self.env._(

@@ -2,7 +2,7 @@ import base64
 import itertools
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine.xlsx import XlsxReport
@@ -26,15 +26,34 @@ class FbReportMixin(models.AbstractModel):
 
     @api.model
     def _options(self):
-        """The report options of the context, checked: a user only reports on companies they may access."""
+        """The report options of the context, checked: a user only reports on companies they may access, and
+        options that do not parse (a hand-made ``/report`` URL) are refused with a message."""
         options = dict(self.env.context.get("fb_report_options") or {})
-        company = self.env["res.company"].browse(options.get("company_id") or self.env.company.id)
+        company_id = options.get("company_id") or self.env.company.id
+        if not isinstance(company_id, int) or isinstance(company_id, bool):
+            raise UserError(self.env._("The report options name no valid company."))
+        company = self.env["res.company"].browse(company_id)
         if company not in self.env.user.company_ids:
-            raise AccessError(self.env._("You cannot report on company %s.", company.name))
+            raise AccessError(self.env._("You cannot report on company %s.", company.sudo().display_name))
         options["company_id"] = company.id
         for key in ("as_of", "date_from", "date_to"):
-            options[key] = fields.Date.to_date(options.get(key)) or fields.Date.context_today(self)
+            try:
+                options[key] = fields.Date.to_date(options.get(key)) or fields.Date.context_today(self)
+            except (TypeError, ValueError) as error:
+                raise UserError(self.env._("The report option %s is not a date.", key)) from error
+        partner_ids = options.get("partner_ids") or []
+        if not isinstance(partner_ids, list) or not all(
+            isinstance(pid, int) and not isinstance(pid, bool) for pid in partner_ids
+        ):
+            raise UserError(self.env._("The report options name no valid customers."))
         return options
+
+    @api.model
+    def _readable_partners(self, column):
+        """SQL condition: the partner in ``column`` is one the user may read. The reports read the accounting
+        tables directly, so they apply the partners' record rules themselves."""
+        partners = self.env["res.partner"].with_context(active_test=False)._search([])
+        return SQL("%s IN %s", column, partners.subselect())
 
     @property
     def _table_query(self):

@@ -62,6 +62,7 @@ class FbStatementReport(models.Model):
                    AND account.account_type = 'asset_receivable'
                    AND aml.date <= %(date_to)s
                    AND %(partner_filter)s
+                   AND %(readable)s
             ), opening AS (
                 SELECT partner_id, company_id, SUM(balance) AS amount FROM lines
                  WHERE date < %(date_from)s GROUP BY partner_id, company_id
@@ -89,6 +90,7 @@ class FbStatementReport(models.Model):
             date_from=options["date_from"],
             date_to=options["date_to"],
             partner_filter=partner_filter,
+            readable=self._readable_partners(SQL("aml.partner_id")),
         )
 
     @api.model

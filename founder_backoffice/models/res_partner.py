@@ -1,44 +1,84 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+COLLECTIONS = "founder_backoffice.group_collections_user"
+MANAGER = "founder_backoffice.group_collections_manager"
+# The customer's collections fields change only through the add-on's checked paths (the guarded write below):
+# a collections manager changes any of them, the customer's own collector moves its stage and puts it on hold,
+# nobody else (a salesperson may edit contacts, not release a hold or make themselves the collector).
+FB_GUARDED_FIELDS = frozenset(
+    {
+        "fb_no_dunning",
+        "fb_dunning_policy_id",
+        "fb_collector_id",
+        "fb_credit_hold",
+        "fb_credit_hold_reason",
+        "fb_credit_hold_date",
+        "fb_collection_stage_id",
+    }
+)
+FB_COLLECTOR_FIELDS = frozenset(
+    {"fb_collection_stage_id", "fb_credit_hold", "fb_credit_hold_reason", "fb_credit_hold_date"}
+)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     fb_no_dunning = fields.Boolean(
-        "No dunning", help="Never send automatic payment reminders to this customer.", tracking=True
+        "No dunning",
+        help="Never send automatic payment reminders to this customer.",
+        tracking=True,
+        copy=False,
+        groups=COLLECTIONS,
     )
     fb_dunning_policy_id = fields.Many2one(
         "fb.dunning.policy",
         "Dunning policy",
         company_dependent=True,
+        copy=False,
         domain="[('company_id', '=', current_company_id)]",
         help="Overrides the company's default dunning policy for this customer.",
+        groups=COLLECTIONS,
     )
     fb_collector_id = fields.Many2one(
         "res.users",
         "Collector",
         tracking=True,
-        domain=lambda self: [("all_group_ids", "in", self.env.ref("founder_backoffice.group_collections_user").id)],
+        copy=False,
+        domain=lambda self: [("all_group_ids", "in", self.env.ref(COLLECTIONS).id)],
         help="Who works this customer's overdue invoices; collections activities go to them.",
+        groups=COLLECTIONS,
     )
     fb_credit_hold = fields.Boolean(
-        "Credit hold", tracking=True, help="New invoices to this customer need a collections manager."
+        "Credit hold",
+        tracking=True,
+        copy=False,
+        help="New invoices to this customer need a collections manager.",
+        groups="base.group_user",
     )
-    fb_credit_hold_reason = fields.Char("Credit hold reason", tracking=True)
-    fb_credit_hold_date = fields.Date("On credit hold since")
+    fb_credit_hold_reason = fields.Char("Credit hold reason", tracking=True, copy=False, groups="base.group_user")
+    fb_credit_hold_date = fields.Date("On credit hold since", copy=False, groups="base.group_user")
     fb_collection_stage_id = fields.Many2one(
         "fb.collection.stage",
         "Collection stage",
         tracking=True,
-        default=lambda self: self.env["fb.collection.stage"]._of_kind("new"),
+        copy=False,
+        help="Empty: new.",
+        groups=COLLECTIONS,
     )
-    fb_dunning_reminder_ids = fields.One2many("fb.dunning.reminder", "partner_id", string="Payment reminders")
-    fb_dunning_reminder_count = fields.Integer("Reminders", compute="_compute_fb_dunning_reminder_count")
-    fb_promise_count = fields.Integer("Promises", compute="_compute_fb_collections_counts")
-    fb_dispute_count = fields.Integer("Disputes", compute="_compute_fb_collections_counts")
-    fb_payment_plan_count = fields.Integer("Payment plans", compute="_compute_fb_collections_counts")
-    fb_overdue_count = fields.Integer("Overdue invoices", compute="_compute_fb_collections_counts")
+    fb_dunning_reminder_ids = fields.One2many(
+        "fb.dunning.reminder", "partner_id", string="Payment reminders", groups=COLLECTIONS
+    )
+    fb_dunning_reminder_count = fields.Integer(
+        "Reminders", compute="_compute_fb_dunning_reminder_count", groups=COLLECTIONS
+    )
+    fb_promise_count = fields.Integer("Promises", compute="_compute_fb_collections_counts", groups=COLLECTIONS)
+    fb_dispute_count = fields.Integer("Disputes", compute="_compute_fb_collections_counts", groups=COLLECTIONS)
+    fb_payment_plan_count = fields.Integer(
+        "Payment plans", compute="_compute_fb_collections_counts", groups=COLLECTIONS
+    )
+    fb_overdue_count = fields.Integer("Overdue invoices", compute="_compute_fb_collections_counts", groups=COLLECTIONS)
 
     def _compute_fb_dunning_reminder_count(self):
         counts = dict(
@@ -81,9 +121,80 @@ class ResPartner(models.Model):
             ("invoice_date_due", "<", fields.Date.context_today(self)),
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        guarded = [{f: vals.pop(f) for f in FB_GUARDED_FIELDS & vals.keys()} for vals in vals_list]
+        partners = super().create(vals_list)
+        for partner, values in zip(partners, guarded, strict=True):
+            if values:
+                partner.write(values)
+        return partners
+
+    def write(self, vals):
+        """Collections fields are written as superuser once ``_fb_check_collections_write`` allowed the change:
+        a collector may not edit contacts, and a salesperson who may must not change them."""
+        guarded = {f: vals[f] for f in FB_GUARDED_FIELDS & vals.keys()}
+        if not guarded or self.env.su:
+            return super().write(vals)
+        others = {f: v for f, v in vals.items() if f not in guarded}
+        changed = {f: v for f, v in guarded.items() if self._fb_changes(f, v)}
+        if changed:
+            self._fb_check_collections_write(changed)
+            super(ResPartner, self.sudo()).write(changed)
+        return super().write(others) if others else True
+
+    def _fb_changes(self, fname, value):
+        """Whether writing ``value`` in ``fname`` changes it on any of the partners (a merge or an import writes
+        values back unchanged)."""
+        field = self._fields[fname]
+        for partner in self.sudo():
+            if field.convert_to_record(field.convert_to_cache(value, partner), partner) != partner[fname]:
+                return True
+        return False
+
+    def _fb_worked_by_me(self):
+        """The partners of ``self`` the current user works as collections staff: every one for a collections
+        manager, its own customers for a collector, none for anyone else."""
+        user = self.env.user
+        if not user.has_group(COLLECTIONS):
+            return self.browse()
+        if user.has_group(MANAGER):
+            return self
+        return self.filtered(lambda partner: partner.sudo().commercial_partner_id.fb_collector_id == user)
+
+    def _fb_check_collections_write(self, vals):
+        if self.env.user.has_group(MANAGER):
+            return
+        if vals.keys() <= FB_COLLECTOR_FIELDS and vals.get("fb_credit_hold", True) and self._fb_worked_by_me() == self:
+            return
+        raise AccessError(
+            self.env._(
+                "Only a collections manager, or the customer's collector for its stage and credit hold, can change "
+                "the collections settings of %(customers)s.",
+                customers=", ".join(self.sudo().mapped("display_name")[:5]),
+            )
+        )
+
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        """Collections staff log calls, notes and activities on the customers they work without the right to edit
+        contacts: posting needs read access on those instead of write."""
+        operations = super()._mail_get_operation_for_mail_message_operation(message_operation)
+        if message_operation == "create" and not self.env.su:
+            for partner in self._fb_worked_by_me():
+                if operations.get(partner) == "write":
+                    operations[partner] = "read"
+        return operations
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """A call scheduled for a customer's collector makes the collector follow the customer (Odoo asks write
+        access on the customer for that): collections staff may do it on the customers they work."""
+        worked = partner_ids and self and not self.env.su and self._fb_worked_by_me() == self
+        partners = self.sudo() if worked else self
+        return super(ResPartner, partners).message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     def _fb_move_to_stage(self, kind):
         """Move the customers to the collection stage of ``kind`` (promised, plan, escalated...)."""
-        stage = self.env["fb.collection.stage"]._of_kind(kind)
+        stage = self.env["fb.collection.stage"].sudo()._of_kind(kind)
         if stage:
             self.commercial_partner_id.write({"fb_collection_stage_id": stage.id})
 
@@ -94,13 +205,13 @@ class ResPartner(models.Model):
 
     def _fb_put_on_credit_hold(self, reason):
         today = fields.Date.context_today(self)
-        self.filtered(lambda p: not p.fb_credit_hold).write(
+        self.filtered(lambda p: not p.sudo().fb_credit_hold).write(
             {"fb_credit_hold": True, "fb_credit_hold_reason": reason, "fb_credit_hold_date": today}
         )
 
     def action_fb_release_credit_hold(self):
         """Lift the hold; the change is logged in the customer's chatter (tracked fields)."""
-        if not self.env.user.has_group("founder_backoffice.group_collections_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only a collections manager can release a credit hold."))
         for partner in self.filtered("fb_credit_hold"):
             partner.message_post(
@@ -112,7 +223,8 @@ class ResPartner(models.Model):
         return self._fb_form_action("fb.credit.hold.wizard", self.env._("Put on credit hold"), target="new")
 
     def action_fb_log_call(self):
-        """Open the activity form on a collections call; Mark as done logs what was said in the chatter."""
+        """Open the activity form on a collections call made by the user; Mark as done logs what was said in the
+        customer's chatter."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -124,7 +236,7 @@ class ResPartner(models.Model):
                 "default_res_model_id": self.env["ir.model"]._get_id("res.partner"),
                 "default_res_id": self.commercial_partner_id.id,
                 "default_activity_type_id": self.env.ref("founder_backoffice.mail_activity_type_collections_call").id,
-                "default_user_id": (self.fb_collector_id or self.env.user).id,
+                "default_user_id": self.env.user.id,
             },
         }
 

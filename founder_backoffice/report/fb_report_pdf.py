@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class FbReportPdfMixin(models.AbstractModel):
@@ -10,7 +11,13 @@ class FbReportPdfMixin(models.AbstractModel):
 
     @api.model
     def _report_values(self, data):
-        model = self.env[self._report_model].with_context(fb_report_options=(data or {}).get("options") or {})
+        """Odoo's ``/report`` route renders any report for any logged-in user: the report checks here what its
+        menu checks (the report model's access rights, the company, the partners' record rules in its query)."""
+        options = (data or {}).get("options") or {}
+        if not isinstance(options, dict):
+            raise UserError(self.env._("The report options are not valid."))
+        model = self.env[self._report_model].with_context(fb_report_options=options)
+        model.check_access("read")
         options = model._options()
         lang = self.env.lang or "en_US"
         return (
@@ -94,8 +101,15 @@ class ReportFbStatement(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        partners = self.env["res.partner"].browse(docids).commercial_partner_id
-        options = dict((data or {}).get("options") or {})
+        self.env["fb.statement.report"].check_access("read")
+        self.env["account.move"].check_access("read")
+        partners = self.env["res.partner"].browse(docids)
+        partners.check_access("read")
+        partners = partners.commercial_partner_id
+        options = (data or {}).get("options") or {}
+        if not isinstance(options, dict):
+            raise UserError(self.env._("The report options are not valid."))
+        options = dict(options)
         today = fields.Date.context_today(self)
         options.setdefault("date_to", fields.Date.to_string(today))
         options.setdefault("date_from", fields.Date.to_string(fields.Date.subtract(today, months=3)))
@@ -116,3 +130,16 @@ class ReportFbStatement(models.AbstractModel):
                 for partner in partners
             },
         }
+
+
+class ReportFbDunningLetter(models.AbstractModel):
+    """The letter of each reminder, for whoever may read the reminder (its collector, a manager)."""
+
+    _name = "report.founder_backoffice.report_fb_dunning_letter"
+    _description = "Payment reminder letter PDF"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        reminders = self.env["fb.dunning.reminder"].browse(docids)
+        reminders.check_access("read")
+        return {"doc_ids": reminders.ids, "doc_model": reminders._name, "docs": reminders}

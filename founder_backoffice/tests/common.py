@@ -5,6 +5,20 @@ from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+# The groups an administrator gives each role on the Users form, and nothing more. The roles that create
+# customers also get "Contacts: Creation", as Odoo's own demo user has; the Back Office roles get only theirs.
+PERSONAS = {
+    "Portal": "base.group_portal",
+    "Internal user": "base.group_user,base.group_partner_manager",
+    "Salesperson": "sales_team.group_sale_salesman,base.group_partner_manager",
+    "Invoicing user": "account.group_account_invoice,base.group_partner_manager",
+    "Accountant": "account.group_account_invoice,account.group_account_user,base.group_partner_manager",
+    "Accounting administrator": "account.group_account_manager,base.group_partner_manager",
+    "Collections user": "founder_backoffice.group_collections_user",
+    "Collections manager": "founder_backoffice.group_collections_manager",
+    "Founder": "founder_backoffice.group_founder",
+}
+
 
 class FounderBackofficeCommon(AccountTestInvoicingCommon):
     """An Italian company (EUR, Italian chart, Monday-Friday calendar) with a three-level dunning policy."""
@@ -80,6 +94,21 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         """A user of the test company only, with these groups (comma-separated xml ids)."""
         return new_test_user(
             cls.env, login=login, groups=groups, company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)]
+        )
+
+    @classmethod
+    def _persona(cls, role, company=None, **values):
+        """A user of ``role`` (a key of PERSONAS) in ``company`` only; its password is its login."""
+        company = company or cls.company
+        login = "fb_" + role.lower().replace(" ", "_") + ("" if company == cls.company else f"_{company.id}")
+        return new_test_user(
+            cls.env,
+            login=login,
+            password=login,
+            groups=PERSONAS[role],
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+            **values,
         )
 
     @classmethod

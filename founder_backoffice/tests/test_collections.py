@@ -159,8 +159,21 @@ class TestPromisesAndDisputes(FounderBackofficeCommon):
     def test_promise_input_is_validated(self):
         invoice = self._invoice(self.customer, 1000.0, date(2026, 3, 1))
         values = {"partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)], "company_id": self.company.id}
-        with self.assertRaisesRegex(ValidationError, "past"):
+        with self.assertRaisesRegex(ValidationError, "between the day of the promise and 90 days later"):
             self.env["fb.promise"].create({**values, "amount": 100.0, "promised_date": date(2026, 4, 9)})
+        with self.assertRaisesRegex(ValidationError, "between the day of the promise and 90 days later"):
+            self.env["fb.promise"].create({**values, "amount": 100.0, "promised_date": date(2099, 1, 1)})
+        other_invoice = self._invoice(self._customer("Bianchi S.r.l."), 50.0, date(2026, 3, 1))
+        with self.assertRaisesRegex(ValidationError, "Only posted invoices of Rossi S.p.A. can be included"):
+            self.env["fb.promise"].create(
+                {
+                    **values,
+                    "move_ids": [Command.set((invoice | other_invoice).ids)],
+                    "amount": 100.0,
+                    "promised_date": date(2026, 4, 20),
+                }
+            )
+        self.assertFalse(self.env["fb.promise"].search([("partner_id", "=", self.customer.id)]), "nothing written")
         with self.assertRaisesRegex(ValidationError, "more than is owed"):
             self.env["fb.promise"].create({**values, "amount": 1000.01, "promised_date": date(2026, 4, 20)})
         with self.assertRaisesRegex(ValidationError, "positive"):
@@ -225,6 +238,11 @@ class TestPaymentPlans(FounderBackofficeCommon):
         values = {"partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)], "company_id": self.company.id}
         with self.assertRaisesRegex(ValidationError, "at least one instalment"):
             self.env["fb.payment.plan"].create({**values, "instalment_count": 0})
+        with self.assertRaisesRegex(ValidationError, "between the day it is agreed and 730 days later"):
+            self.env["fb.payment.plan"].create({**values, "first_date": date(2099, 1, 1)})
+        other_invoice = self._invoice(self._customer("Bianchi S.r.l."), 50.0, date(2026, 3, 1))
+        with self.assertRaisesRegex(ValidationError, "Only posted invoices of Rossi S.p.A. can be included"):
+            self.env["fb.payment.plan"].create({**values, "move_ids": [Command.set((invoice | other_invoice).ids)]})
         with self.assertRaisesRegex(ValidationError, "date order"):
             self.env["fb.payment.plan"].create(
                 {

@@ -1,0 +1,484 @@
+"""Every role through the paths the web client and Odoo itself use, checked against the README's persona table.
+
+Each action of the table is run over HTTP, logged in as a user holding exactly the groups of the role
+(``PERSONAS``): JSON-RPC ``call_kw`` as the web client sends it, ``/web/action/load``, ``/report/html|pdf``,
+``/web/content``, ``/web/export/xlsx|csv``. An allowed action must do what it should (amounts, states, rendered
+text, cells read back); a refused one must end in an access error, a validation message or a 403/404/422 —
+never data, never a server error.
+"""
+
+import csv
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+
+from odoo import fields, http
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import PERSONAS, FounderBackofficeCommon
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+# What a refusal may look like over JSON-RPC: an access error, or the message of a business rule.
+REFUSALS = {
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.MissingError",
+}
+
+
+class Refused(Exception):
+    """The server refused the step with an access error or a clear message."""
+
+
+def readme_persona_table():
+    """``{action: {persona: allowed}}`` from the README's persona table."""
+    lines = README.read_text().split("### What each role can do", 1)[1].splitlines()
+    header = next(line for line in lines if line.startswith("| Action"))
+    personas = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    table = {}
+    for line in lines:
+        if not line.startswith("| ") or line.startswith(("| Action", "|--")):
+            if table and not line.startswith("|"):
+                break
+            continue
+        action, *cells = (cell.strip() for cell in line.strip("|").split("|"))
+        table[action] = {persona: cell == "✓" for persona, cell in zip(personas, cells, strict=True)}
+    return personas, table
+
+
+@tagged("post_install", "-at_install")
+class TestPersonas(FounderBackofficeCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env.user)
+        contact = cls.env["res.partner"].create({"name": "Mario Rossi", "parent_id": cls.customer.id})
+        cls.users = {
+            role: cls._persona(role, **({"partner_id": contact.id} if role == "Portal" else {})) for role in PERSONAS
+        }
+        cls.collector = cls.users["Collections user"]
+        cls.customer.fb_collector_id = cls.collector
+        cls.other = cls._customer("Bianchi S.r.l.")
+        cls.invoice = cls._invoice(cls.customer, 500.0, cls.today - timedelta(days=40))
+        cls.other_invoice = cls._invoice(cls.other, 300.0, cls.today - timedelta(days=40))
+        run = cls.env["fb.dunning.run"].create({"company_id": cls.company.id, "date": cls.today})
+        run.action_compute()
+        cls.reminder = run.reminder_ids.filtered(lambda r: r.partner_id == cls.customer)
+        cls.stage_promised = cls.env["fb.collection.stage"]._of_kind("promised")
+
+    # ------------------------------------------------------------------ the web client's paths
+
+    def _login(self, role):
+        user = self.users[role]
+        self.authenticate(user.login, user.login)
+        self.user = user
+
+    def _call(self, model, method, *args, **kwargs):
+        """``call_kw`` as the web client sends it; raises Refused on an access error or a business message."""
+        kwargs.setdefault("context", {})
+        kwargs["context"] = {"allowed_company_ids": [self.company.id], "lang": "en_US", **kwargs["context"]}
+        self.env.flush_all()
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+        )
+        self.env.invalidate_all()
+        self.assertEqual(response.status_code, 200, f"{model}.{method}")
+        body = response.json()
+        if "error" in body:
+            error = body["error"]["data"]
+            self.assertIn(error["name"], REFUSALS, f"{model}.{method} failed: {error.get('message')}")
+            raise Refused(f"{model}.{method}: {error['message']}")
+        return body.get("result")  # Odoo sends no result for a method that returns None
+
+    def _get(self, url):
+        """A GET as the browser sends it: the response of a 200, Refused on 403, 404 or 422."""
+        self.env.flush_all()
+        response = self.url_open(url, allow_redirects=False)
+        self.env.invalidate_all()
+        if response.status_code in (403, 404, 422):
+            raise Refused(f"{url}: {response.status_code}")
+        if response.status_code == 303 and response.headers["Location"].startswith(("/my", "/web/login")):
+            raise Refused(f"{url}: sent to {response.headers['Location']}")
+        self.assertEqual(response.status_code, 200, f"{url}: {response.text[:300]}")
+        return response
+
+    def _export(self, kind, model, field_names, domain):
+        """``/web/export/xlsx|csv`` as the list view's export dialog posts it; the export's rows."""
+        self.env.flush_all()
+        data = {
+            "model": model,
+            "fields": [
+                {"name": name, "label": name, "type": self.env[model]._fields[name].type} for name in field_names
+            ],
+            "ids": False,
+            "domain": domain,
+            "import_compat": False,
+            "context": {"allowed_company_ids": [self.company.id]},
+        }
+        with mute_logger("odoo.addons.web.controllers.export", "odoo.http"):
+            response = self.url_open(
+                f"/web/export/{kind}", data={"data": json.dumps(data), "csrf_token": http.Request.csrf_token(self)}
+            )
+        if response.status_code == 500:  # how the export routes answer every error, access errors included
+            self.assertIn("odoo.exceptions.AccessError", response.text, f"export of {model} failed")
+            raise Refused(f"export of {model}: access error")
+        self.assertEqual(response.status_code, 200)
+        if kind == "csv":
+            return list(csv.reader(io.StringIO(response.text)))
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    def _open_form(self, model, record_id, action_xmlid):
+        """What the web client does to open a record: load the action, the views, then read the form's fields."""
+        action = self.env.ref(action_xmlid)
+        loaded = self.url_open("/web/action/load", json={"params": {"action_id": action.id}}).json()
+        self.assertEqual(loaded["result"]["res_model"], model)
+        views = self._call(model, "get_views", [[False, "form"]])
+        spec = {name: {} for name in views["models"][model]["fields"]}
+        return self._call(model, "web_read", [record_id], spec)[0]
+
+    def _allow_export(self):
+        """Exporting is a right of its own on the Users form (Export: Allowed), given here to the persona."""
+        self.user.sudo().group_ids += self.env.ref("base.group_allow_export")
+
+    def _report_url(self, converter, report, docids=(), **options):
+        url = f"/report/{converter}/founder_backoffice.{report}"
+        if docids:
+            url += "/" + ",".join(map(str, docids))
+        return url + "?options=" + json.dumps({"options": {"company_id": self.company.id, **options}})
+
+    # ------------------------------------------------------------------ the actions of the table
+
+    def _act_create_contact(self):
+        partner_id = self._call("res.partner", "create", {"name": "Nuovo Cliente", "is_company": True})
+        self.assertEqual(self.env["res.partner"].browse(partner_id).name, "Nuovo Cliente")
+
+    def _act_create_invoice(self):
+        move_id = self._call(
+            "account.move",
+            "create",
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.other.id,
+                "invoice_date": str(self.today),
+                "invoice_line_ids": [(0, 0, {"name": "Service", "quantity": 1, "price_unit": 80.0, "tax_ids": []})],
+            },
+        )
+        self._call("account.move", "action_post", [move_id])
+        move = self.env["account.move"].browse(move_id)
+        self.assertEqual((move.state, move.amount_total), ("posted", 80.0))
+
+    def _act_open_invoice(self):
+        values = self._open_form("account.move", self.invoice.id, "account.action_move_out_invoice_type")
+        self.assertEqual((values["name"], values["amount_residual"]), (self.invoice.name, 500.0))
+        collections = self.user.has_group("founder_backoffice.group_collections_user")
+        self.assertEqual("fb_dispute_ids" in values, collections, "the add-on's fields are for collections users")
+
+    def _act_duplicate_invoice_with_promise(self):
+        self.env["fb.promise"].create(
+            {"partner_id": self.customer.id, "amount": 100.0, "promised_date": self.today, "move_ids": self.invoice.ids}
+        )
+        [copy_id] = self._call("account.move", "copy", [self.invoice.id])
+        copy = self.env["account.move"].browse(copy_id)
+        self.assertEqual((copy.state, copy.amount_total), ("draft", 500.0))
+        self.assertFalse(copy.fb_promise_ids, "a promise covers the invoices it was made for, not their copies")
+
+    def _act_post_on_hold(self):
+        held = self._customer("Held S.p.A.", fb_credit_hold=True, fb_credit_hold_reason="Unpaid")
+        draft = self._invoice(held, 120.0, self.today, post=False)
+        self._call("account.move", "action_post", [draft.id])
+        self.assertEqual(draft.state, "posted")
+
+    def _act_change_collections_fields(self):
+        held = self._customer("Hold Me S.p.A.", fb_credit_hold=True, fb_credit_hold_reason="Unpaid")
+        self._call("res.partner", "write", [held.id], {"fb_credit_hold": False, "fb_collector_id": self.user.id})
+        self.assertEqual((held.fb_credit_hold, held.fb_collector_id), (False, self.user))
+
+    def _act_open_queue(self):
+        self._get("/odoo/action-founder_backoffice.action_fb_collection_queue")
+        rows = self._call(
+            "fb.collection.queue", "web_search_read", [], {"partner_id": {"fields": {"display_name": {}}}}
+        )["records"]
+        customers = {row["partner_id"]["id"] for row in rows}
+        self.assertIn(self.customer.id, customers)
+        mine_only = self.user == self.collector
+        self.assertEqual(self.other.id in customers, not mine_only, "a collector sees only its own customers")
+
+    def _queue_row(self, partner):
+        return self.env["fb.collection.queue"].search([("partner_id", "=", partner.id)])
+
+    def _act_move_kanban_card(self):
+        row = self._queue_row(self.customer)
+        self._call("fb.collection.queue", "web_save", [row.id], {"stage_id": self.stage_promised.id}, specification={})
+        self.assertEqual(self.customer.fb_collection_stage_id, self.stage_promised)
+
+    def _act_record_promise(self, partner=None):
+        partner = partner or self.customer
+        action = self._call("res.partner", "action_fb_record_promise", [partner.id])
+        [values] = self._call(
+            "fb.promise",
+            "web_save",
+            [],
+            {"amount": 200.0, "promised_date": str(self.today + timedelta(days=10)), "move_ids": [[6, 0, []]]},
+            specification={"display_name": {}},
+            context=action["context"],
+        )
+        promise = self.env["fb.promise"].browse(values["id"])
+        self.assertEqual((promise.partner_id, promise.amount, promise.state), (partner, 200.0, "open"))
+        self.assertEqual(partner.fb_collection_stage_id.kind, "promised")
+
+    def _act_promise_for_another_collectors_customer(self):
+        self._act_record_promise(self.other)
+
+    def _act_open_dispute(self):
+        action = self._call("account.move", "action_fb_open_dispute", [self.invoice.id])
+        [values] = self._call(
+            "fb.dispute", "web_save", [], {"reason": "quality"}, specification={}, context=action["context"]
+        )
+        dispute = self.env["fb.dispute"].browse(values["id"])
+        self.assertEqual((dispute.partner_id, dispute.amount, dispute.state), (self.customer, 500.0, "open"))
+
+    def _act_start_payment_plan(self):
+        action = self._call("res.partner", "action_fb_create_payment_plan", [self.customer.id])
+        [values] = self._call(
+            "fb.payment.plan",
+            "web_save",
+            [],
+            {"move_ids": [[6, 0, self.invoice.ids]], "instalment_count": 2},
+            specification={},
+            context=action["context"],
+        )
+        self._call("fb.payment.plan", "action_start", [values["id"]])
+        plan = self.env["fb.payment.plan"].browse(values["id"])
+        self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [250.0, 250.0]))
+        self.assertEqual(self.customer.fb_collection_stage_id.kind, "plan")
+
+    def _act_log_call(self):
+        action = self._call("res.partner", "action_fb_log_call", [self.customer.id])
+        [values] = self._call(
+            "mail.activity", "web_save", [], {"summary": "Called"}, specification={}, context=action["context"]
+        )
+        activity = self.env["mail.activity"].browse(values["id"])
+        self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.customer.id))
+        self.assertEqual(activity.user_id, self.user, "the call is the caller's")
+        self._call("mail.activity", "action_feedback", [activity.id], feedback="Will pay Friday")
+        self.assertIn("Will pay Friday", self.customer.message_ids[:1].body)
+
+    def _act_put_on_hold(self):
+        [values] = self._call(
+            "fb.credit.hold.wizard",
+            "web_save",
+            [],
+            {"reason": "Three invoices unpaid"},
+            specification={},
+            context={"fb_partner_id": self.customer.id},
+        )
+        self._call("fb.credit.hold.wizard", "action_confirm", [values["id"]])
+        self.assertEqual(
+            (self.customer.fb_credit_hold, self.customer.fb_credit_hold_reason), (True, "Three invoices unpaid")
+        )
+
+    def _act_release_hold(self):
+        self.customer.write({"fb_credit_hold": True, "fb_credit_hold_reason": "Unpaid"})
+        self._call("res.partner", "action_fb_release_credit_hold", [self.customer.id])
+        self.assertFalse(self.customer.fb_credit_hold)
+
+    def _act_assign_collector(self):
+        row = self._queue_row(self.other)
+        [values] = self._call(
+            "fb.assign.collector.wizard",
+            "web_save",
+            [],
+            {"collector_id": self.collector.id},
+            specification={},
+            context={"active_model": "fb.collection.queue", "active_ids": row.ids},
+        )
+        self._call("fb.assign.collector.wizard", "action_assign", [values["id"]])
+        self.assertEqual(self.other.fb_collector_id, self.collector)
+
+    def _act_dunning_preview(self):
+        [values] = self._call("fb.dunning.run.wizard", "web_save", [], {}, specification={})
+        action = self._call("fb.dunning.run.wizard", "action_preview", [values["id"]])
+        run = self.env["fb.dunning.run"].browse(action["res_id"])
+        self.assertEqual(set(run.reminder_ids.partner_id), {self.customer, self.other})
+        self.assertEqual(set(run.reminder_ids.mapped("state")), {"draft"}, "a preview sends nothing")
+
+    def _wizard(self, report, **values):
+        [wizard] = self._call("fb.report.wizard", "web_save", [], {"report": report, **values}, specification={})
+        return wizard["id"]
+
+    def _act_aging_screen(self):
+        action = self._call("fb.report.wizard", "action_view", [self._wizard("aging_receivable")])
+        rows = self._call(
+            "fb.aging.report",
+            "web_search_read",
+            [],
+            {"partner_id": {"fields": {"display_name": {}}}, "amount_residual": {}},
+            context=action["context"],
+        )["records"]
+        amounts = {row["partner_id"]["id"]: row["amount_residual"] for row in rows}
+        self.assertEqual((amounts[self.customer.id], amounts[self.other.id]), (500.0, 300.0))
+
+    def _act_aging_pdf(self):
+        page = self._get(self._report_url("pdf", "report_fb_aging")).text
+        self.assertIn("Rossi S.p.A.", page)
+        self.assertIn("Bianchi S.r.l.", page)
+
+    def _act_aging_bad_options(self):
+        with mute_logger("odoo.http"):
+            self._get(self._report_url("html", "report_fb_aging", as_of="yesterday", limits=[60, 30, 90, 120]))
+
+    def _act_aging_payable(self):
+        page = self._get(self._report_url("html", "report_fb_aging", kind="payable")).text
+        self.assertIn("payable", page.lower())
+
+    def _act_pnl(self):
+        page = self._get(self._report_url("html", "report_fb_pnl")).text
+        self.assertIn("Net profit", page)
+
+    def _act_cash_flow(self):
+        page = self._get(self._report_url("html", "report_fb_cash_flow")).text
+        self.assertIn("Closing cash", page)
+
+    def _act_statement(self):
+        page = self._get(self._report_url("html", "report_fb_statement", [self.customer.id])).text
+        self.assertIn("Rossi S.p.A.", page)
+        self.assertIn(self.invoice.name, page)
+
+    def _act_letter(self):
+        page = self._get(self._report_url("html", "report_fb_dunning_letter", self.reminder.ids)).text
+        self.assertIn(self.invoice.name, page)
+
+    def _act_aging_xlsx(self):
+        action = self._call("fb.report.wizard", "action_xlsx", [self._wizard("aging_receivable")])
+        content = self._get(action["url"]).content
+        cells = [cell.value for sheet in openpyxl.load_workbook(io.BytesIO(content)) for row in sheet for cell in row]
+        self.assertIn("Rossi S.p.A.", cells)
+        self.assertIn(500.0, cells)
+
+    def _act_download_founders_xlsx(self):
+        wizard = self.env["fb.report.wizard"].with_user(self.users["Founder"]).create({"report": "aging_receivable"})
+        url = wizard.with_context(allowed_company_ids=self.company.ids).action_xlsx()["url"]
+        self.assertTrue(self._get(url).content.startswith(b"PK"))
+
+    def _act_export_promises(self):
+        self.env["fb.promise"].create(
+            [
+                {"partner_id": partner.id, "amount": amount, "promised_date": self.today}
+                for partner, amount in ((self.customer, 111.0), (self.other, 222.0))
+            ]
+        )
+        self._allow_export()
+        rows = self._export("xlsx", "fb.promise", ["partner_id", "amount"], [])
+        amounts = {row[1] for row in rows[1:]}
+        self.assertIn(111.0, amounts)
+        self.assertEqual(222.0 in amounts, self.user != self.collector, "a collector exports its customers only")
+
+    def _act_export_contact_collectors(self):
+        self._allow_export()
+        rows = self._export("csv", "res.partner", ["name", "fb_collector_id"], [("id", "=", self.customer.id)])
+        self.assertIn(self.collector.name, rows[1][1])
+
+    def _act_dashboard(self):
+        dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
+        self.assertTrue(dashboard["cards"])
+
+    def _act_kpi_engine(self):
+        self._call("fb.kpi", "compute", self.company.id, str(self.today), str(self.today))
+
+    ACTIONS = {
+        "Create a contact": _act_create_contact,
+        "Create and post a customer invoice": _act_create_invoice,
+        "Open a customer invoice": _act_open_invoice,
+        "Duplicate an invoice under a promise": _act_duplicate_invoice_with_promise,
+        "Post an invoice of a customer on credit hold": _act_post_on_hold,
+        "Change a contact's credit hold or collector": _act_change_collections_fields,
+        "Open the collections queue": _act_open_queue,
+        "Move a queue card to another stage": _act_move_kanban_card,
+        "Record a promise to pay": _act_record_promise,
+        "Record a promise for another collector's customer": _act_promise_for_another_collectors_customer,
+        "Open a dispute on an invoice": _act_open_dispute,
+        "Start a payment plan": _act_start_payment_plan,
+        "Log a collections call": _act_log_call,
+        "Put a customer on credit hold": _act_put_on_hold,
+        "Release a credit hold": _act_release_hold,
+        "Assign a collector": _act_assign_collector,
+        "Preview a dunning run": _act_dunning_preview,
+        "Aged receivables on screen": _act_aging_screen,
+        "Aged receivables PDF (`/report/pdf`)": _act_aging_pdf,
+        "Aging with options that do not parse (`/report/html`)": _act_aging_bad_options,
+        "Aged payables (`/report/html`)": _act_aging_payable,
+        "Profit and loss (`/report/html`)": _act_pnl,
+        "Cash flow statement (`/report/html`)": _act_cash_flow,
+        "Customer statement (`/report/html`)": _act_statement,
+        "Payment reminder letter (`/report/html`)": _act_letter,
+        "Aged receivables XLSX (`/web/content`)": _act_aging_xlsx,
+        "Download the founder's XLSX (`/web/content`)": _act_download_founders_xlsx,
+        "Export promises to pay (`/web/export/xlsx`)": _act_export_promises,
+        "Export contacts with their collector (`/web/export/csv`)": _act_export_contact_collectors,
+        "KPI dashboard": _act_dashboard,
+        "KPI engine over RPC": _act_kpi_engine,
+    }
+
+    def test_every_role_does_what_the_readme_says_through_the_web_client(self):
+        personas, table = readme_persona_table()
+        self.assertEqual(personas, list(PERSONAS), "the README table has a column per persona, in this order")
+        self.assertEqual(list(table), list(self.ACTIONS), "the README table lists the tested actions, in order")
+        for action, expected in table.items():
+            for persona, allowed in expected.items():
+                with self.subTest(action=action, persona=persona), self.env.cr.savepoint() as savepoint:
+                    self._login(persona)
+                    refusal = ""
+                    try:
+                        self.ACTIONS[action](self)
+                    except Refused as error:
+                        refusal = str(error)
+                    self.assertEqual(not refusal, allowed, f"{persona}: {action} {refusal or 'was allowed'}")
+                    savepoint.rollback()
+                    self.env.invalidate_all()
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAndPublic(FounderBackofficeCommon, HttpCase):
+    """Customers reach their own invoices in the portal, nothing of the add-on; the public reaches nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.context_today(cls.env.user)
+        contact = cls.env["res.partner"].create({"name": "Mario Rossi", "parent_id": cls.customer.id})
+        cls.portal = cls._persona("Portal", partner_id=contact.id)
+        cls.invoice = cls._invoice(cls.customer, 500.0, today - timedelta(days=40))
+        cls.other_invoice = cls._invoice(cls._customer("Bianchi S.r.l."), 300.0, today - timedelta(days=40))
+
+    def test_portal_customer_sees_its_invoice_marked_seen_and_not_another(self):
+        self.authenticate(self.portal.login, self.portal.login)
+        self.assertEqual(self.url_open(f"/my/invoices/{self.invoice.id}").status_code, 200)
+        self.env.invalidate_all()
+        self.assertTrue(self.invoice.fb_portal_last_seen, "the collector sees the customer opened the invoice")
+        response = self.url_open(f"/my/invoices/{self.other_invoice.id}", allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn("Bianchi", response.text)
+        self.assertFalse(self.other_invoice.fb_portal_last_seen)
+
+    def test_public_visitor_is_sent_to_the_login_page(self):
+        for report in ("report_fb_aging", "report_fb_pnl", "report_fb_statement", "report_fb_dunning_letter"):
+            response = self.url_open(f"/report/html/founder_backoffice.{report}", allow_redirects=False)
+            self.assertEqual(response.status_code, 303, report)
+            self.assertIn("/web/login", response.headers["Location"])
+        with self.assertRaisesRegex(Exception, "SessionExpired"):
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/fb.promise/search_read",
+                {"model": "fb.promise", "method": "search_read", "args": [], "kwargs": {}},
+            )
