@@ -4,8 +4,8 @@
     core_suites.py compare BASELINE LOG -> one line "RUN PASSED REGRESSIONS" on stdout, the regressed tests on stderr
 
 A test id is "module.file.Class.method". A class whose setUpClass fails runs none of its tests: its tests are
-missing from "run" and the class is in "failed" as "module.file.Class.setUpClass". A regression is a test that failed with the
-add-on and not without it, or that ran without the add-on and not with it.
+missing from "run" and the class is in "failed" as "module.file.Class.setUpClass". A regression is a test that
+failed with the add-on and not without it, or that ran without the add-on and not with it.
 """
 
 import json

@@ -44,9 +44,7 @@ def test_same_outcome_passes_and_a_new_failure_or_a_class_that_did_not_set_up_is
         f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner: Starting TestAccountPartner.test_merge ...",
         f"{PREFIX} ERROR db odoo.tests.suite: ERROR: setUpClass "
         "(odoo.addons.account.tests.test_account_partner.TestAccountPartner)",
-    ) + (
-        f"{PREFIX} ERROR db odoo.addons.account.tests.test_account_move_send: ERROR: TestAccountMoveSend.test_send\n"
-    )
+    ) + (f"{PREFIX} ERROR db odoo.addons.account.tests.test_account_move_send: ERROR: TestAccountMoveSend.test_send\n")
     run, passed, regressions = core_suites.compare(baseline, _parse(tmp_path, broken, "current.log"))
     assert (run, passed) == (3, 1)
     assert regressions == [
