@@ -86,6 +86,6 @@ drop_db "$db"
 passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped + core_passed))
 failed=$((plain_bad + odoo_bad + core_bad))
 [ "$passed" -ge 0 ] || passed=0
-log "plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; $(( $(date +%s) - started )) s"
+log "plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; Odoo's own suites: $core_run tests, $core_bad regressions; $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed, $((plain_skipped + odoo_skipped)) skipped"
 [ "$failed" = 0 ]

@@ -96,9 +96,12 @@ class FbDunningLine(models.Model):
 
     @api.depends("move_id")
     def _compute_portal_url(self):
+        """The invoice's portal page, with its access token once it has one: sending gives every invoice of the
+        run a token first, while a letter printed before (a read-only request) must not write one."""
         for line in self:
             move = line.move_id
-            line.portal_url = move and f"{move.get_base_url()}{move.get_portal_url()}"
+            path = move.access_token and move.get_portal_url() or move.access_url
+            line.portal_url = move and f"{move.get_base_url()}{path}"
 
     @api.model
     def _insert_run_lines(self, run, vals_list):
