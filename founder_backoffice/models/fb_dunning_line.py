@@ -100,8 +100,11 @@ class FbDunningLine(models.Model):
         run a token first, while a letter printed before (a read-only request) must not write one."""
         for line in self:
             move = line.move_id
-            path = move.access_token and move.get_portal_url() or move.access_url
-            line.portal_url = move and f"{move.get_base_url()}{path}"
+            if not move:
+                line.portal_url = False
+                continue
+            path = move.get_portal_url() if move.access_token else move.access_url
+            line.portal_url = f"{move.get_base_url()}{path}"
 
     @api.model
     def _insert_run_lines(self, run, vals_list):

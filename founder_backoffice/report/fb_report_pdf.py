@@ -10,13 +10,18 @@ class FbReportPdfMixin(models.AbstractModel):
     _report_model = None
 
     @api.model
-    def _report_values(self, data):
-        """Odoo's ``/report`` route renders any report for any logged-in user: the report checks here what its
-        menu checks (the report model's access rights, the company, the partners' record rules in its query)."""
+    def _data_options(self, data):
+        """The options a report was asked with, as a dict (a hand-made ``/report`` URL may send anything)."""
         options = (data or {}).get("options") or {}
         if not isinstance(options, dict):
             raise UserError(self.env._("The report options are not valid."))
-        model = self.env[self._report_model].with_context(fb_report_options=options)
+        return dict(options)
+
+    @api.model
+    def _report_values(self, data):
+        """Odoo's ``/report`` route renders any report for any logged-in user: the report checks here what its
+        menu checks (the report model's access rights, the company, the partners' record rules in its query)."""
+        model = self.env[self._report_model].with_context(fb_report_options=self._data_options(data))
         model.check_access("read")
         options = model._options()
         lang = self.env.lang or "en_US"
@@ -106,10 +111,7 @@ class ReportFbStatement(models.AbstractModel):
         partners = self.env["res.partner"].browse(docids)
         partners.check_access("read")
         partners = partners.commercial_partner_id
-        options = (data or {}).get("options") or {}
-        if not isinstance(options, dict):
-            raise UserError(self.env._("The report options are not valid."))
-        options = dict(options)
+        options = self._data_options(data)
         today = fields.Date.context_today(self)
         options.setdefault("date_to", fields.Date.to_string(today))
         options.setdefault("date_from", fields.Date.to_string(fields.Date.subtract(today, months=3)))
