@@ -129,6 +129,26 @@ class TestReports(FounderBackofficeCommon):
         with self.assertRaises(AccessError):
             Aging.with_context(fb_report_options={"company_id": other.id})._options()
 
+    def test_reports_leave_out_the_partners_the_users_record_rules_hide(self):
+        clerk = self._user("fb_report_rules", "founder_backoffice.group_collections_user")
+        restricted = self.env["res.groups"].create({"name": "Restricted contacts", "user_ids": clerk.ids})
+        self.env["ir.rule"].create(
+            {
+                "name": "Restricted contacts: not the injection test customer",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "domain_force": f"[('id', '!=', {self.injection.id})]",
+                "groups": [Command.link(restricted.id)],
+            }
+        )
+        options = {"company_id": self.company.id, "as_of": "2026-06-30"}
+        for user, expected in ((self.env.user, self.customer | self.injection), (clerk, self.customer)):
+            Aging = self.env["fb.aging.report"].with_user(user).with_context(fb_report_options=options)
+            partners = {line["partner_id"] for line in Aging._lines(Aging._options())}
+            self.assertEqual(partners, set(expected.ids), user.login)
+            statement = self.env["fb.statement.report"].with_user(user).with_context(fb_report_options=options)
+            partners = {line["partner_id"] for line in statement._lines(statement._options())}
+            self.assertEqual(partners, set(expected.ids), user.login)
+
     def test_statement_opening_running_and_closing_balance(self):
         model, options = self._wizard(
             "statement",
