@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import aging
@@ -49,15 +49,21 @@ class FbAgingReport(models.Model):
             "founder_backoffice.group_founder,account.group_account_manager"
         ):
             raise AccessError(self.env._("Only a founder or an accounting administrator sees the aged payables."))
-        try:
-            options["limits"] = aging.validate_limits(options.get("limits") or aging.DEFAULT_LIMITS)
-        except (TypeError, ValueError) as error:
-            raise UserError(
-                self.env._("The bucket limits must be positive numbers of days, each larger than the previous.")
-            ) from error
+        options["limits"] = self._checked_limits(options.get("limits") or aging.DEFAULT_LIMITS)
         if len(options["limits"]) != BUCKETS - 2:
             raise UserError(self.env._("The aging report has four bucket limits."))
         return options
+
+    @api.model
+    def _checked_limits(self, limits):
+        """The bucket limits as days, or a message when they are not positive and increasing (the wizard's form
+        and a hand-made ``/report`` URL alike)."""
+        try:
+            return aging.validate_limits(limits)
+        except (TypeError, ValueError) as error:
+            raise ValidationError(
+                self.env._("The bucket limits must be positive numbers of days, each larger than the previous.")
+            ) from error
 
     @api.model
     def _query(self, options):

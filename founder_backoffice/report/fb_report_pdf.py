@@ -106,7 +106,6 @@ class ReportFbStatement(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        self.env["fb.statement.report"].check_access("read")
         self.env["account.move"].check_access("read")
         partners = self.env["res.partner"].browse(docids)
         partners.check_access("read")

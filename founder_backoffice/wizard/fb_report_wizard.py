@@ -3,8 +3,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import aging
-
 REPORT_MODELS = {
     "aging_receivable": "fb.aging.report",
     "aging_payable": "fb.aging.report",
@@ -58,12 +56,7 @@ class FbReportWizard(models.TransientModel):
     @api.constrains("limit_1", "limit_2", "limit_3", "limit_4")
     def _check_limits(self):
         for wizard in self:
-            try:
-                aging.validate_limits(wizard._limits())
-            except ValueError as error:
-                raise ValidationError(
-                    self.env._("The bucket limits must be positive numbers of days, each larger than the previous.")
-                ) from error
+            self.env["fb.aging.report"]._checked_limits(wizard._limits())
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
