@@ -60,7 +60,9 @@ class AccountMove(models.Model):
                     reason=partner.fb_credit_hold_reason or self.env._("no reason given"),
                 )
             )
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        self.env["fb.dunning.line"].sudo()._relink_to_items(posted.filtered(lambda move: move.is_sale_document()))
+        return posted
 
     def _fb_check_invoices_of(self, partner):
         """A promise or a payment plan holds back the dunning of its invoices: only posted customer invoices of
@@ -102,10 +104,22 @@ class AccountMove(models.Model):
             missing.invalidate_recordset(["access_token"])
 
     def _fb_mark_seen_online(self):
-        """Record that the customer opened the invoice in the portal (called as superuser by the controller)."""
-        now = fields.Datetime.now()
-        for move in self:
-            move.write({"fb_portal_first_seen": move.fb_portal_first_seen or now, "fb_portal_last_seen": now})
+        """Record that the customer opened the invoice in the portal (called as superuser by the controller).
+
+        Only the two dates change: an ORM write of the invoice would make the superuser its last writer, track
+        and recompute it as if someone had edited it."""
+        if not self:
+            return
+        self.env.execute_query(
+            SQL(
+                """UPDATE account_move
+                      SET fb_portal_first_seen = COALESCE(fb_portal_first_seen, %(now)s), fb_portal_last_seen = %(now)s
+                    WHERE id IN %(ids)s""",
+                now=fields.Datetime.now(),
+                ids=tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["fb_portal_first_seen", "fb_portal_last_seen"])
 
     def action_fb_open_dispute(self):
         self.ensure_one()

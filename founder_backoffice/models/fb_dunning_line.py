@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 
@@ -22,12 +24,14 @@ class FbDunningLine(models.Model):
     company_id = fields.Many2one(related="reminder_id.company_id", store=True)
     partner_id = fields.Many2one(related="reminder_id.partner_id", store=True, index=True)
     date = fields.Date(related="reminder_id.date", store=True)
-    move_line_id = fields.Many2one("account.move.line", "Receivable item", ondelete="cascade", index="btree_not_null")
+    # History outlives the receivable item: resetting an invoice to draft may replace its items, and posting it
+    # again links its history to the new ones (account.move._post).
+    move_line_id = fields.Many2one("account.move.line", "Receivable item", ondelete="set null", index="btree_not_null")
     plan_line_id = fields.Many2one(
-        "fb.payment.plan.line", "Instalment", ondelete="cascade", index="btree_not_null", help="A missed instalment."
+        "fb.payment.plan.line", "Instalment", ondelete="restrict", index="btree_not_null", help="A missed instalment."
     )
-    move_id = fields.Many2one(related="move_line_id.move_id", store=True, index=True, string="Invoice")
-    date_maturity = fields.Date("Due date", compute="_compute_date_maturity", store=True)
+    move_id = fields.Many2one("account.move", "Invoice", ondelete="restrict", index="btree_not_null")
+    date_maturity = fields.Date("Due date")
     level_id = fields.Many2one("fb.dunning.level", "Level reached", ondelete="restrict")
     level_days = fields.Integer(help="Threshold of the level at the time, which survives a change of policy.")
     new_level = fields.Boolean(help="This reminder brought the item to its level for the first time.")
@@ -44,6 +48,9 @@ class FbDunningLine(models.Model):
     )
     interest = fields.Monetary(currency_field="company_currency_id")
     compensation = fields.Monetary(currency_field="company_currency_id")
+    skip_reason = fields.Char(
+        "Not raised because", readonly=True, help="Why sending did not bring this item to a new level."
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
         default="draft",
@@ -61,8 +68,8 @@ class FbDunningLine(models.Model):
         "This dunning level was already sent for this instalment.",
     )
     _one_source = models.Constraint(
-        "CHECK((move_line_id IS NULL) != (plan_line_id IS NULL))",
-        "A reminder line is about one receivable item or one instalment.",
+        "CHECK((move_id IS NULL) != (plan_line_id IS NULL) AND (move_line_id IS NULL OR move_id IS NOT NULL))",
+        "A reminder line is about one invoice item or one instalment.",
     )
 
     # Columns of _insert_run_lines and their SQL types.
@@ -84,11 +91,6 @@ class FbDunningLine(models.Model):
         "compensation": "numeric",
     }
 
-    @api.depends("move_line_id.date_maturity", "plan_line_id.date_due")
-    def _compute_date_maturity(self):
-        for line in self:
-            line.date_maturity = line.move_line_id.date_maturity or line.plan_line_id.date_due
-
     @api.depends("move_id.name", "plan_line_id")
     def _compute_reference(self):
         for line in self:
@@ -105,6 +107,50 @@ class FbDunningLine(models.Model):
                 continue
             path = move.get_portal_url() if move.access_token else move.access_url
             line.portal_url = f"{move.get_base_url()}{path}"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(line.state == "sent" for line in self):
+            raise UserError(self.env._("A sent reminder is part of the customer's history: it cannot be deleted."))
+
+    @api.model
+    def _charged_domain(self):
+        """Lines whose interest and compensation the customer was charged: sent, or booked on a charges invoice
+        (which stays booked when the e-mail then bounced and the reminder failed)."""
+        return Domain("state", "=", "sent") | Domain("reminder_id.charge_move_id.state", "in", ("draft", "posted"))
+
+    @api.model
+    def _relink_to_items(self, moves):
+        """Give the history of re-posted invoices back to their receivable items.
+
+        Resetting an invoice to draft and changing it can replace its receivable items, which leaves their
+        reminder lines without an item. Each such line goes to the item with its due date, else to the invoice's
+        first item; when that item already has the line's level, the line stays history without new level.
+        """
+        orphans = self.search([("move_id", "in", moves.ids), ("move_line_id", "=", False)], order="id")
+        if not orphans:
+            return
+        items = self.env["account.move.line"].search(
+            [("move_id", "in", orphans.move_id.ids), ("display_type", "=", "payment_term")], order="date_maturity, id"
+        )
+        reached = {
+            (line.move_line_id.id, line.level_id.id)
+            for line in self.search(
+                [("move_line_id", "in", items.ids), ("state", "=", "sent"), ("new_level", "=", True)]
+            )
+        }
+        for line in orphans:
+            candidates = items.filtered(lambda item, move=line.move_id: item.move_id == move)
+            if not candidates:
+                continue
+            item = candidates.filtered(lambda item, due=line.date_maturity: item.date_maturity == due)[:1]
+            item = item or candidates[:1]
+            vals = {"move_line_id": item.id}
+            if line.state == "sent" and line.new_level:
+                if (item.id, line.level_id.id) in reached:
+                    vals["new_level"] = False
+                reached.add((item.id, line.level_id.id))
+            line.write(vals)
 
     @api.model
     def _insert_run_lines(self, run, vals_list):

@@ -3,9 +3,12 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
+
+from .fb_dunning_run import ChargeItem, OverdueSource
 
 LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
 
@@ -99,6 +102,11 @@ class FbDunningReminder(models.Model):
 
     # ------------------------------------------------------------------ sending
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(reminder.state == "sent" or reminder.charge_move_id for reminder in self):
+            raise UserError(self.env._("A sent reminder is part of the customer's history: it cannot be deleted."))
+
     def _lock_pending(self):
         """The reminders of ``self`` this transaction could lock and that are still draft."""
         locked = self.try_lock_for_update()
@@ -113,8 +121,10 @@ class FbDunningReminder(models.Model):
         self._set_state("draft")
 
     def _send(self):
-        """Send a locked batch of draft reminders: e-mails queued, letters attached, chatter, calls, escalation."""
+        """Send a locked batch of draft reminders of one run: e-mails queued, letters attached, chatter, calls,
+        escalation, charges."""
         reminders = self._drop_already_sent()
+        reminders._refresh_charges()
         to_mail = reminders.filtered(lambda r: r.level_id.mail_template_id)
         no_address = to_mail.filtered(lambda r: not r.contact_id.email)
         if no_address:
@@ -152,18 +162,94 @@ class FbDunningReminder(models.Model):
             self.invalidate_recordset(["mail_id", "sent_message_id"])
 
     def _drop_already_sent(self):
-        """Cancel items whose level another run already sent, and reminders left with nothing new to say."""
+        """What another run sent since this one was computed: its items lose the level it already sent (with
+        the reason), and a reminder is cancelled, with the reason, when nothing new is left to say or when the
+        customer was reminded less than the policy's days between reminders ago."""
+        Line = self.env["fb.dunning.line"]
         items = self.line_ids.filtered("new_level")
-        sent = {
-            (line.move_line_id.id, line.level_id.id)
-            for line in self.env["fb.dunning.line"].search(
-                [("move_line_id", "in", items.move_line_id.ids), ("state", "=", "sent"), ("new_level", "=", True)]
-            )
-        }
-        items.filtered(lambda line: (line.move_line_id.id, line.level_id.id) in sent).write({"new_level": False})
+        sent_by = {}
+        for field in ("move_line_id", "plan_line_id"):
+            for line in Line.search(
+                [(field, "in", items[field].ids), ("state", "=", "sent"), ("new_level", "=", True)]
+            ):
+                sent_by[(field, line[field].id, line.level_id.id)] = line.run_id
+        for item in items:
+            field = "move_line_id" if item.move_line_id else "plan_line_id"
+            run = sent_by.get((field, item[field].id, item.level_id.id))
+            if run:
+                item.write(
+                    {
+                        "new_level": False,
+                        "skip_reason": self.env._(
+                            "Level %(level)s already sent in %(run)s", level=item.level_id.name, run=run.name
+                        ),
+                    }
+                )
         stale = self.filtered(lambda r: not any(r.line_ids.mapped("new_level")))
-        stale._set_state("cancelled", self.env._("Already reminded by another run."))
+        stale._set_state("cancelled", self.env._("Every item already received its level in another run."))
+        reminders = self - stale
+        last_sent = dict(
+            self._read_group(
+                [
+                    ("partner_id", "in", reminders.partner_id.ids),
+                    ("company_id", "in", reminders.company_id.ids),
+                    ("run_id", "not in", reminders.run_id.ids),
+                    ("state", "=", "sent"),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        for reminder in reminders:
+            last = last_sent.get(reminder.partner_id)
+            gap = reminder.policy_id.min_days_between
+            if last and abs((reminder.date - last).days) < gap:
+                reminder._set_state(
+                    "cancelled",
+                    self.env._(
+                        "Reminded on %(date)s by another run; the policy waits %(days)s days between reminders.",
+                        date=last,
+                        days=gap,
+                    ),
+                )
+                stale |= reminder
         return self - stale
+
+    def _refresh_charges(self):
+        """Charge what is still due at sending: another run may have charged some of the interest or the
+        compensation since this one was computed. Reminders whose charges are already booked keep them."""
+        to_check = self.filtered(lambda r: r.level_id.charge_interest and not r.charge_move_id)
+        if not to_check:
+            return
+        items = {}
+        for line in to_check.line_ids:
+            key = ("aml", line.move_line_id.id) if line.move_line_id else ("plan", line.plan_line_id.id)
+            if key[1]:
+                source = OverdueSource(
+                    line.partner_id.id,
+                    line.date_maturity,
+                    line.amount_residual,
+                    line.amount_residual_currency,
+                    line.line_currency_id,
+                    line.move_id or None,
+                    {},
+                )
+                items[line] = ChargeItem(key, line.reminder_id.policy_id, source)
+        charges = to_check.run_id._charges_of(list(items.values()), exclude=to_check.line_ids)
+        currency = to_check.currency_id
+        for line, item in items.items():
+            interest, compensation = charges.get(item.key, (0.0, 0.0))
+            if currency.compare_amounts(interest, line.interest) or currency.compare_amounts(
+                compensation, line.compensation
+            ):
+                line.write({"interest": interest, "compensation": compensation})
+        for reminder in to_check:
+            reminder.write(
+                {
+                    "amount_interest": currency.round(sum(reminder.line_ids.mapped("interest"))),
+                    "amount_compensation": currency.round(sum(reminder.line_ids.mapped("compensation"))),
+                }
+            )
 
     def _attach_letters(self):
         """Attach the PDF reminder letter (in the customer's language) to the e-mails of levels that want it."""
@@ -178,7 +264,8 @@ class FbDunningReminder(models.Model):
                     "mimetype": "application/pdf",
                 }
             )
-            reminder.mail_id.attachment_ids = [Command.link(attachment.id)]
+            # the e-mail this run just queued: outgoing mails are the administrator's to edit
+            reminder.mail_id.sudo().attachment_ids = [Command.link(attachment.id)]
 
     def _letter_filename(self):
         return self.env._("Payment reminder %(customer)s %(date)s", customer=self.partner_id.name, date=self.date)
@@ -293,9 +380,12 @@ class FbDunningReminder(models.Model):
             )
 
     def _book_charges(self):
-        """Invoice the fees, interest and compensation when the policy says so: one invoice per reminder."""
+        """Invoice the fees, interest and compensation when the policy says so: one invoice per reminder, once
+        (a retried reminder keeps the invoice booked the first time)."""
         to_book = self.filtered(
-            lambda r: r.policy_id.fee_booking != "none" and r.currency_id.compare_amounts(r.amount_charges, 0) > 0
+            lambda r: not r.charge_move_id
+            and r.policy_id.fee_booking != "none"
+            and r.currency_id.compare_amounts(r.amount_charges, 0) > 0
         )
         if not to_book:
             return

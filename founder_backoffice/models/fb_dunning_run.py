@@ -1,6 +1,8 @@
 import logging
 from typing import NamedTuple
 
+from psycopg2 import InterfaceError, OperationalError
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
@@ -24,6 +26,14 @@ class OverdueSource(NamedTuple):
     currency: object
     move: object  # the invoice (compensation is charged once per invoice), None for an instalment
     link: dict  # the fb.dunning.line field pointing at the source
+
+
+class ChargeItem(NamedTuple):
+    """An item of a reminder at a level charging interest, with the policy that says how much."""
+
+    key: tuple
+    policy: object
+    source: OverdueSource
 
 
 class FbDunningRun(models.Model):
@@ -50,41 +60,63 @@ class FbDunningRun(models.Model):
     )
     origin = fields.Selection([("manual", "Manual"), ("cron", "Automatic")], default="manual", required=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Done"), ("cancelled", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("sending", "Sending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft",
         required=True,
         tracking=True,
         copy=False,
+        help="Sending: the background job is sending the reminders. Failed: the job stopped on an error (see "
+        "the reason); Send goes on with what is left.",
+    )
+    failure_reason = fields.Text(readonly=True, copy=False)
+    sending_user_id = fields.Many2one(
+        "res.users", "Sent by", readonly=True, copy=False, help="Who pressed Send: the background job sends as them."
     )
     reminder_ids = fields.One2many("fb.dunning.reminder", "run_id", string="Reminders")
     line_ids = fields.One2many("fb.dunning.line", "run_id", string="Lines")
     reminder_count = fields.Integer(compute="_compute_totals")
     sent_count = fields.Integer(compute="_compute_totals")
     failed_count = fields.Integer(compute="_compute_totals")
+    to_send_count = fields.Integer("To send", compute="_compute_totals")
+    progress = fields.Float(compute="_compute_totals", help="Share of the reminders sent, failed or dropped.")
     amount_due = fields.Monetary("Total due", compute="_compute_totals", currency_field="currency_id")
     amount_charges = fields.Monetary("Fees and interest", compute="_compute_totals", currency_field="currency_id")
 
     _company_date_idx = models.Index("(company_id, date)")
 
+    # Reminders sent per transaction by the jobs, and the size from which a user's Send goes to the background.
+    SEND_BATCH = 100
+    BACKGROUND_SEND = 20
+
     @api.depends("reminder_ids.state", "reminder_ids.amount_total", "reminder_ids.amount_charges")
     def _compute_totals(self):
         groups = self.env["fb.dunning.reminder"]._read_group(
-            [("run_id", "in", self.ids), ("state", "!=", "cancelled")],
+            [("run_id", "in", self.ids)],
             ["run_id", "state"],
             ["__count", "amount_total:sum", "amount_charges:sum"],
         )
         totals = {}
         for run, state, count, total, charges in groups:
-            run_totals = totals.setdefault(run, {"count": 0, "sent": 0, "failed": 0, "due": 0.0, "charges": 0.0})
-            run_totals["count"] += count
-            run_totals[state] = run_totals.get(state, 0) + count
-            run_totals["due"] += total
-            run_totals["charges"] += charges
+            run_totals = totals.setdefault(run, {"count": 0, "due": 0.0, "charges": 0.0})
+            run_totals[state] = count
+            if state != "cancelled":
+                run_totals["count"] += count
+                run_totals["due"] += total
+                run_totals["charges"] += charges
         for run in self:
             run_totals = totals.get(run, {})
             run.reminder_count = run_totals.get("count", 0)
             run.sent_count = run_totals.get("sent", 0)
             run.failed_count = run_totals.get("failed", 0)
+            run.to_send_count = run_totals.get("draft", 0)
+            planned = run.reminder_count + run_totals.get("cancelled", 0)
+            run.progress = 100.0 * (planned - run.to_send_count) / planned if planned else 0.0
             run.amount_due = run_totals.get("due", 0.0)
             run.amount_charges = run_totals.get("charges", 0.0)
 
@@ -121,8 +153,9 @@ class FbDunningRun(models.Model):
     def action_compute(self):
         """(Re)compute the preview of draft runs: nothing is sent."""
         for run in self:
-            if run.state != "draft":
+            if run.state not in ("draft", "failed"):
                 raise UserError(self.env._("Only a draft run can be computed again."))
+            run.write({"state": "draft", "failure_reason": False})
             run._check_date_after_last_run()
             run.reminder_ids.filtered(lambda r: r.state == "draft").unlink()
             run._create_reminders()
@@ -237,8 +270,14 @@ class FbDunningRun(models.Model):
 
     def _create_reminders_from_plans(self, plans, policy_of, sources):
         levels_of = {policy: policy._levels_in_order() for policy in policy_of.values()}
-        charging = [plan for plan in plans if levels_of[policy_of[plan.partner]][plan.level].charge_interest]
-        charges = self._interest_of(charging, policy_of, sources)
+        charges = self._charges_of(
+            [
+                ChargeItem(planned.item.key, policy_of[plan.partner], sources[planned.item.key])
+                for plan in plans
+                if levels_of[policy_of[plan.partner]][plan.level].charge_interest
+                for planned in plan.items
+            ]
+        )
         currency = self.company_id.currency_id
         vals_list, lines_of = [], []
         for plan in plans:
@@ -291,74 +330,89 @@ class FbDunningRun(models.Model):
         self.env["fb.dunning.line"]._insert_run_lines(self, [vals for line_vals in lines_of for vals in line_vals])
         return reminders
 
-    def _interest_of(self, plans, policy_of, sources):
-        """``{key: (interest, compensation)}`` still to charge, for customers at a level charging interest.
+    def _charges_of(self, items, exclude=None):
+        """``{key: (interest, compensation)}`` still to charge on ``items`` (``ChargeItem``) at the run date.
 
-        Interest runs from the due date to the run date on the residual, less what earlier reminders charged
-        on the same item; the fixed compensation is charged once per invoice.
+        Interest runs from the due date to the run date on the residual, less what the customer was already
+        charged on the same item (lines sent or booked, other than the lines ``exclude``); the fixed
+        compensation is charged once per invoice. The charges invoices of earlier reminders are listed but
+        charged nothing: no interest on interest, no compensation for a fee. Computing a run and sending it
+        both ask, so that two overlapping runs charge nothing twice.
         """
-        keys = [planned.item.key for plan in plans for planned in plan.items]
-        if not keys:
+        if not items:
             return {}
         Line = self.env["fb.dunning.line"]
-        sent = Domain("state", "=", "sent")
+        charge_moves = {
+            move.id
+            for [move] in self.env["fb.dunning.reminder"]._read_group(
+                [("charge_move_id", "in", [item.source.move.id for item in items if item.source.move])],
+                ["charge_move_id"],
+            )
+        }
+        items = [item for item in items if not item.source.move or item.source.move.id not in charge_moves]
+        charged_lines = Line._charged_domain()
+        if exclude:
+            charged_lines &= Domain("id", "not in", exclude.ids)
         charged = {}
         for kind, field in (("aml", "move_line_id"), ("plan", "plan_line_id")):
-            ids = [key[1] for key in keys if key[0] == kind]
-            for record, amount in Line._read_group(sent & Domain(field, "in", ids), [field], ["interest:sum"]):
-                charged[(kind, record.id)] = amount
-        move_ids = [sources[key].move.id for key in keys if sources[key].move]
+            ids = [item.key[1] for item in items if item.key[0] == kind]
+            if ids:
+                for record, amount in Line._read_group(
+                    charged_lines & Domain(field, "in", ids), [field], ["interest:sum"]
+                ):
+                    charged[(kind, record.id)] = amount
+        move_ids = [item.source.move.id for item in items if item.source.move]
         compensated_moves = {
             move.id
             for [move] in Line._read_group(
-                sent & Domain("move_id", "in", move_ids) & Domain("compensation", ">", 0), ["move_id"]
+                charged_lines & Domain("move_id", "in", move_ids) & Domain("compensation", ">", 0), ["move_id"]
             )
         }
         rates = self.env["fb.interest.rate"]._rates_by_half_year(self.company_id)
         company_currency = self.company_id.currency_id
         eur = self.env.ref("base.EUR")
-        if any(policy_of[plan.partner].compensation_amount for plan in plans):
+        if any(item.policy.compensation_amount for item in items):
             self._check_rate(eur)
         result = {}
-        for plan in plans:
-            policy = policy_of[plan.partner]
-            compensation = eur._convert(policy.compensation_amount, company_currency, self.company_id, self.date)
-            for planned in plan.items:
-                source = sources[planned.item.key]
-                try:
-                    due = interest.statutory_interest(
-                        source.residual,
-                        source.date_due,
-                        self.date,
-                        rates,
-                        policy.interest_margin,
-                        company_currency.rounding,
+        for item in items:
+            source = item.source
+            try:
+                due = interest.statutory_interest(
+                    source.residual,
+                    source.date_due,
+                    self.date,
+                    rates,
+                    item.policy.interest_margin,
+                    company_currency.rounding,
+                )
+            except interest.MissingRateError as error:
+                raise UserError(
+                    self.env._(
+                        "No late-payment reference rate for the half-year starting %(start)s in %(company)s: "
+                        "add it in Back Office / Configuration / Interest rates.",
+                        start=error.period_start,
+                        company=self.company_id.name,
                     )
-                except interest.MissingRateError as error:
-                    raise UserError(
-                        self.env._(
-                            "No late-payment reference rate for the half-year starting %(start)s in %(company)s: "
-                            "add it in Back Office / Configuration / Interest rates.",
-                            start=error.period_start,
-                            company=self.company_id.name,
-                        )
-                    ) from error
-                item_compensation = 0.0
-                if compensation and source.move and source.move.id not in compensated_moves:
-                    item_compensation = compensation
-                    compensated_moves.add(source.move.id)
-                already = charged.get(planned.item.key, 0.0)
-                result[planned.item.key] = (max(float(due) - already, 0.0), item_compensation)
+                ) from error
+            compensation = 0.0
+            if item.policy.compensation_amount and source.move and source.move.id not in compensated_moves:
+                compensation = eur._convert(
+                    item.policy.compensation_amount, company_currency, self.company_id, self.date
+                )
+                compensated_moves.add(source.move.id)
+            already = charged.get(item.key, 0.0)
+            result[item.key] = (company_currency.round(max(float(due) - already, 0.0)), compensation)
         return result
 
     def _check_rate(self, currency):
-        """The compensation is fixed in EUR: without an EUR rate at the run date it cannot be converted."""
+        """The compensation is fixed in EUR: without a rate of EUR itself at the run date it cannot be
+        converted (a rate of the company currency says nothing about EUR)."""
         company_currency = self.company_id.currency_id
         if currency == company_currency:
             return
         rate = self.env["res.currency.rate"].search_count(
             [
-                ("currency_id", "in", (currency | company_currency).ids),
+                ("currency_id", "=", currency.id),
                 ("name", "<=", self.date),
                 ("company_id", "in", (self.company_id.root_id.id, False)),
             ]
@@ -377,10 +431,16 @@ class FbDunningRun(models.Model):
     # ------------------------------------------------------------------ sending
 
     def action_send(self):
-        """Send the reminders of a draft run (also retries its failed ones) and mark it done."""
+        """Send the reminders of a draft run (or go on with a failed one) and mark it done.
+
+        A run of more than ``BACKGROUND_SEND`` reminders is handed to the background job: at about a second per
+        letter, a few hundred would outlast the HTTP request. A run already being sent is left alone.
+        """
         today = fields.Date.context_today(self)
         for run in self:
-            if run.state != "draft":
+            if run.state == "sending":
+                continue
+            if run.state not in ("draft", "failed"):
                 raise UserError(self.env._("Run %s was already sent or cancelled.", run.name))
             if run.date > today:
                 raise UserError(
@@ -391,38 +451,64 @@ class FbDunningRun(models.Model):
             run._check_date_after_last_run()
             if not run.reminder_ids:
                 run._create_reminders()
-            run._send_pending()
+            run._send_now_or_later()
         return True
 
     def action_retry_failed(self):
         """Send again the reminders that failed (their e-mail bounced or could not be rendered)."""
         for run in self:
+            if run.state == "sending":
+                continue
             run.reminder_ids.filtered(lambda r: r.state == "failed")._reset_to_draft()
-            run._send_pending()
+            run._send_now_or_later()
         return True
 
     def action_cancel(self):
         for run in self:
-            if run.state == "done":
+            if run.state in ("done", "sending"):
                 raise UserError(self.env._("Run %s was sent: it cannot be cancelled.", run.name))
             run.reminder_ids.filtered(lambda r: r.state == "draft")._set_state("cancelled")
         self.state = "cancelled"
         return True
 
-    def _send_pending(self, batch_size=100, commit=False):
-        """Send the draft reminders in batches; with ``commit`` each batch is its own transaction (cron).
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        for run in self:
+            if run.state in ("done", "sending") or any(
+                reminder.state == "sent" or reminder.charge_move_id for reminder in run.reminder_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "Run %s sent reminders to customers: it is part of their history and cannot be deleted.",
+                        run.name,
+                    )
+                )
 
-        Returns False when the cron ran out of time or another worker is sending this company's reminders:
-        the next call goes on with what is left. Without ``commit`` (a user's Send) a busy company is an error.
+    def _send_now_or_later(self):
+        self.ensure_one()
+        pending = self.env["fb.dunning.reminder"].search_count([("run_id", "=", self.id), ("state", "=", "draft")])
+        if pending <= self.BACKGROUND_SEND:
+            self._send_pending()
+            return
+        self.write({"state": "sending", "sending_user_id": self.env.uid, "failure_reason": False})
+        self.env.ref("founder_backoffice.ir_cron_fb_dunning_send").sudo()._trigger()
+
+    def _send_pending(self, commit=False, remaining=None):
+        """Send the draft reminders in batches of ``SEND_BATCH`` and mark the run done.
+
+        In a cron (``commit``) each batch is its own transaction, reported with the job's ``remaining()`` work,
+        and a batch that raises is rolled back and fails the run (with the reason) instead of the job. Returns
+        False when the job's time is up: its next call goes on. Without ``commit`` (a user's Send of a small run)
+        an error or a company being sent by another worker is the user's error.
         """
         self.ensure_one()
         Reminder = self.env["fb.dunning.reminder"]
         pending = Domain([("run_id", "=", self.id), ("state", "=", "draft")])
-        while batch := Reminder.search(pending, limit=batch_size, order="id"):
+        while batch := Reminder.search(pending, limit=self.SEND_BATCH, order="id"):
             if not self._try_lock_company():
                 if commit:
                     _logger.info("dunning of %s is being sent by another worker", self.company_id.name)
-                    return False
+                    return True
                 raise UserError(
                     self.env._(
                         "Another dunning run of %s is being sent right now. Try again in a moment.",
@@ -430,13 +516,40 @@ class FbDunningRun(models.Model):
                     )
                 )
             batch = batch._lock_pending()
-            batch._send()
-            if commit and not self.env["ir.cron"]._commit_progress(
-                len(batch), remaining=Reminder.search_count(pending)
-            ):
+            if not batch:
+                return True
+            if not commit:
+                batch._send()
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    batch._send()
+                    if not Reminder.search_count(pending, limit=1):
+                        self._set_done()  # with its last batch: no later call is needed to close the run
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception as error:  # one company's failure must not stop the others
+                _logger.exception("dunning run %s failed", self.name)
+                self._record_failure(error)
+                return bool(self.env["ir.cron"]._commit_progress(remaining=remaining()))
+            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining()):
                 return False
-        self.state = "done"
+        self._set_done()
         return True
+
+    def _set_done(self):
+        if self.state != "done":
+            self.write({"state": "done", "failure_reason": False})
+
+    def _record_failure(self, error):
+        """What the founder sees of a run the job could not finish: failed, why, and a note in its chatter."""
+        reason = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
+        self.write({"state": "failed", "failure_reason": reason})
+        self.message_post(
+            body=self.env._("The run stopped: %s. Fix the cause, then press Send to go on.", reason),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _try_lock_company(self):
         """Take the company's dunning lock for this transaction: only one sender per company at a time."""
@@ -449,23 +562,54 @@ class FbDunningRun(models.Model):
 
     @api.model
     def _cron_dunning(self):
-        """Daily: for each company with daily dunning on and a working day today, prepare or send its run."""
-        companies = self.env["res.company"].search([("fb_dunning_mode", "!=", "off")])
-        for company in companies:
-            run = self.with_company(company)._cron_run_of_today(company)
-            if not self.env["ir.cron"]._commit_progress():
-                return  # out of time: the next call goes on
-            if run and company.fb_dunning_mode == "send" and run.state == "draft":
-                run._send_pending(commit=True)
+        """Daily: for each company with daily dunning on and a working day today, prepare or send its run.
 
-    def _cron_run_of_today(self, company):
-        """Today's run of ``company`` (created and computed if needed), or nothing on a non-working day."""
+        Each call does what the job's time allows and reports what is left (runs to compute, reminders to
+        send), so that Odoo calls it again until every company is done; a call goes on from the runs and
+        reminders already in the database, which is why nothing is sent twice.
+        """
         today = fields.Date.context_today(self)
-        if company._fb_next_working_day(today) != today:
-            return self.browse()
-        if not self.env["fb.dunning.policy"]._get_default(company):
-            return self.browse()
-        run = self.search(
+        companies = self.env["res.company"].search([("fb_dunning_mode", "!=", "off")], order="id")
+        companies = companies.filtered(lambda company: self._cron_works_today(company, today))
+        Cron = self.env["ir.cron"]
+
+        def remaining():
+            return self._cron_work_left(companies, today)
+
+        for company in companies:
+            run = self._cron_todays_run(company, today)
+            if not run:
+                run = self._cron_new_run(company, today)
+                if not Cron._commit_progress(1, remaining=remaining()):
+                    return
+            sending = company.fb_dunning_mode == "send" and run.state == "draft"
+            if sending and not run._send_pending(commit=True, remaining=remaining):
+                return
+        Cron._commit_progress(remaining=remaining())
+
+    @api.model
+    def _cron_send_queued(self):
+        """Send the runs handed over by a user's Send, as that user, reporting progress like the daily job."""
+        runs = self.search([("state", "=", "sending")], order="id")
+
+        def remaining():
+            return self.env["fb.dunning.reminder"].search_count(
+                [("run_id.state", "=", "sending"), ("state", "=", "draft")]
+            )
+
+        for run in runs:
+            sender = run.with_user(run.sending_user_id or self.env.user).with_company(run.company_id)
+            if not sender._send_pending(commit=True, remaining=remaining):
+                return
+        self.env["ir.cron"]._commit_progress(remaining=remaining())
+
+    def _cron_works_today(self, company, today):
+        return company._fb_next_working_day(today) == today and bool(
+            self.env["fb.dunning.policy"]._get_default(company)
+        )
+
+    def _cron_todays_run(self, company, today):
+        return self.search(
             [
                 ("company_id", "=", company.id),
                 ("date", "=", today),
@@ -474,11 +618,36 @@ class FbDunningRun(models.Model):
             ],
             limit=1,
         )
-        if not run:
-            run = self.create({"company_id": company.id, "date": today, "origin": "cron"})
-            try:
+
+    def _cron_new_run(self, company, today):
+        """Today's run of ``company``, computed; if computing raises, a failed run saying why."""
+        values = {"company_id": company.id, "date": today, "origin": "cron"}
+        try:
+            with self.env.cr.savepoint():
+                run = self.with_company(company).create(values)
                 run._create_reminders()
-            except UserError as error:
-                run.message_post(body=str(error))
-                run.state = "cancelled"
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception as error:  # one company's failure must not stop the others
+            _logger.exception("dunning run of %s could not be computed", company.name)
+            run = self.with_company(company).create(values)
+            run._record_failure(error)
         return run
+
+    def _cron_work_left(self, companies, today):
+        """What the daily job still has to do today: runs to compute, and reminders to send in "send" mode."""
+        runs = self.search(
+            [
+                ("company_id", "in", companies.ids),
+                ("date", "=", today),
+                ("state", "!=", "cancelled"),
+                ("policy_id", "=", False),
+            ]
+        )
+        to_send = runs.filtered(lambda run: run.state == "draft" and run.company_id.fb_dunning_mode == "send")
+        pending = dict(
+            self.env["fb.dunning.reminder"]._read_group(
+                [("run_id", "in", to_send.ids), ("state", "=", "draft")], ["run_id"], ["__count"]
+            )
+        )
+        return len(companies - runs.company_id) + sum(max(pending.get(run, 0), 1) for run in to_send)

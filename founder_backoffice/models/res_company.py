@@ -1,3 +1,7 @@
+from datetime import datetime, time, timedelta
+
+from pytz import timezone
+
 from odoo import fields, models
 
 from ..engine import workdays
@@ -58,29 +62,27 @@ class ResCompany(models.Model):
     def _fb_working_calendar(self, date_from, date_to):
         """``(working weekdays, holidays)`` of the company's working-time calendar between two dates.
 
-        Weekdays are Monday=0 as in ``resource.calendar.attendance.dayofweek``; holidays are the calendar's
-        company-wide leaves (no resource). Without a calendar, Monday to Friday.
+        Weekdays are Monday=0 as in ``resource.calendar.attendance.dayofweek``; holidays are the days the
+        calendar's company-wide leaves cover in the calendar's time zone (a holiday entered from midnight in
+        Rome is stored from 22:00 or 23:00 UTC the day before). Without a calendar, Monday to Friday.
         """
         self.ensure_one()
         calendar = self.resource_calendar_id
         if not calendar:
             return frozenset(range(5)), set()
         weekdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek"))
-        leaves = self.env["resource.calendar.leaves"].search(
-            [
-                ("calendar_id", "in", (calendar.id, False)),
-                ("resource_id", "=", False),
-                ("company_id", "in", (self.id, False)),
-                ("date_from", "<=", fields.Datetime.to_datetime(date_to).replace(hour=23, minute=59)),
-                ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
-            ]
-        )
+        tz = timezone(calendar.tz or "UTC")
+        start = tz.localize(datetime.combine(date_from, time.min))
+        end = tz.localize(datetime.combine(date_to, time.max))
+        leaves = calendar._leave_intervals_batch(
+            start, end, domain=[("time_type", "=", "leave"), ("company_id", "in", (self.id, False))]
+        )[False]
         holidays = set()
-        for leave in leaves:
-            day = leave.date_from.date()
-            while day <= leave.date_to.date():
+        for leave_start, leave_end, _leave in leaves:
+            day, last = leave_start.date(), (leave_end - timedelta(microseconds=1)).date()
+            while day <= last:
                 holidays.add(day)
-                day = fields.Date.add(day, days=1)
+                day += timedelta(days=1)
         return weekdays, holidays
 
     def _fb_next_working_day(self, day):

@@ -6,7 +6,7 @@ from psycopg2.errors import UniqueViolation
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..models.fb_dunning_reminder import FbDunningReminder
 from ..models.fb_dunning_run import FbDunningRun
@@ -386,6 +386,7 @@ class TestDunningCalendar(FounderBackofficeCommon):
             {
                 "name": "Calendar",
                 "company_id": self.company.id,
+                "tz": "UTC",
                 "attendance_ids": [
                     Command.create({"name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17})
                     for day in weekdays
@@ -419,20 +420,41 @@ class TestDunningCalendar(FounderBackofficeCommon):
     def test_cron_does_nothing_on_a_non_working_day(self):
         self._calendar(range(5))
         self._invoice(self.customer, 100.0, date(2026, 3, 20))
-        with freeze_time("2026-03-28"):  # Saturday
-            self.assertFalse(self.env["fb.dunning.run"]._cron_run_of_today(self.company))
-        with freeze_time("2026-03-30"):  # Monday
-            run = self.env["fb.dunning.run"]._cron_run_of_today(self.company)
-            self.assertEqual(run.date, date(2026, 3, 30))
-            self.assertEqual(run.reminder_ids.partner_id, self.customer)
+        cron = self.env.ref("founder_backoffice.ir_cron_fb_dunning")
+        Run = self.env["fb.dunning.run"]
+        with freeze_time("2026-03-28 09:00:00"), self.enter_registry_test_mode():  # Saturday
+            cron.method_direct_trigger()
+        self.assertFalse(Run.search([("company_id", "=", self.company.id)]))
+        with freeze_time("2026-03-30 09:00:00"), self.enter_registry_test_mode():  # Monday
+            cron.method_direct_trigger()
+        run = Run.search([("company_id", "=", self.company.id)])
+        self.assertEqual((run.date, run.origin, run.state), (date(2026, 3, 30), "cron", "draft"))
+        self.assertEqual(run.reminder_ids.partner_id, self.customer)
 
-
-_send_pending = FbDunningRun._send_pending
-
-
-def _small_batches(run, batch_size=100, commit=False):
-    """One reminder per batch, so that a failure can hit the middle of a run."""
-    return _send_pending(run, batch_size=1, commit=commit)
+    def test_holiday_entered_at_local_midnight_blocks_exactly_that_day(self):
+        self._calendar(range(5))
+        calendar = self.company.resource_calendar_id
+        # Wednesday 1 April 2026 from midnight to midnight: UTC+2 in Rome, UTC+3 in Riyadh
+        for tz, date_from, date_to in (
+            ("Europe/Rome", "2026-03-31 22:00:00", "2026-04-01 21:59:59"),
+            ("Asia/Riyadh", "2026-03-31 21:00:00", "2026-04-01 20:59:59"),
+        ):
+            calendar.tz = tz
+            leave = self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Holiday",
+                    "calendar_id": calendar.id,
+                    "company_id": self.company.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+            )
+            self.assertEqual(self.company._fb_next_working_day(date(2026, 3, 31)), date(2026, 3, 31), tz)
+            self.assertEqual(self.company._fb_next_working_day(date(2026, 4, 1)), date(2026, 4, 2), tz)
+            self.assertEqual(
+                self.company._fb_working_calendar(date(2026, 3, 30), date(2026, 4, 3))[1], {date(2026, 4, 1)}
+            )
+            leave.unlink()
 
 
 @tagged("post_install", "-at_install")
@@ -454,20 +476,208 @@ class TestDunningCron(FounderBackofficeCommon):
             return original(reminders)
 
         with (
-            patch.object(FbDunningRun, "_send_pending", _small_batches),
+            patch.object(FbDunningRun, "SEND_BATCH", 1),
             patch.object(FbDunningReminder, "_send", fail_second_batch),
-            mute_logger("odoo.addons.base.models.ir_cron"),
+            mute_logger("odoo.addons.founder_backoffice.models.fb_dunning_run"),
             self.enter_registry_test_mode(),
         ):
             cron.method_direct_trigger()
         run = self.env["fb.dunning.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(sorted(run.reminder_ids.mapped("state")), ["draft", "draft", "sent"])
+        self.assertEqual(run.state, "failed")
+        self.assertIn("SMTP server down", run.failure_reason)
 
-        with patch.object(FbDunningRun, "_send_pending", _small_batches), self.enter_registry_test_mode():
-            cron.method_direct_trigger()
+        # the server is back: the founder presses Send, which goes on with the two left
+        with patch.object(FbDunningRun, "SEND_BATCH", 1):
+            run.with_user(self._persona("Founder")).action_send()
         run.invalidate_recordset()
         self.assertEqual(run.reminder_ids.mapped("state"), ["sent"] * 3)
         self.assertEqual(run.state, "done")
         self.assertEqual(len(self._sent_levels()), 3)
         mails = self.env["mail.mail"].search([("model", "=", "fb.dunning.reminder")])
         self.assertEqual(sorted(mails.mapped("res_id")), sorted(run.reminder_ids.ids))
+
+
+@tagged("post_install", "-at_install")
+class TestDunningChargedOnce(FounderBackofficeCommon):
+    """Fees, interest and compensation are charged once per reminder and per item, whatever is retried."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["fb.interest.rate"].create({"company_id": cls.company.id, "date_from": date(2026, 1, 1), "rate": 4.5})
+        cls.product = cls.env["product.product"].create({"name": "Dunning charges", "type": "service"})
+        cls.policy.write({"fee_booking": "posted", "fee_product_id": cls.product.id, "compensation_amount": 40.0})
+        cls.level_3.charge_interest = True
+        cls.founder = cls._persona("Founder")
+
+    def _charge_invoices(self):
+        return self.env["account.move"].search([("invoice_line_ids.product_id", "=", self.product.id)])
+
+    @freeze_time("2026-03-31")
+    def test_retry_after_a_bounce_books_one_charges_invoice_and_next_week_charges_the_rest(self):
+        invoice = self._invoice(self.customer, 1000.0, date(2026, 2, 14))  # 45 days late: final level
+        run = self._run(date(2026, 3, 31)).with_user(self.founder)
+        run.action_send()
+        reminder = run.reminder_ids
+        # 10 fee + 1000 x 12.5 % x 45 / 365 = 15.41 interest + 40 compensation
+        self.assertEqual(reminder.charge_move_id.amount_total, 65.41)
+        reminder.mail_id._postprocess_sent_message(
+            success_pids=[], success_emails=[], failure_reason="550 mailbox unavailable", failure_type="mail_smtp"
+        )
+        self.assertEqual(reminder.state, "failed")
+        run.action_retry_failed()
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(self._charge_invoices(), reminder.charge_move_id, "one charges invoice")
+        reminder.mail_id._postprocess_sent_message(
+            success_pids=[], success_emails=[], failure_reason="550 mailbox unavailable", failure_type="mail_smtp"
+        )
+        self.assertEqual(reminder.state, "failed", "bounced again: still charged, by the booked invoice")
+
+        with freeze_time("2026-04-07"):
+            self._invoice(self.customer, 100.0, date(2026, 3, 1))  # a new invoice reaches the final level
+            week = self._run(date(2026, 4, 7)).with_user(self.founder)
+            line = week.line_ids.filtered(lambda line: line.move_id == invoice)
+            # 1000 x 12.5 % x 52 / 365 = 17.81, less the 15.41 charged: 2.40; the compensation was charged
+            self.assertEqual((line.interest, line.compensation), (2.40, 0.0))
+            [(stored,)] = self.env.execute_query(SQL("SELECT interest FROM fb_dunning_line WHERE id = %s", line.id))
+            self.assertEqual(float(stored), 2.4, "stored rounded to the currency")
+            week.action_send()
+            self.assertEqual(len(self._charge_invoices()), 2)
+            # 10 fee + 2.40 + 100 x 12.5 % x 37 / 365 = 1.27 interest + 40 compensation of the new invoice
+            self.assertEqual(week.reminder_ids.charge_move_id.amount_total, 53.67)
+
+    @freeze_time("2026-03-31")
+    def test_two_overlapping_drafts_send_nothing_twice(self):
+        first_invoice = self._invoice(self.customer, 1000.0, date(2026, 2, 14))  # final level, interest
+        planned = self._customer("Verdi S.r.l.")
+        plan_invoice = self._invoice(planned, 600.0, date(2026, 1, 15))
+        plan = self.env["fb.payment.plan"].create(
+            {
+                "partner_id": planned.id,
+                "move_ids": [Command.set(plan_invoice.ids)],
+                "instalment_count": 2,
+                "frequency": "monthly",
+                "date": date(2026, 3, 10),
+                "first_date": date(2026, 3, 20),
+                "company_id": self.company.id,
+            }
+        )
+        plan.action_start()
+        manual = self._run(date(2026, 3, 31), policy_id=self.policy.id)  # left aside by the daily job
+        self.company.fb_dunning_mode = "draft"
+        cron = self.env.ref("founder_backoffice.ir_cron_fb_dunning")
+        second_invoice = self._invoice(self.customer, 200.0, date(2026, 3, 20))  # only in the daily run
+        with freeze_time("2026-03-31 09:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        daily = self.env["fb.dunning.run"].search([("origin", "=", "cron")])
+        self.assertEqual(daily.reminder_ids.partner_id, self.customer | planned)
+        daily_line = daily.line_ids.filtered(lambda line: line.move_id == first_invoice)
+        self.assertEqual((daily_line.interest, daily_line.compensation), (15.41, 40.0), "as computed")
+
+        manual.with_user(self.founder).action_send()
+        self.assertEqual(manual.state, "done")
+        self.company.fb_dunning_mode = "send"
+        with freeze_time("2026-03-31 10:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(daily.state, "done", "the daily job was not blocked")
+        self.assertEqual(cron.failure_count, 0)
+        by_partner = {reminder.partner_id: reminder for reminder in daily.reminder_ids}
+        self.assertEqual(by_partner[planned].state, "cancelled")
+        self.assertIn("already received its level", by_partner[planned].failure_reason)
+        instalment_line = by_partner[planned].line_ids
+        self.assertIn(manual.name, instalment_line.skip_reason)
+        self.assertEqual(by_partner[self.customer].state, "sent", "the second invoice is new")
+        self.assertIn(manual.name, daily_line.skip_reason)
+        self.assertFalse(daily_line.new_level)
+        self.assertEqual((daily_line.interest, daily_line.compensation), (0.0, 0.0), "charged by the first run")
+        second_line = daily.line_ids.filtered(lambda line: line.move_id == second_invoice)
+        self.assertTrue(second_line.new_level)
+        self.assertEqual(by_partner[self.customer].amount_compensation, 40.0, "the second invoice's own")
+        mails = self.env["mail.mail"].search([("model", "=", "fb.dunning.reminder")])
+        self.assertEqual(len(mails.filtered(lambda m: planned in m.recipient_ids)), 1)
+        self.assertEqual(
+            self.env["fb.dunning.line"].search_count(
+                [("plan_line_id", "!=", False), ("state", "=", "sent"), ("new_level", "=", True)]
+            ),
+            1,
+        )
+
+    @freeze_time("2026-04-20")
+    def test_days_between_reminders_checked_again_at_sending(self):
+        self.policy.min_days_between = 7
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        first = self._run(date(2026, 4, 20))
+        other = self._customer("Verdi S.r.l.")
+        self._invoice(other, 100.0, date(2026, 4, 1))
+        second = self._run(date(2026, 4, 20), policy_id=self.policy.id)
+        self._invoice(self.customer, 100.0, date(2026, 4, 19))  # a new level for the first customer
+        second.action_compute()
+        first.action_send()
+        second.with_user(self.founder).action_send()
+        reminder = second.reminder_ids.filtered(lambda r: r.partner_id == self.customer)
+        self.assertEqual(reminder.state, "cancelled")
+        self.assertIn("waits 7 days", reminder.failure_reason)
+        self.assertEqual(second.reminder_ids.filtered(lambda r: r.partner_id == other).state, "sent")
+
+    def test_compensation_needs_a_rate_of_that_currency_itself(self):
+        gbp = self.env.ref("base.GBP")
+        gbp.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", gbp.id)]).unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": self.eur.id, "company_id": self.company.id, "name": "2026-01-01", "rate": 1.0}
+        )
+        run = self.env["fb.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 3, 31)})
+        run._check_rate(self.eur)  # the company currency needs no rate
+        with self.assertRaisesRegex(UserError, "No exchange rate of GBP"):
+            run._check_rate(gbp)  # a rate of the company currency says nothing about GBP
+        self.env["res.currency.rate"].create(
+            {"currency_id": gbp.id, "company_id": self.company.id, "name": "2026-01-01", "rate": 0.85}
+        )
+        run._check_rate(gbp)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningHistory(FounderBackofficeCommon):
+    @freeze_time("2026-04-20")
+    def test_sent_history_cannot_be_deleted_but_a_draft_run_can(self):
+        founder = self._persona("Founder")
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20)).with_user(founder)
+        run.action_send()
+        for records in (run, run.reminder_ids, run.line_ids):
+            with self.assertRaisesRegex(UserError, "cannot be deleted"):
+                records.unlink()
+        self.assertTrue(run.exists() and run.line_ids.exists())
+        draft = self._run(date(2026, 4, 20)).with_user(founder)
+        draft.unlink()
+        self.assertFalse(draft.exists())
+
+    @freeze_time("2026-04-20")
+    def test_reset_to_draft_and_post_again_keeps_the_history_and_its_levels(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                ],
+            }
+        )
+        invoice = self._invoice(self.customer, 1000.0, None, invoice_date=date(2026, 3, 1), payment_term=term)
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        self.assertEqual(sorted(run.line_ids.level_id.mapped("name")), ["Final", "Firm"])  # 50 and 20 days late
+        items = run.line_ids.move_line_id
+        invoice.button_draft()
+        invoice.write({"invoice_payment_term_id": False, "invoice_date_due": date(2026, 3, 1)})
+        invoice.action_post()
+        item = invoice.line_ids.filtered(lambda aml: aml.display_type == "payment_term")
+        self.assertEqual(len(items.exists()), 1, "Odoo dropped one of the two items")
+        lines = invoice.fb_dunning_line_ids
+        self.assertEqual(lines, run.line_ids, "the history of the dropped item is kept")
+        self.assertEqual(set(lines.mapped("state")), {"sent"})
+        self.assertEqual(lines.move_line_id, item)
+        with freeze_time("2026-04-21"):
+            self.assertFalse(self._run(date(2026, 4, 21)).reminder_ids, "the final level was already sent")
