@@ -133,6 +133,20 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         return invoice
 
     @classmethod
+    def _invoice_in_two_instalments(cls, partner, amount, invoice_date):
+        """A posted invoice due half on ``invoice_date``, half 30 days later."""
+        term = cls.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                ],
+            }
+        )
+        return cls._invoice(partner, amount, None, invoice_date=invoice_date, payment_term=term)
+
+    @classmethod
     def _pay(cls, invoice, amount, on):
         return cls._register_payment(invoice, amount=amount, payment_date=on)
 

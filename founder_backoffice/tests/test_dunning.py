@@ -192,16 +192,7 @@ class TestDunningRun(FounderBackofficeCommon):
 
     @freeze_time("2026-04-30")
     def test_instalments_get_their_own_levels(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Half now, half in 30 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
-                ],
-            }
-        )
-        invoice = self._invoice(self.customer, 1000.0, None, invoice_date=date(2026, 3, 1), payment_term=term)
+        invoice = self._invoice_in_two_instalments(self.customer, 1000.0, date(2026, 3, 1))
         run = self._run(date(2026, 4, 30))
         by_due = {line.date_maturity: line for line in run.line_ids}
         # 2026-03-01: 60 days late, final level; 2026-03-31: 30 days late, final level too
@@ -656,16 +647,7 @@ class TestDunningHistory(FounderBackofficeCommon):
 
     @freeze_time("2026-04-20")
     def test_reset_to_draft_and_post_again_keeps_the_history_and_its_levels(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Half now, half in 30 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
-                ],
-            }
-        )
-        invoice = self._invoice(self.customer, 1000.0, None, invoice_date=date(2026, 3, 1), payment_term=term)
+        invoice = self._invoice_in_two_instalments(self.customer, 1000.0, date(2026, 3, 1))
         run = self._run(date(2026, 4, 20))
         run.action_send()
         self.assertEqual(sorted(run.line_ids.level_id.mapped("name")), ["Final", "Firm"])  # 50 and 20 days late
