@@ -465,7 +465,7 @@ class FbDunningRun(models.Model):
 
     def action_cancel(self):
         for run in self:
-            if run.state in ("done", "sending"):
+            if run.state in ("done", "sending") or run.sent_count:
                 raise UserError(self.env._("Run %s was sent: it cannot be cancelled.", run.name))
             run.reminder_ids.filtered(lambda r: r.state == "draft")._set_state("cancelled")
         self.state = "cancelled"
@@ -497,9 +497,9 @@ class FbDunningRun(models.Model):
         """Send the draft reminders in batches of ``SEND_BATCH`` and mark the run done.
 
         In a cron (``commit``) each batch is its own transaction, reported with the job's ``remaining()`` work,
-        and a batch that raises is rolled back and fails the run (with the reason) instead of the job. Returns
-        False when the job's time is up: its next call goes on. Without ``commit`` (a user's Send of a small run)
-        an error or a company being sent by another worker is the user's error.
+        and a batch that raises is rolled back and fails the run (with the reason) instead of the job; a company
+        another worker is sending is left to a later call. Returns False when the job's time is up: its next call
+        goes on. Without ``commit`` (a user's Send of a small run) an error or a busy company is the user's error.
         """
         self.ensure_one()
         Reminder = self.env["fb.dunning.reminder"]

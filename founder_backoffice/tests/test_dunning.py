@@ -477,6 +477,8 @@ class TestDunningCron(FounderBackofficeCommon):
         self.assertEqual(sorted(run.reminder_ids.mapped("state")), ["draft", "draft", "sent"])
         self.assertEqual(run.state, "failed")
         self.assertIn("SMTP server down", run.failure_reason)
+        with self.assertRaisesRegex(UserError, "cannot be cancelled"):
+            run.action_cancel()  # one reminder went out
 
         # the server is back: the founder presses Send, which goes on with the two left
         with patch.object(FbDunningRun, "SEND_BATCH", 1):
