@@ -126,3 +126,47 @@ def test_linear_in_days_within_a_half_year(amount, days):
 def test_never_negative(amount, due, days, reference):
     rates = dict.fromkeys(ALL_RATES, reference)
     assert interest.statutory_interest(amount, due, due + timedelta(days=days), rates) >= 0
+
+
+def _chargeable(key, **values):
+    return interest.Chargeable(key=key, residual=Decimal("1000.00"), due_date=DUE, **values)
+
+
+def test_charges_due_less_what_was_already_charged_never_below_zero():
+    as_of = DUE + timedelta(days=52)  # 1000 x 12.5 % x 52 / 365 = 17.81
+    due = interest.charges_due(
+        [_chargeable("a", already_charged=15.41), _chargeable("b", already_charged=20.0), _chargeable("c")],
+        as_of,
+        RATES,
+    )
+    assert due == {
+        "a": (Decimal("2.40"), Decimal(0)),
+        "b": (Decimal(0), Decimal(0)),
+        "c": (Decimal("17.81"), Decimal(0)),
+    }
+
+
+def test_compensation_once_per_invoice_never_for_instalments_nor_charges_invoices():
+    as_of = DUE + timedelta(days=45)
+    items = [
+        _chargeable("first instalment", invoice=1, compensation=40),
+        _chargeable("second instalment", invoice=1, compensation=40),
+        _chargeable("compensated before", invoice=2, compensation=40),
+        _chargeable("plan instalment", compensation=40),
+        _chargeable("charges invoice", invoice=3, compensation=40, charges_invoice=True),
+    ]
+    due = interest.charges_due(items, as_of, RATES, compensated_invoices={2})
+    assert {key: compensation for key, (_interest, compensation) in due.items()} == {
+        "first instalment": Decimal(40),
+        "second instalment": Decimal(0),
+        "compensated before": Decimal(0),
+        "plan instalment": Decimal(0),
+        "charges invoice": Decimal(0),
+    }
+    assert due["first instalment"][0] == Decimal("15.41")
+    assert due["charges invoice"] == (Decimal(0), Decimal(0))
+
+
+def test_charges_due_without_a_rate_raises():
+    with pytest.raises(interest.MissingRateError):
+        interest.charges_due([_chargeable("a")], date(2027, 3, 1), RATES)

@@ -77,3 +77,46 @@ def statutory_interest(
     """Total late-payment interest, rounded once at the end so segment roundings do not add up."""
     segments = interest_segments(amount, due_date, as_of, reference_rates, margin)
     return round_to(sum((segment.interest for segment in segments), Decimal(0)), rounding)
+
+
+@dataclass(frozen=True)
+class Chargeable:
+    """An overdue item of a reminder at a level charging interest.
+
+    ``invoice`` identifies its invoice (None for a payment-plan instalment), ``already_charged`` is the
+    interest earlier reminders charged on it, ``compensation`` the policy's fixed amount in company currency,
+    ``charges_invoice`` tells an invoice of earlier reminders' own fees and interest.
+    """
+
+    key: object
+    residual: object
+    due_date: date
+    invoice: object = None
+    already_charged: object = 0
+    margin: object = DEFAULT_MARGIN
+    compensation: object = 0
+    charges_invoice: bool = False
+
+
+def charges_due(items, as_of: date, reference_rates, compensated_invoices=(), rounding=CENT) -> dict:
+    """``{key: (interest, compensation)}`` still to charge on ``items`` (``Chargeable``) at ``as_of``.
+
+    Interest runs from the due date to ``as_of`` on the residual, less what was already charged on the item,
+    never below zero; the compensation is charged once per invoice: not for the ``compensated_invoices`` nor
+    twice among ``items``, and never for an instalment. A charges invoice is charged nothing: no interest on
+    interest, no compensation for a fee.
+    """
+    compensated = set(compensated_invoices)
+    result = {}
+    for item in items:
+        if item.charges_invoice:
+            result[item.key] = (Decimal(0), Decimal(0))
+            continue
+        accrued = statutory_interest(item.residual, item.due_date, as_of, reference_rates, item.margin, rounding)
+        owed = max(accrued - round_to(to_decimal(item.already_charged), rounding), Decimal(0))
+        compensation = Decimal(0)
+        if to_decimal(item.compensation) > 0 and item.invoice is not None and item.invoice not in compensated:
+            compensation = to_decimal(item.compensation)
+            compensated.add(item.invoice)
+        result[item.key] = (owed, compensation)
+    return result

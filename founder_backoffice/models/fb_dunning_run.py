@@ -331,25 +331,20 @@ class FbDunningRun(models.Model):
         return reminders
 
     def _charges_of(self, items, exclude=None):
-        """``{key: (interest, compensation)}`` still to charge on ``items`` (``ChargeItem``) at the run date.
-
-        Interest runs from the due date to the run date on the residual, less what the customer was already
-        charged on the same item (lines sent or booked, other than the lines ``exclude``); the fixed
-        compensation is charged once per invoice. The charges invoices of earlier reminders are listed but
-        charged nothing: no interest on interest, no compensation for a fee. Computing a run and sending it
-        both ask, so that two overlapping runs charge nothing twice.
-        """
+        """``{key: (interest, compensation)}`` still to charge on ``items`` (``ChargeItem``) at the run date, by
+        the engine's rule (``interest.charges_due``) on what the customer was already charged: lines sent or
+        booked, other than the lines ``exclude``. Computing a run and sending it both ask, so that two
+        overlapping runs charge nothing twice."""
         if not items:
             return {}
         Line = self.env["fb.dunning.line"]
-        charge_moves = {
+        move_ids = [item.source.move.id for item in items if item.source.move]
+        charges_invoices = {
             move.id
             for [move] in self.env["fb.dunning.reminder"]._read_group(
-                [("charge_move_id", "in", [item.source.move.id for item in items if item.source.move])],
-                ["charge_move_id"],
+                [("charge_move_id", "in", move_ids)], ["charge_move_id"]
             )
         }
-        items = [item for item in items if not item.source.move or item.source.move.id not in charge_moves]
         charged_lines = Line._charged_domain()
         if exclude:
             charged_lines &= Domain("id", "not in", exclude.ids)
@@ -361,48 +356,47 @@ class FbDunningRun(models.Model):
                     charged_lines & Domain(field, "in", ids), [field], ["interest:sum"]
                 ):
                     charged[(kind, record.id)] = amount
-        move_ids = [item.source.move.id for item in items if item.source.move]
-        compensated_moves = {
+        compensated = [
             move.id
             for [move] in Line._read_group(
                 charged_lines & Domain("move_id", "in", move_ids) & Domain("compensation", ">", 0), ["move_id"]
             )
-        }
-        rates = self.env["fb.interest.rate"]._rates_by_half_year(self.company_id)
+        ]
         company_currency = self.company_id.currency_id
         eur = self.env.ref("base.EUR")
-        if any(item.policy.compensation_amount for item in items):
+        policies = {item.policy for item in items}
+        if any(policy.compensation_amount for policy in policies):
             self._check_rate(eur)
-        result = {}
-        for item in items:
-            source = item.source
-            try:
-                due = interest.statutory_interest(
-                    source.residual,
-                    source.date_due,
-                    self.date,
-                    rates,
-                    item.policy.interest_margin,
-                    company_currency.rounding,
+        compensation_of = {
+            policy: eur._convert(policy.compensation_amount, company_currency, self.company_id, self.date)
+            for policy in policies
+        }
+        chargeables = [
+            interest.Chargeable(
+                key=item.key,
+                residual=item.source.residual,
+                due_date=item.source.date_due,
+                invoice=item.source.move.id if item.source.move else None,
+                already_charged=charged.get(item.key, 0.0),
+                margin=item.policy.interest_margin,
+                compensation=compensation_of[item.policy],
+                charges_invoice=bool(item.source.move) and item.source.move.id in charges_invoices,
+            )
+            for item in items
+        ]
+        rates = self.env["fb.interest.rate"]._rates_by_half_year(self.company_id)
+        try:
+            due = interest.charges_due(chargeables, self.date, rates, compensated, company_currency.rounding)
+        except interest.MissingRateError as error:
+            raise UserError(
+                self.env._(
+                    "No late-payment reference rate for the half-year starting %(start)s in %(company)s: "
+                    "add it in Back Office / Configuration / Interest rates.",
+                    start=error.period_start,
+                    company=self.company_id.name,
                 )
-            except interest.MissingRateError as error:
-                raise UserError(
-                    self.env._(
-                        "No late-payment reference rate for the half-year starting %(start)s in %(company)s: "
-                        "add it in Back Office / Configuration / Interest rates.",
-                        start=error.period_start,
-                        company=self.company_id.name,
-                    )
-                ) from error
-            compensation = 0.0
-            if item.policy.compensation_amount and source.move and source.move.id not in compensated_moves:
-                compensation = eur._convert(
-                    item.policy.compensation_amount, company_currency, self.company_id, self.date
-                )
-                compensated_moves.add(source.move.id)
-            already = charged.get(item.key, 0.0)
-            result[item.key] = (company_currency.round(max(float(due) - already, 0.0)), compensation)
-        return result
+            ) from error
+        return {key: (float(owed), float(compensation)) for key, (owed, compensation) in due.items()}
 
     def _check_rate(self, currency):
         """The compensation is fixed in EUR: without a rate of EUR itself at the run date it cannot be

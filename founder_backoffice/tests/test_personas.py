@@ -68,6 +68,7 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         cls.other_invoice = cls._invoice(cls.other, 300.0, cls.today - timedelta(days=40))
         run = cls.env["fb.dunning.run"].create({"company_id": cls.company.id, "date": cls.today})
         run.action_compute()
+        cls.dunning_run = run
         cls.reminder = run.reminder_ids.filtered(lambda r: r.partner_id == cls.customer)
         cls.stage_promised = cls.env["fb.collection.stage"]._of_kind("promised")
 
@@ -314,6 +315,18 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         self.assertEqual(set(run.reminder_ids.partner_id), {self.customer, self.other})
         self.assertEqual(set(run.reminder_ids.mapped("state")), {"draft"}, "a preview sends nothing")
 
+    def _act_dunning_send(self):
+        self._call("fb.dunning.run", "action_send", [self.dunning_run.id])
+        self.assertEqual(self.dunning_run.state, "done")
+        self.assertEqual(self.reminder.state, "sent")
+        self.assertIn(self.invoice.name, self.reminder.mail_id.body_html)
+        self.assertEqual(self.reminder.mail_id.author_id, self.user.partner_id)
+
+    def _act_delete_sent_run(self):
+        self.dunning_run.action_send()
+        self._call("fb.dunning.run", "unlink", [self.dunning_run.id])
+        self.assertFalse(self.dunning_run.exists())
+
     def _wizard(self, report, **values):
         [wizard] = self._call("fb.report.wizard", "web_save", [], {"report": report, **values}, specification={})
         return wizard["id"]
@@ -415,6 +428,8 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         "Release a credit hold": _act_release_hold,
         "Assign a collector": _act_assign_collector,
         "Preview a dunning run": _act_dunning_preview,
+        "Send a dunning run": _act_dunning_send,
+        "Delete a sent dunning run": _act_delete_sent_run,
         "Aged receivables on screen": _act_aging_screen,
         "Aged receivables PDF (`/report/pdf`)": _act_aging_pdf,
         "Aging with options that do not parse (`/report/html`)": _act_aging_bad_options,
