@@ -571,7 +571,7 @@ class FbDunningRun(models.Model):
             return self._cron_work_left(companies, today)
 
         for company in companies:
-            run = self._cron_todays_run(company, today)
+            run = self._cron_todays_runs(company, today)[:1]
             if not run:
                 run = self._cron_new_run(company, today)
                 if not Cron._commit_progress(1, remaining=remaining()):
@@ -602,15 +602,16 @@ class FbDunningRun(models.Model):
             self.env["fb.dunning.policy"]._get_default(company)
         )
 
-    def _cron_todays_run(self, company, today):
+    def _cron_todays_runs(self, companies, today):
+        """The daily job's runs of ``companies`` today: a company-wide run dated today, not cancelled (one the
+        founder made by hand counts too)."""
         return self.search(
             [
-                ("company_id", "=", company.id),
+                ("company_id", "in", companies.ids),
                 ("date", "=", today),
                 ("state", "!=", "cancelled"),
                 ("policy_id", "=", False),
-            ],
-            limit=1,
+            ]
         )
 
     def _cron_new_run(self, company, today):
@@ -630,14 +631,7 @@ class FbDunningRun(models.Model):
 
     def _cron_work_left(self, companies, today):
         """What the daily job still has to do today: runs to compute, and reminders to send in "send" mode."""
-        runs = self.search(
-            [
-                ("company_id", "in", companies.ids),
-                ("date", "=", today),
-                ("state", "!=", "cancelled"),
-                ("policy_id", "=", False),
-            ]
-        )
+        runs = self._cron_todays_runs(companies, today)
         to_send = runs.filtered(lambda run: run.state == "draft" and run.company_id.fb_dunning_mode == "send")
         pending = dict(
             self.env["fb.dunning.reminder"]._read_group(
