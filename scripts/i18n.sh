@@ -8,7 +8,7 @@ bash "$ROOT/scripts/setup_venv.sh"
 ensure_pg
 write_odoo_cfg
 tpl=$(bash "$ROOT/scripts/template_db.sh")
-db=fb_i18n
+db=fb_i18n_$$
 copy_db "$tpl" "$db"
 trap 'drop_db "$db"' EXIT
 odoo_bin -d "$db" -i "$ADDON" --stop-after-init --max-cron-threads 0 --log-level warn --http-port 8169

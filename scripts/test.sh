@@ -7,10 +7,12 @@ started=$(date +%s)
 find_odoo
 bash "$ROOT/scripts/setup_venv.sh"
 bash "$ROOT/scripts/system_deps.sh" pdf browser
-bash "$ROOT/scripts/lint.sh"
-
 logdir=$ROOT/.test-logs
 rm -rf "$logdir" && mkdir -p "$logdir"
+
+# A finding of the linters is a failure like any other: the tests still run and the summary says so.
+lint_bad=0
+bash "$ROOT/scripts/lint.sh" || { lint_bad=1; log "lint failed (see above)"; }
 
 log "plain pytest (tests/)"
 plain_rc=0
@@ -27,7 +29,10 @@ PYEOF
 tpl=$(bash "$ROOT/scripts/template_db.sh")
 ensure_pg
 write_odoo_cfg
-db=${FB_TEST_DB:-fb_test}
+# Names and port of this run only: two runs on one server do not touch each other's databases.
+db=${FB_TEST_DB:-fb_test_$$}
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+trap 'drop_db "$db"; drop_db "${db}_core"' EXIT
 copy_db "$tpl" "$db"
 log "Odoo tests of $ADDON in database $db (log: $logdir/odoo.log)"
 # A hung run (a browser, a report tool) ends here with a message instead of at CI's own limit.
@@ -35,7 +40,7 @@ limit=${FB_TEST_TIMEOUT:-2400}
 odoo_rc=0
 timeout --kill-after=30 "$limit" "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" -i "$ADDON" \
     --test-tags "$(printf '/%s,' $ADDONS | sed 's/,$//')" --stop-after-init --max-cron-threads 0 --workers 0 \
-    --http-port 8169 > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
+    --http-port "$port" > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
 [ "$odoo_rc" != 124 ] && [ "$odoo_rc" != 137 ] || log "the Odoo tests did not finish within $limit s: stopped (see $logdir/odoo.log)"
 grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$logdir/odoo.log" | head -60 >&2 || true
 result=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$logdir/odoo.log" | tail -1 || true)
@@ -57,7 +62,7 @@ fi
 # logged to $2; bounded like the add-on's tests.
 run_core_suites() {
     PYTHONPATH=$ODOO_DIR timeout --kill-after=30 "$limit" "$PY" "$ROOT/scripts/odoo_suites.py" -c "$ODOO_CFG" -d "$1" \
-        --test-tags "$CORE_TESTS" --stop-after-init --max-cron-threads 0 --workers 0 --http-port 8169 \
+        --test-tags "$CORE_TESTS" --stop-after-init --max-cron-threads 0 --workers 0 --http-port "$port" \
         > "$2" 2>&1 || true
 }
 
@@ -84,8 +89,8 @@ log "Odoo's own suites: $core_run tests, $core_passed passed, $core_bad regressi
 drop_db "$db"
 
 passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped + core_passed))
-failed=$((plain_bad + odoo_bad + core_bad))
+failed=$((lint_bad + plain_bad + odoo_bad + core_bad))
 [ "$passed" -ge 0 ] || passed=0
-log "plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; Odoo's own suites: $core_run tests, $core_bad regressions; $(( $(date +%s) - started )) s"
+log "lint: $([ "$lint_bad" = 0 ] && echo passed || echo failed); plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; Odoo's own suites: $core_run tests, $core_bad regressions; $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed, $((plain_skipped + odoo_skipped)) skipped"
 [ "$failed" = 0 ]
