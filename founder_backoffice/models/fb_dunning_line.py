@@ -11,6 +11,11 @@ def _array_literal(values):
     return "{" + ",".join(items) + "}"
 
 
+# What a line is about, in the keys the run uses for its sources: ("aml", receivable item id) or
+# ("plan", instalment id).
+SOURCE_FIELDS = {"aml": "move_line_id", "plan": "plan_line_id"}
+
+
 class FbDunningLine(models.Model):
     """One overdue receivable item in a reminder: the history of the dunning of each invoice instalment."""
 
@@ -112,6 +117,21 @@ class FbDunningLine(models.Model):
     def _unlink_except_sent(self):
         if any(line.state == "sent" for line in self):
             raise UserError(self.env._("A sent reminder is part of the customer's history: it cannot be deleted."))
+
+    def _source_key(self):
+        self.ensure_one()
+        return ("aml", self.move_line_id.id) if self.move_line_id else ("plan", self.plan_line_id.id)
+
+    @api.model
+    def _aggregate_by_source(self, keys, domain, aggregate):
+        """``{source key: aggregate}`` over the lines matching ``domain`` of each of the source ``keys``."""
+        result = {}
+        for kind, field in SOURCE_FIELDS.items():
+            ids = [key[1] for key in keys if key[0] == kind]
+            if ids:
+                for record, value in self._read_group(Domain(domain) & Domain(field, "in", ids), [field], [aggregate]):
+                    result[(kind, record.id)] = value
+        return result
 
     @api.model
     def _charged_domain(self):

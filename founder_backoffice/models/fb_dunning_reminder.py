@@ -4,10 +4,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
+from .fb_dunning_line import SOURCE_FIELDS
 from .fb_dunning_run import ChargeItem, OverdueSource
 
 LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
@@ -102,9 +103,24 @@ class FbDunningReminder(models.Model):
 
     # ------------------------------------------------------------------ sending
 
+    def _is_history(self):
+        """Sent to the customer, or charged on an invoice: part of the customer's history."""
+        self.ensure_one()
+        return self.state == "sent" or bool(self.charge_move_id)
+
+    @api.model
+    def _last_sent_dates(self, partners, companies, other_than_runs=None):
+        """``{partner: date}`` of the last reminder sent to each of ``partners`` in ``companies``."""
+        domain = Domain(
+            [("partner_id", "in", partners.ids), ("company_id", "in", companies.ids), ("state", "=", "sent")]
+        )
+        if other_than_runs:
+            domain &= Domain("run_id", "not in", other_than_runs.ids)
+        return dict(self._read_group(domain, ["partner_id"], ["date:max"]))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
-        if any(reminder.state == "sent" or reminder.charge_move_id for reminder in self):
+        if any(reminder._is_history() for reminder in self):
             raise UserError(self.env._("A sent reminder is part of the customer's history: it cannot be deleted."))
 
     def _lock_pending(self):
@@ -165,17 +181,16 @@ class FbDunningReminder(models.Model):
         """What another run sent since this one was computed: its items lose the level it already sent (with
         the reason), and a reminder is cancelled, with the reason, when nothing new is left to say or when the
         customer was reminded less than the policy's days between reminders ago."""
-        Line = self.env["fb.dunning.line"]
         items = self.line_ids.filtered("new_level")
-        sent_by = {}
-        for field in ("move_line_id", "plan_line_id"):
-            for line in Line.search(
-                [(field, "in", items[field].ids), ("state", "=", "sent"), ("new_level", "=", True)]
-            ):
-                sent_by[(field, line[field].id, line.level_id.id)] = line.run_id
+        sent_by = {
+            (line._source_key(), line.level_id.id): line.run_id
+            for line in self.env["fb.dunning.line"].search(
+                Domain.OR(Domain(field, "in", items[field].ids) for field in SOURCE_FIELDS.values())
+                & Domain([("state", "=", "sent"), ("new_level", "=", True)])
+            )
+        }
         for item in items:
-            field = "move_line_id" if item.move_line_id else "plan_line_id"
-            run = sent_by.get((field, item[field].id, item.level_id.id))
+            run = sent_by.get((item._source_key(), item.level_id.id))
             if run:
                 item.write(
                     {
@@ -188,18 +203,7 @@ class FbDunningReminder(models.Model):
         stale = self.filtered(lambda r: not any(r.line_ids.mapped("new_level")))
         stale._set_state("cancelled", self.env._("Every item already received its level in another run."))
         reminders = self - stale
-        last_sent = dict(
-            self._read_group(
-                [
-                    ("partner_id", "in", reminders.partner_id.ids),
-                    ("company_id", "in", reminders.company_id.ids),
-                    ("run_id", "not in", reminders.run_id.ids),
-                    ("state", "=", "sent"),
-                ],
-                ["partner_id"],
-                ["date:max"],
-            )
-        )
+        last_sent = self._last_sent_dates(reminders.partner_id, reminders.company_id, reminders.run_id)
         for reminder in reminders:
             last = last_sent.get(reminder.partner_id)
             gap = reminder.policy_id.min_days_between
@@ -223,7 +227,7 @@ class FbDunningReminder(models.Model):
             return
         items = {}
         for line in to_check.line_ids:
-            key = ("aml", line.move_line_id.id) if line.move_line_id else ("plan", line.plan_line_id.id)
+            key = line._source_key()
             if key[1]:
                 source = OverdueSource(
                     line.partner_id.id,

@@ -220,15 +220,9 @@ class FbDunningRun(models.Model):
 
     def _level_days_sent(self, sources):
         """``{key: threshold}`` of the highest level already sent for each source."""
-        Line = self.env["fb.dunning.line"]
-        sent = Domain([("state", "=", "sent"), ("new_level", "=", True)])
-        result = {}
-        for kind, field in (("aml", "move_line_id"), ("plan", "plan_line_id")):
-            ids = [key[1] for key in sources if key[0] == kind]
-            if ids:
-                for record, days in Line._read_group(sent & Domain(field, "in", ids), [field], ["level_days:max"]):
-                    result[(kind, record.id)] = days
-        return result
+        return self.env["fb.dunning.line"]._aggregate_by_source(
+            sources, [("state", "=", "sent"), ("new_level", "=", True)], "level_days:max"
+        )
 
     def _policies_of(self, partners):
         """``{partner id: policy}`` for the customers this run covers (those with a policy, of the run's one)."""
@@ -255,17 +249,12 @@ class FbDunningRun(models.Model):
         ):
             key = partner.commercial_partner_id.id
             credits[key] = credits.get(key, 0.0) + amount
-        last_reminder = {
-            partner.id: day
-            for partner, day in self.env["fb.dunning.reminder"]._read_group(
-                [("partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id), ("state", "=", "sent")],
-                ["partner_id"],
-                ["date:max"],
-            )
-        }
+        last_reminder = self.env["fb.dunning.reminder"]._last_sent_dates(partners, self.company_id)
         return {
-            pid: dunning.Account(net.get(pid, 0.0), credits.get(pid, 0.0), last_reminder.get(pid))
-            for pid in partners.ids
+            partner.id: dunning.Account(
+                net.get(partner.id, 0.0), credits.get(partner.id, 0.0), last_reminder.get(partner)
+            )
+            for partner in partners
         }
 
     def _create_reminders_from_plans(self, plans, policy_of, sources):
@@ -348,14 +337,7 @@ class FbDunningRun(models.Model):
         charged_lines = Line._charged_domain()
         if exclude:
             charged_lines &= Domain("id", "not in", exclude.ids)
-        charged = {}
-        for kind, field in (("aml", "move_line_id"), ("plan", "plan_line_id")):
-            ids = [item.key[1] for item in items if item.key[0] == kind]
-            if ids:
-                for record, amount in Line._read_group(
-                    charged_lines & Domain(field, "in", ids), [field], ["interest:sum"]
-                ):
-                    charged[(kind, record.id)] = amount
+        charged = Line._aggregate_by_source([item.key for item in items], charged_lines, "interest:sum")
         compensated = [
             move.id
             for [move] in Line._read_group(
@@ -468,9 +450,7 @@ class FbDunningRun(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         for run in self:
-            if run.state in ("done", "sending") or any(
-                reminder.state == "sent" or reminder.charge_move_id for reminder in run.reminder_ids
-            ):
+            if run.state in ("done", "sending") or any(reminder._is_history() for reminder in run.reminder_ids):
                 raise UserError(
                     self.env._(
                         "Run %s sent reminders to customers: it is part of their history and cannot be deleted.",
