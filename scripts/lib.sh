@@ -59,9 +59,6 @@ addons_path() {
     printf '%s' "$p"
 }
 
-# A short hash of files' contents, for stamps.
-hash_files() { cat "$@" | sha256sum | cut -c1-16; }
-
 # Runs a command that leaves a daemon behind (a database server) with only descriptors 0-2 passed on: a
 # daemon keeping a caller's pipe open (a command substitution's, CI's) leaves that reader waiting forever.
 run_daemon_starter() {

@@ -15,8 +15,14 @@ if db_exists "$tpl" && [ "$(psql -d "$tpl" -Atqc "SELECT value FROM ir_config_pa
     exit 0
 fi
 log "building template database $tpl (modules $(template_modules); languages $TEMPLATE_LANGS)"
+# Templates of other Odoo trees are dropped only when unused: a run of another tree on this server may be
+# building or copying its own (dropdb without --force refuses a database that has sessions).
 for old in $(psql -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'fb\_template\_%'"); do
-    drop_db "$old"
+    if dropdb "$old" 2>/dev/null; then
+        rm -rf "$DATA_DIR/filestore/$old"
+    else
+        log "template $old is in use: kept"
+    fi
 done
 logfile=$CACHE/template-build.log
 if ! odoo_bin -d "$tpl" -i "$(template_modules)" --load-language "en_US,$TEMPLATE_LANGS" \

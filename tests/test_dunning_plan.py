@@ -76,3 +76,18 @@ def test_minimum_amount_grace_and_days_between():
     accounts = {10: Account(net_balance=49.99, last_reminder=date(2026, 3, 24))}
     plans, _ = plan(items, accounts, Rules((1,), min_days_between=7))
     assert len(plans) == 1
+
+
+def test_too_soon_counts_days_either_side_of_the_last_reminder():
+    assert dunning.too_soon(date(2026, 3, 25), AS_OF, 7)  # 6 days after
+    assert not dunning.too_soon(date(2026, 3, 24), AS_OF, 7)  # 7 days after
+    assert dunning.too_soon(date(2026, 4, 3), AS_OF, 7)  # another run sent 3 days after this run's date
+    assert not dunning.too_soon(None, AS_OF, 7)
+    assert not dunning.too_soon(AS_OF, AS_OF, 0)
+
+
+def test_level_fee_fixed_percent_or_none():
+    assert dunning.level_fee("fixed", 15.0, 0.0, 400.0) == 15.0
+    assert dunning.level_fee("percent", 0.0, 2.5, 400.0) == 10.0  # 2.5 % of 400
+    assert dunning.level_fee("percent", 0.0, 2.5, -30.0) == 0.0  # never on a credit balance
+    assert dunning.level_fee("none", 15.0, 2.5, 400.0) == 0.0

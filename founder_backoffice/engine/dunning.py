@@ -102,12 +102,28 @@ def plan_run(items, accounts, rules_of, as_of: date):
     return plans, skipped
 
 
+def too_soon(last_reminder: date | None, day: date, min_days_between: int) -> bool:
+    """Whether a reminder on ``day`` comes less than ``min_days_between`` days from the customer's last one
+    (before or after it: a run dated earlier than a reminder another run sent counts too)."""
+    return last_reminder is not None and abs((day - last_reminder).days) < min_days_between
+
+
+def level_fee(fee_type: str, fixed: float, percent: float, amount_due: float) -> float:
+    """The fee of a level on a reminder asking for ``amount_due``: ``fixed``, ``percent`` of what is asked (never
+    of a negative amount), or nothing (``fee_type`` "none"). Unrounded: the caller rounds to its currency."""
+    if fee_type == "fixed":
+        return fixed
+    if fee_type == "percent":
+        return max(amount_due, 0.0) * percent / 100
+    return 0.0
+
+
 def _skip_reason(plan, account, rules, as_of):
     if account.net_balance <= 0:
         return SKIP_NET_BALANCE
     if plan.level < 0:
         return SKIP_NO_NEW_LEVEL
-    if account.last_reminder and (as_of - account.last_reminder).days < rules.min_days_between:
+    if too_soon(account.last_reminder, as_of, rules.min_days_between):
         return SKIP_TOO_SOON
     if plan.amount_due <= 0 or plan.amount_due < rules.min_overdue_amount:
         return SKIP_MIN_AMOUNT

@@ -4,8 +4,9 @@ Amounts are Decimals rounded to the currency's rounding quantum; the last instal
 difference so that a plan always adds up exactly to its total.
 """
 
-import calendar
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from .money import CENT, round_to, to_decimal
 
@@ -34,13 +35,6 @@ def split_amount(total, count: int, rounding=CENT) -> list:
     return [share] * (count - 1) + [last]
 
 
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def schedule_dates(first_date: date, count: int, frequency: str) -> list:
     """Due dates of ``count`` instalments from ``first_date`` at ``frequency`` (one of ``FREQUENCIES``).
 
@@ -52,7 +46,7 @@ def schedule_dates(first_date: date, count: int, frequency: str) -> list:
     if frequency in DAY_STEPS:
         return [first_date + timedelta(days=DAY_STEPS[frequency] * n) for n in range(count)]
     if frequency in MONTH_STEPS:
-        return [_add_months(first_date, MONTH_STEPS[frequency] * n) for n in range(count)]
+        return [first_date + relativedelta(months=MONTH_STEPS[frequency] * n) for n in range(count)]
     raise ValueError(f"unknown frequency {frequency!r}, expected one of {', '.join(FREQUENCIES)}")
 
 

@@ -1,8 +1,9 @@
 """KPI formulas of the founder dashboard, one function per KPI.
 
 The ORM layer aggregates the inputs set-based (per company and period, in company currency) and calls these
-functions; keeping the arithmetic here makes every formula readable and testable without a database. The
-definitions follow ``/work/shared/research/kpi_definitions.md`` (section 3); each docstring gives the formula.
+functions; keeping the arithmetic here makes every formula readable and testable without a database. Each
+docstring gives the formula and the choices made where the usual definitions differ. The figures are named,
+labelled and stored by the registry in ``models/fb_kpi_snapshot.py``.
 
 Conventions:
 
@@ -16,7 +17,6 @@ Conventions:
 """
 
 import functools
-import heapq
 import math
 import statistics
 
@@ -66,22 +66,6 @@ def share(part, whole):
     return _ratio(part, whole)
 
 
-def gross_margin(revenue, cost_of_revenue):
-    """Gross margin = (revenue - cost of revenue) ÷ revenue.
-
-    ``None`` when revenue ≤ 0: a margin on negative revenue has no meaning. Charts without direct-cost accounts
-    (the Italian one) give a cost of revenue of 0, hence a margin of 1.0 unless the accounts are mapped.
-    """
-    if revenue is None or cost_of_revenue is None:
-        return None
-    return _positive_ratio(revenue - cost_of_revenue, revenue)
-
-
-def net_margin(net_profit_amount, revenue):
-    """Net margin = net profit ÷ revenue; ``None`` when revenue ≤ 0."""
-    return _positive_ratio(net_profit_amount, revenue)
-
-
 # Receivables and collections
 
 
@@ -129,47 +113,19 @@ def cei(opening_receivables, credit_sales, closing_receivables, closing_current_
     return None if ratio is None else ratio * 100
 
 
-def ar_turnover(credit_sales, opening_receivables, closing_receivables):
-    """Receivables turnover = credit sales ÷ average receivables ((opening + closing) ÷ 2) over the period.
-
-    Not annualised (multiply by 365 ÷ days for a yearly figure). ``None`` when the average receivables ≤ 0.
-    """
-    if opening_receivables is None or closing_receivables is None:
-        return None
-    return _positive_ratio(credit_sales, (opening_receivables + closing_receivables) / 2)
-
-
-def dpo(payables, costs, days):
-    """Days payables outstanding = payables at period end ÷ (cost of revenue + operating expenses) x days.
-
-    ``payables`` is the positive amount owed. ``None`` when costs ≤ 0.
-    """
-    return dso(payables, costs, days)
-
-
 def days_to_pay(invoice_date, paid_date):
     """Days from the invoice date to the payment date; 0 for an advance payment (paid before the invoice)."""
     return max(0, (paid_date - invoice_date).days)
 
 
-def days_late(due_date, paid_date):
-    """Days the payment came after the due date; 0 when paid on or before it."""
-    return max(0, (paid_date - due_date).days)
-
-
 def average_days_to_pay(pairs, weights=None):
     """Mean ``days_to_pay`` over ``(invoice_date, paid_date)`` pairs of paid invoices.
 
-    With ``weights`` (the invoices' ``amount_total_signed``) the mean is weighted by amount, as the research
-    recommends, so that a large invoice paid late weighs more than a small one. ``None`` on no pairs or a total
+    With ``weights`` (the invoices' ``amount_total_signed``) the mean is weighted by amount, as credit
+    practice recommends, so that a large invoice paid late weighs more than a small one. ``None`` on no pairs or a total
     weight ≤ 0.
     """
     return _weighted_mean((days_to_pay(issued, paid) for issued, paid in pairs), weights)
-
-
-def average_days_late(pairs, weights=None):
-    """Mean ``days_late`` over ``(due_date, paid_date)`` pairs, optionally weighted by amount; ``None`` on none."""
-    return _weighted_mean((days_late(due, paid) for due, paid in pairs), weights)
 
 
 def on_time_share(pairs, weights=None):
@@ -191,7 +147,7 @@ def is_abnormally_pending(
     """Whether an open invoice has been overdue abnormally long for its customer.
 
     ``past_lateness`` holds the customer's days paid after the due date (negative when early) on its last paid
-    invoices; the caller picks how many (the research suggests 10 to 30). An invoice that is not overdue is never
+    invoices; the caller picks how many (10 to 30 is usual). An invoice that is not overdue is never
     abnormal. With at least ``MIN_LATENESS_HISTORY`` (3) of them, the invoice is abnormal when
     days overdue > mean + max(2 x sample standard deviation, ``min_margin_days``):
 
@@ -201,7 +157,7 @@ def is_abnormally_pending(
       otherwise be flagged one day after the due date, although paying in the next weekly payment run is normal.
 
     Without that history: abnormal when days overdue > 2 x the payment term in days. An immediate term
-    (0 days, or no term) would make any overdue day abnormal, so ``immediate_threshold_days`` (30, the research's
+    (0 days, or no term) would make any overdue day abnormal, so ``immediate_threshold_days`` (30, a usual
     company threshold) is used instead.
     """
     if days_overdue is None or days_overdue <= 0:
@@ -228,8 +184,8 @@ def net_burn(monthly_net_operating_outflows, months=3):
 
     The list runs oldest to newest, one value per full month: operating cash out - operating cash in, so a
     positive value means burning. The caller leaves out financing inflows (a fund-raise, a loan) and internal
-    transfers. With fewer months, the mean of those there are; ``None`` for an empty list. Unlike the research
-    note, which clamps at 0, a negative result is kept: it says how much cash the business generates, and
+    transfers. With fewer months, the mean of those there are; ``None`` for an empty list. Unlike the textbook
+    form, which clamps at 0, a negative result is kept: it says how much cash the business generates, and
     ``runway_months`` treats it as "not burning".
     """
     recent = list(monthly_net_operating_outflows)[-months:] if months > 0 else []
@@ -275,52 +231,6 @@ def churn(previous_customers, current_customers):
     return None if kept is None else 1.0 - kept
 
 
-def net_revenue_retention(previous_revenue, current_revenue):
-    """Invoiced net revenue retention = revenue now from last period's customers ÷ their revenue last period.
-
-    Both arguments map customer id → invoiced revenue. A proxy on invoices, not MRR (Community has no
-    subscriptions). ``None`` when last period's revenue ≤ 0.
-    """
-    kept = math.fsum(current_revenue.get(customer, 0.0) for customer in previous_revenue)
-    return _positive_ratio(kept, math.fsum(previous_revenue.values()))
-
-
-def gross_revenue_retention(previous_revenue, current_revenue):
-    """Invoiced gross revenue retention = Σ min(revenue now, revenue before) ÷ Σ revenue before, per customer.
-
-    Like ``net_revenue_retention`` but expansion does not count, so it never exceeds 1 for non-negative revenues.
-    """
-    kept = math.fsum(min(current_revenue.get(customer, 0.0), before) for customer, before in previous_revenue.items())
-    return _positive_ratio(kept, math.fsum(previous_revenue.values()))
-
-
-def revenue_per_customer(revenue, active_customers, months):
-    """Monthly revenue per active customer (an ARPA proxy on invoices) = revenue ÷ active customers ÷ months.
-
-    ``None`` when there are no active customers or no months.
-    """
-    per_customer = _positive_ratio(revenue, active_customers)
-    return None if per_customer is None else _positive_ratio(per_customer, months)
-
-
-def repeat_rate(invoice_counts):
-    """Share of active customers with at least 2 invoices in the period; ``invoice_counts`` has one per customer.
-
-    ``None`` with no customers.
-    """
-    counts = list(invoice_counts)
-    return _ratio(sum(1 for count in counts if count >= 2), len(counts))
-
-
-def revenue_concentration(revenues, top=5):
-    """Share of the revenue made by the ``top`` largest customers; ``revenues`` has one amount per customer.
-
-    ``None`` when the total revenue ≤ 0.
-    """
-    amounts = list(revenues)
-    return _positive_ratio(math.fsum(heapq.nlargest(top, amounts)), math.fsum(amounts))
-
-
 # Acquisition
 
 
@@ -337,31 +247,6 @@ def win_rate(won, lost):
     if won is None or lost is None:
         return None
     return _positive_ratio(won, won + lost)
-
-
-def cac_payback_months(cac_amount, monthly_revenue_per_customer, gross_margin_ratio):
-    """CAC payback = CAC ÷ (monthly revenue per customer x gross margin), in months.
-
-    ``None`` when the monthly gross profit per customer ≤ 0: the cost is never paid back.
-    """
-    if monthly_revenue_per_customer is None or gross_margin_ratio is None:
-        return None
-    return _positive_ratio(cac_amount, monthly_revenue_per_customer * gross_margin_ratio)
-
-
-def lifetime_value(monthly_revenue_per_customer, gross_margin_ratio, monthly_churn):
-    """Customer lifetime value = monthly revenue per customer x gross margin ÷ monthly customer churn.
-
-    ``None`` when churn ≤ 0: with no churn the lifetime, hence the value, is unbounded.
-    """
-    if monthly_revenue_per_customer is None or gross_margin_ratio is None:
-        return None
-    return _positive_ratio(monthly_revenue_per_customer * gross_margin_ratio, monthly_churn)
-
-
-def ltv_to_cac(ltv, cac_amount):
-    """LTV ÷ CAC (rule of thumb: at least 3); ``None`` when CAC ≤ 0 or either is missing."""
-    return _positive_ratio(ltv, cac_amount)
 
 
 # People
@@ -387,12 +272,6 @@ def employee_retention(headcount_start, starters_who_left):
     if headcount_start is None or starters_who_left is None:
         return None
     return _positive_ratio(headcount_start - starters_who_left, headcount_start)
-
-
-def revenue_per_employee(revenue, average_headcount_value, months=12):
-    """Annualised revenue per employee = revenue x 12 ÷ months ÷ average headcount; ``None`` on no staff/months."""
-    annual = _positive_ratio(revenue, months)
-    return None if annual is None else _positive_ratio(annual * 12, average_headcount_value)
 
 
 # Comparisons

@@ -8,19 +8,14 @@ quarter rather than with the 91 days before it; other periods are shifted by the
 import calendar
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 KINDS = ("this_month", "last_month", "this_quarter", "year_to_date", "last_12_months")
 
 
 def month_end(day: date) -> date:
     """Last day of the month of ``day``."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` calendar months, clamped to the end of a shorter month (31 Jan + 1 → 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def is_month_aligned(first: date, last: date) -> bool:
@@ -44,16 +39,16 @@ def period_bounds(kind: str, today: date, fiscal_year_start_month: int = 1) -> t
     if kind == "this_month":
         return month_start, month_end(today)
     if kind == "last_month":
-        first = add_months(month_start, -1)
+        first = month_start - relativedelta(months=1)
         return first, month_end(first)
     if kind == "this_quarter":
         first = month_start.replace(month=(today.month - 1) // 3 * 3 + 1)
-        return first, month_end(add_months(first, 2))
+        return first, month_end(first + relativedelta(months=2))
     if kind == "year_to_date":
         back = (today.month - fiscal_year_start_month) % 12
-        return add_months(month_start, -back), today
+        return month_start - relativedelta(months=back), today
     if kind == "last_12_months":
-        return add_months(month_start, -12), month_start - timedelta(days=1)
+        return month_start - relativedelta(months=12), month_start - timedelta(days=1)
     raise ValueError(f"unknown period kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
@@ -67,20 +62,8 @@ def previous_period(first: date, last: date) -> tuple:
         raise ValueError("a period cannot end before it starts")
     previous_last = first - timedelta(days=1)
     if is_month_aligned(first, last):
-        return add_months(first, -_month_count(first, last)), previous_last
+        return first - relativedelta(months=_month_count(first, last)), previous_last
     return previous_last - (last - first), previous_last
-
-
-def same_period_last_year(first: date, last: date) -> tuple:
-    """The period one year earlier (the other comparison of the dashboard, natural for year to date).
-
-    A last day at a month's end stays at a month's end: February 2029 (1st to 28th) gives February 2028 (1st to
-    29th), and a month-aligned period stays month-aligned.
-    """
-    previous_last = add_months(last, -12)
-    if last == month_end(last):
-        previous_last = month_end(previous_last)
-    return add_months(first, -12), previous_last
 
 
 def days_in(first: date, last: date) -> int:
@@ -117,7 +100,7 @@ def month_starts(first: date, last: date) -> list:
     current = first.replace(day=1)
     while current <= last:
         starts.append(current)
-        current = add_months(current, 1)
+        current += relativedelta(months=1)
     return starts
 
 

@@ -1,5 +1,4 @@
 from . import account_move
-from . import account_move_line
 from . import crm_lead
 from . import fb_report_mixin
 from . import fb_aging_report
@@ -12,6 +11,7 @@ from . import fb_dunning_line
 from . import fb_dunning_policy
 from . import fb_dunning_reminder
 from . import fb_dunning_run
+from . import fb_dunning_skip
 from . import fb_interest_rate
 from . import fb_kpi
 from . import fb_kpi_snapshot
@@ -19,6 +19,7 @@ from . import fb_payment_plan
 from . import fb_payment_plan_line
 from . import fb_pnl_report
 from . import fb_promise
+from . import fb_receivable
 from . import fb_statement_report
 from . import mail_mail
 from . import res_company

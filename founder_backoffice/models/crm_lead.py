@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 
 class CrmLead(models.Model):
@@ -21,14 +22,7 @@ class CrmLead(models.Model):
         risk = {}
         if partners:
             for partner, company, amount, oldest in Line._read_group(
-                [
-                    ("partner_id", "child_of", partners.ids),
-                    ("parent_state", "=", "posted"),
-                    ("account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", ">", 0),
-                    ("date_maturity", "<", today),
-                ],
+                self.env["fb.receivable"]._overdue_items_domain(today) & Domain("partner_id", "child_of", partners.ids),
                 ["partner_id", "company_id"],
                 ["amount_residual:sum", "date_maturity:min"],
             ):

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import aging
-from ..engine.xlsx import Column
+from ..report.xlsx import Column
 
 BUCKETS = 6  # Not due, four configurable ranges, and over the last limit
 
@@ -11,11 +11,10 @@ BUCKETS = 6  # Not due, four configurable ranges, and over the last limit
 class FbAgingReport(models.Model):
     """Open receivable or payable items as of any date, by age bucket (scadenzario, أعمار الديون).
 
-    The residual of each item at the as-of date is rebuilt from the reconciliations: today's residual plus what
-    the partial reconciliations dated after the as-of date settled, so later payments and credit notes do not
-    reduce it (for an as-of date with no later reconciliation this is the stored residual itself). One SQL
-    query gives every item of the report; its joins that only add names are LEFT JOINs on keys that are never
-    empty, so that PostgreSQL drops them when a grouped view does not read those names.
+    The items and their residuals at the as-of date are ``fb.receivable``'s open items (rebuilt from the
+    reconciliations for a past date). One SQL query gives every item of the report; its joins that only add
+    names are LEFT JOINs on keys that are never empty, so that PostgreSQL drops them when a grouped view does
+    not read those names.
     """
 
     _name = "fb.aging.report"
@@ -68,8 +67,6 @@ class FbAgingReport(models.Model):
     @api.model
     def _query(self, options):
         limits = options["limits"]
-        sign = 1 if options["kind"] == "receivable" else -1
-        account_type = "asset_receivable" if options["kind"] == "receivable" else "liability_payable"
         buckets = []
         for index, (low, high) in enumerate(aging.bucket_ranges(limits)):
             condition = (
@@ -84,34 +81,8 @@ class FbAgingReport(models.Model):
             )
         return SQL(
             """
-            WITH later AS (
-                -- reconciliations dated after the as-of date: what they settled was still open then
-                SELECT line_id, SUM(amount) AS amount FROM (
-                    SELECT pr.debit_move_id AS line_id, pr.amount FROM account_partial_reconcile pr
-                     WHERE pr.max_date > %(as_of)s AND pr.company_id = %(company_id)s
-                    UNION ALL
-                    SELECT pr.credit_move_id, -pr.amount FROM account_partial_reconcile pr
-                     WHERE pr.max_date > %(as_of)s AND pr.company_id = %(company_id)s
-                ) moves GROUP BY line_id
-            ), items AS (
-                SELECT aml.id, aml.company_id, company.currency_id,
-                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
-                       aml.move_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       CASE WHEN later.line_id IS NULL THEN %(residual)s
-                            ELSE %(residual)s + %(sign)s * later.amount END AS residual
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
-             LEFT JOIN res_company company ON company.id = aml.company_id
-             LEFT JOIN res_partner partner ON partner.id = aml.partner_id
-             LEFT JOIN later ON later.line_id = aml.id
-                 WHERE aml.company_id = %(company_id)s
-                   AND aml.parent_state = 'posted'
-                   AND account.account_type = %(account_type)s
-                   AND aml.date <= %(as_of)s
-                   AND (NOT aml.reconciled OR later.line_id IS NOT NULL)
-                   AND (aml.partner_id IS NULL OR %(readable)s)
-            ), aged AS (
-                SELECT items.*, (%(as_of)s::date - date_maturity) AS days FROM items WHERE ROUND(residual, 6) != 0
+            WITH aged AS (
+                SELECT items.*, (%(as_of)s::date - date_maturity) AS days FROM (%(items)s) items
             )
             SELECT aged.id, aged.company_id, aged.currency_id, aged.partner_id,
                    COALESCE(p.name, '') AS partner_name, aged.move_id, move.name AS document,
@@ -121,14 +92,14 @@ class FbAgingReport(models.Model):
          LEFT JOIN res_partner p ON p.id = aged.partner_id
          LEFT JOIN account_move move ON move.id = aged.move_id
             """,
-            sign=sign,
-            # the stored residual, signed without arithmetic on each row: numeric products cost in a big report
-            residual=SQL("aml.amount_residual") if sign == 1 else SQL("-aml.amount_residual"),
+            items=self.env["fb.receivable"]._open_items_query(
+                [options["company_id"]],
+                options["as_of"],
+                options["kind"],
+                SQL("(aml.partner_id IS NULL OR %s)", self._readable_partners(SQL("aml.partner_id"))),
+            ),
             as_of=options["as_of"],
-            company_id=options["company_id"],
-            account_type=account_type,
             buckets=SQL(", ").join(buckets),
-            readable=self._readable_partners(SQL("aml.partner_id")),
         )
 
     @api.model

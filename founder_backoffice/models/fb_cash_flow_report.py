@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import periods
-from ..engine.xlsx import Column
+from ..report.xlsx import Column
 
 CATEGORIES = ("customers", "suppliers", "taxes", "payroll", "financing", "other")
 

@@ -11,7 +11,7 @@ COMPANY_SLOTS = 1000
 class FbCollectionQueue(models.Model):
     """The collections queue: one row per customer with an overdue receivable, per company, most urgent first.
 
-    A read-only SQL view aggregating the open receivable items and the collections records in one query, so the
+    A read-only SQL view aggregating ``fb.receivable``'s open items and the collections records in one query, so the
     queue stays current and fast without stored per-customer figures. Stage, collector and next step are the
     customer's own fields: editing them here writes them on the customer.
     """
@@ -49,29 +49,22 @@ class FbCollectionQueue(models.Model):
     @property
     def _table_query(self):
         self.env.flush_all()  # the query reads the accounting and collections tables directly
+        Receivable = self.env["fb.receivable"]
+        today = fields.Date.context_today(self)
         return SQL(
             """
             WITH items AS (
-                SELECT aml.company_id,
-                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
-                       aml.move_id, aml.date_maturity, aml.amount_residual
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
-                  JOIN res_partner partner ON partner.id = aml.partner_id
-                 WHERE aml.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable'
-                   AND NOT aml.reconciled
-                   AND aml.amount_residual != 0
+                SELECT *, %(overdue)s AS overdue FROM (%(items)s) open_items WHERE partner_id IS NOT NULL
             ), balances AS (
                 SELECT company_id, partner_id,
-                       SUM(amount_residual) AS amount_due,
-                       SUM(amount_residual) FILTER (WHERE overdue) AS amount_overdue,
+                       SUM(residual) AS amount_due,
+                       SUM(residual) FILTER (WHERE overdue) AS amount_overdue,
                        COUNT(DISTINCT move_id) FILTER (WHERE overdue) AS overdue_count,
                        MAX(%(today)s::date - date_maturity) FILTER (WHERE overdue) AS oldest_days,
                        ARRAY_AGG(DISTINCT move_id) FILTER (WHERE overdue) AS overdue_move_ids
-                  FROM (SELECT *, amount_residual > 0 AND date_maturity < %(today)s::date AS overdue FROM items) i
+                  FROM items
                  GROUP BY company_id, partner_id
-                HAVING SUM(amount_residual) FILTER (WHERE overdue) > 0
+                HAVING BOOL_OR(overdue)
             ), promises AS (
                 SELECT company_id, partner_id,
                        SUM(amount) FILTER (WHERE state = 'open') AS promise_amount,
@@ -113,8 +106,10 @@ class FbCollectionQueue(models.Model):
               LEFT JOIN reminders r ON r.company_id = b.company_id AND r.partner_id = b.partner_id
               LEFT JOIN activities a ON a.partner_id = b.partner_id
             """,
+            items=Receivable._open_items_query(self.env.companies.ids, today),
+            overdue=Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), today),
             slots=COMPANY_SLOTS,
-            today=fields.Date.context_today(self),
+            today=today,
             priority=SQL(
                 collections.PRIORITY_SQL.format(
                     amount="b.amount_overdue", days="b.oldest_days", broken="COALESCE(pr.broken, 0)"

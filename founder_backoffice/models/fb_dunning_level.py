@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from ..engine import levels
+from ..engine import dunning, levels
 
 
 class FbDunningLevel(models.Model):
@@ -90,8 +90,4 @@ class FbDunningLevel(models.Model):
     def _fee_for(self, amount_due):
         """The fee this level charges on a reminder asking for ``amount_due`` (company currency)."""
         self.ensure_one()
-        if self.fee_type == "fixed":
-            return self.fee_fixed
-        if self.fee_type == "percent":
-            return self.currency_id.round(max(amount_due, 0.0) * self.fee_percent / 100)
-        return 0.0
+        return self.currency_id.round(dunning.level_fee(self.fee_type, self.fee_fixed, self.fee_percent, amount_due))

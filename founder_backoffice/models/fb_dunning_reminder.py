@@ -8,6 +8,7 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
+from ..engine import dunning
 from .fb_dunning_line import SOURCE_FIELDS
 from .fb_dunning_run import ChargeItem, OverdueSource
 
@@ -207,7 +208,7 @@ class FbDunningReminder(models.Model):
         for reminder in reminders:
             last = last_sent.get(reminder.partner_id)
             gap = reminder.policy_id.min_days_between
-            if last and abs((reminder.date - last).days) < gap:
+            if dunning.too_soon(last, reminder.date, gap):
                 reminder._set_state(
                     "cancelled",
                     self.env._(

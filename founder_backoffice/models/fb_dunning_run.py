@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from typing import NamedTuple
 
 from psycopg2 import InterfaceError, OperationalError
@@ -80,6 +81,7 @@ class FbDunningRun(models.Model):
     )
     reminder_ids = fields.One2many("fb.dunning.reminder", "run_id", string="Reminders")
     line_ids = fields.One2many("fb.dunning.line", "run_id", string="Lines")
+    skip_ids = fields.One2many("fb.dunning.skip", "run_id", string="Left out")
     reminder_count = fields.Integer(compute="_compute_totals")
     sent_count = fields.Integer("Sent", compute="_compute_totals")
     failed_count = fields.Integer("Failed", compute="_compute_totals")
@@ -158,6 +160,7 @@ class FbDunningRun(models.Model):
             run.write({"state": "draft", "failure_reason": False})
             run._check_date_after_last_run()
             run.reminder_ids.filtered(lambda r: r.state == "draft").unlink()
+            run.skip_ids.unlink()
             run._create_reminders()
         return True
 
@@ -179,8 +182,17 @@ class FbDunningRun(models.Model):
                 last_sent = levels.level_at(sent_days[key], rules[policy_of[source.partner_id]].level_days)
             plan_items.append(dunning.Item(key, source.partner_id, source.date_due, source.residual, last_sent))
         partners = partners.filtered(lambda p: p.id in policy_of)
-        plans, _skipped = dunning.plan_run(
+        plans, skipped = dunning.plan_run(
             plan_items, self._accounts_of(partners), lambda partner_id: rules[policy_of[partner_id]], self.date
+        )
+        overdue = defaultdict(float)
+        for item in plan_items:
+            overdue[item.partner] += item.residual
+        self.env["fb.dunning.skip"].create(
+            [
+                {"run_id": self.id, "partner_id": partner, "reason": reason, "amount_overdue": overdue[partner]}
+                for partner, reason in skipped.items()
+            ]
         )
         return self._create_reminders_from_plans(plans, policy_of, sources)
 
@@ -189,7 +201,7 @@ class FbDunningRun(models.Model):
         running payment plans (whose invoices the receivable domain leaves out)."""
         Line = self.env["account.move.line"]
         items = Line.search_fetch(
-            Line._fb_dunning_domain(self.company_id, self.date),
+            self._items_domain(),
             ["partner_id", "move_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
         )
         sources = {
@@ -218,6 +230,27 @@ class FbDunningRun(models.Model):
             )
         return sources
 
+    def _items_domain(self):
+        """The receivable items the run may remind: ``fb.receivable``'s overdue customer invoice items at the
+        run date, less the excluded ones.
+
+        Excluded are customers marked "no dunning", invoices whose payment is blocked and items flagged
+        ``no_followup`` (Odoo's own exclusions), and what the collections workspace holds back: invoices under
+        an open dispute, under an open promise to pay until its date, or in a running payment plan (whose
+        instalments are reminded instead).
+        """
+        return self.env["fb.receivable"]._overdue_items_domain(self.date, self.company_id) & Domain(
+            [
+                ("move_id.move_type", "=", "out_invoice"),
+                ("move_id.payment_state", "!=", "blocked"),
+                ("no_followup", "=", False),
+                ("partner_id.commercial_partner_id.fb_no_dunning", "=", False),
+                ("move_id.fb_dispute_ids", "not any", [("state", "=", "open")]),
+                ("move_id.fb_promise_ids", "not any", [("state", "=", "open"), ("promised_date", ">=", self.date)]),
+                ("move_id.fb_payment_plan_ids", "not any", [("state", "=", "active")]),
+            ]
+        )
+
     def _level_days_sent(self, sources):
         """``{key: threshold}`` of the highest level already sent for each source."""
         return self.env["fb.dunning.line"]._aggregate_by_source(
@@ -237,7 +270,7 @@ class FbDunningRun(models.Model):
     def _accounts_of(self, partners):
         """``{partner id: dunning.Account}``: net balance and open credits of each customer, in company currency."""
         Line = self.env["account.move.line"]
-        domain = Line._fb_receivable_domain(self.company_id) & Domain(
+        domain = self.env["fb.receivable"]._open_items_domain(self.company_id) & Domain(
             "partner_id.commercial_partner_id", "in", partners.ids
         )
         net, credits = {}, {}

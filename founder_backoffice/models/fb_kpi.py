@@ -1,12 +1,14 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..engine import kpi, periods
+from .fb_receivable import RECEIVABLE
 
-INCOME_TYPES = ("income", "income_other")
-EXPENSE_TYPES = ("expense", "expense_other", "expense_depreciation", "expense_direct_cost")
 LATENESS_HISTORY = 10  # last paid invoices per customer behind "abnormally pending"
 
 
@@ -69,23 +71,16 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _profit(self, company, date_from, date_to):
-        """Revenue and expenses of posted entries on income / expense accounts (refunds net out)."""
+        """Revenue and expenses of the P&L (``fb.receivable``'s revenue), and the spend on marketing accounts."""
         marketing = company.fb_marketing_account_ids.ids
         [(revenue, expenses, spend)] = self._query(
             SQL(
-                """SELECT COALESCE(SUM(-aml.balance) FILTER (WHERE account.account_type IN %(income)s), 0),
-                          COALESCE(SUM(aml.balance) FILTER (WHERE account.account_type IN %(expense)s), 0),
-                          COALESCE(SUM(aml.balance) FILTER (WHERE aml.account_id = ANY(%(marketing)s)), 0)
-                     FROM account_move_line aml
-                     JOIN account_account account ON account.id = aml.account_id
-                    WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-                      AND aml.date BETWEEN %(date_from)s AND %(date_to)s""",
-                income=INCOME_TYPES,
-                expense=EXPENSE_TYPES,
-                marketing=marketing or [0],
-                company=company.id,
-                date_from=date_from,
-                date_to=date_to,
+                """SELECT COALESCE(SUM(amount) FILTER (WHERE section = 'income'), 0),
+                          COALESCE(SUM(amount) FILTER (WHERE section = 'expense'), 0),
+                          COALESCE(SUM(-net) FILTER (WHERE account_id = ANY(%s)), 0)
+                     FROM (%s) pnl""",
+                marketing or [0],
+                self.env["fb.receivable"]._profit_and_loss_query(company.id, date_from, date_to),
             )
         )
         return {"revenue": revenue, "expenses": expenses, "marketing_spend": spend, "marketing_set": bool(marketing)}
@@ -106,7 +101,7 @@ class FbKpi(models.AbstractModel):
             else:
                 cash_out -= line["amount"]
         cash = CashFlow._cash_at(options, fields.Date.add(date_to, days=1))
-        burn_months = periods.month_starts(periods.add_months(date_to.replace(day=1), -2), date_to)
+        burn_months = periods.month_starts(date_to.replace(day=1) - relativedelta(months=2), date_to)
         burn_options = {**options, "date_from": burn_months[0]}
         outflows = dict.fromkeys(burn_months, 0.0)
         for line in CashFlow._lines(burn_options):
@@ -123,34 +118,43 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _open_totals(self, company, kind, as_of, horizon=None):
-        """Open items of the aging report at ``as_of``, summed in SQL: ``(total, overdue, not yet due, not yet
-        due but due by horizon)``."""
-        Aging = self.env["fb.aging.report"].with_context(
-            fb_report_options={"company_id": company.id, "as_of": as_of, "kind": kind}
-        )
+        """``fb.receivable``'s open items at ``as_of``, summed in SQL: ``(total, overdue, not overdue, falling due
+        from as_of to horizon, number of entries with an overdue item)``."""
+        Receivable = self.env["fb.receivable"]
+        overdue = Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), as_of)
         [totals] = self._query(
             SQL(
-                """SELECT COALESCE(SUM(amount_residual), 0),
-                          COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue > 0), 0),
-                          COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue <= 0), 0),
-                          COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue <= 0 AND date_maturity <= %s), 0)
-                     FROM (%s) AS items""",
-                horizon or as_of,
-                Aging._query(Aging._options()),
+                """SELECT COALESCE(SUM(residual), 0),
+                          COALESCE(SUM(residual) FILTER (WHERE %(overdue)s), 0),
+                          COALESCE(SUM(residual) FILTER (WHERE NOT %(overdue)s), 0),
+                          COALESCE(SUM(residual) FILTER (WHERE date_maturity BETWEEN %(as_of)s AND %(horizon)s), 0),
+                          COUNT(DISTINCT move_id) FILTER (WHERE %(overdue)s)
+                     FROM (%(items)s) AS items""",
+                overdue=overdue,
+                as_of=as_of,
+                horizon=horizon or as_of,
+                items=Receivable._open_items_query([company.id], as_of, kind),
             )
         )
         return totals
 
     @api.model
     def _receivables(self, company, date_from, date_to):
-        """Receivables at the end (total, overdue, not yet due) and the day before the period (CEI's opening)."""
-        ar, ar_overdue, ar_current, _soon = self._open_totals(company, "receivable", date_to)
+        """Receivables at the end (total, overdue, not overdue, overdue invoices) and the day before the period
+        (CEI's opening)."""
+        ar, ar_overdue, ar_current, _soon, overdue_count = self._open_totals(company, "receivable", date_to)
         ar_opening = self._open_totals(company, "receivable", fields.Date.subtract(date_from, days=1))[0]
-        return {"ar": ar, "ar_overdue": ar_overdue, "ar_current": ar_current, "ar_opening": ar_opening}
+        return {
+            "ar": ar,
+            "ar_overdue": ar_overdue,
+            "ar_current": ar_current,
+            "ar_opening": ar_opening,
+            "overdue_count": overdue_count,
+        }
 
     @api.model
     def _payables(self, company, date_to):
-        ap, ap_overdue, _current, ap_due_30 = self._open_totals(
+        ap, ap_overdue, _current, ap_due_30, _count = self._open_totals(
             company, "payable", date_to, fields.Date.add(date_to, days=30)
         )
         return {"ap": ap, "ap_overdue": ap_overdue, "ap_due_30": ap_due_30}
@@ -162,16 +166,14 @@ class FbKpi(models.AbstractModel):
         """Credit sales (tax included, for DSO and CEI), untaxed sales and orders (AOV), invoice statuses, and
         the customers: new ones (first invoice ever in the period) and those kept from the previous period."""
         Move = self.env["account.move"]
-        base = [("company_id", "=", company.id), ("state", "=", "posted")]
-        period = [("invoice_date", ">=", date_from), ("invoice_date", "<=", date_to)]
-        sales = [("move_type", "in", ("out_invoice", "out_refund"))]
+        sales = self.env["fb.receivable"]._credit_sales_domain(company, date_from, date_to)
         [(credit_sales, untaxed)] = Move._read_group(
-            base + period + sales, [], ["amount_total_signed:sum", "amount_untaxed_signed:sum"]
+            sales, [], ["amount_total_signed:sum", "amount_untaxed_signed:sum"]
         )
         issued = {
             state: (count, amount)
             for state, count, amount in Move._read_group(
-                base + period + [("move_type", "=", "out_invoice")],
+                sales & Domain("move_type", "=", "out_invoice"),
                 ["payment_state"],
                 ["__count", "amount_total_signed:sum"],
             )
@@ -191,16 +193,6 @@ class FbKpi(models.AbstractModel):
                 date_to,
             )
         )
-        open_overdue = Move._read_group(
-            [
-                *base,
-                ("move_type", "=", "out_invoice"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", date_to),
-            ],
-            [],
-            ["__count", "amount_residual_signed:sum"],
-        )[0]
         return {
             "credit_sales": credit_sales or 0.0,
             "untaxed_sales": untaxed or 0.0,
@@ -208,8 +200,6 @@ class FbKpi(models.AbstractModel):
             "invoiced": sum(amount for _count, amount in issued.values()),
             "paid_count": sum(issued.get(state, (0, 0))[0] for state in ("paid", "in_payment")),
             "partial_count": issued.get("partial", (0, 0))[0],
-            "overdue_count": open_overdue[0],
-            "overdue_amount": open_overdue[1] or 0.0,
             "customers": len(customers),
             "new_customers": first_invoices,
             "retention": kpi.retention(previous, customers),
@@ -244,12 +234,13 @@ class FbKpi(models.AbstractModel):
                      JOIN account_partial_reconcile partial ON partial.debit_move_id = aml.id
                     WHERE move.company_id = %(company)s AND move.state = 'posted'
                       AND move.move_type = 'out_invoice' AND move.payment_state IN ('paid', 'in_payment')
-                      AND account.account_type = 'asset_receivable'
+                      AND account.account_type = %(receivable)s
                       AND (%(partners)s IS NULL OR move.commercial_partner_id = ANY(%(partners)s))
                     GROUP BY move.id
                    HAVING %(date_from)s IS NULL OR MAX(partial.max_date) BETWEEN %(date_from)s AND %(date_to)s
                     ORDER BY paid_date DESC""",
                 company=company.id,
+                receivable=RECEIVABLE,
                 partners=partner_ids,
                 date_from=date_from,
                 date_to=date_to,
@@ -269,32 +260,28 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _abnormally_pending_count(self, company, as_of):
-        """Open overdue invoices late beyond what their customer usually is (see ``kpi.is_abnormally_pending``)."""
-        query = self.env["account.move"]._search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "posted"),
-                ("move_type", "=", "out_invoice"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", as_of),
-            ]
-        )
+        """Invoices with an overdue item at ``as_of`` late beyond what their customer usually is (see
+        ``kpi.is_abnormally_pending``); an item's payment term is its due date less its date."""
+        Receivable = self.env["fb.receivable"]
         overdue = self._query(
-            query.select(
-                SQL.identifier(query.table, "commercial_partner_id"),
-                SQL.identifier(query.table, "invoice_date"),
-                SQL.identifier(query.table, "invoice_date_due"),
+            SQL(
+                "SELECT partner_id, move_id, date, date_maturity FROM (%s) items WHERE %s",
+                Receivable._open_items_query([company.id], as_of),
+                Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), as_of),
             )
         )
         history = defaultdict(list)
         for partner_id, _issued, due, paid_on in self._paid_invoices(
-            company, partner_ids=list({partner_id for partner_id, _issued, _due in overdue}) or [0]
+            company, partner_ids=list({row[0] for row in overdue if row[0]}) or [0]
         ):
             if len(history[partner_id]) < LATENESS_HISTORY:
                 history[partner_id].append((paid_on - due).days)
-        return sum(
-            kpi.is_abnormally_pending((as_of - due).days, history[partner_id], (due - issued).days)
-            for partner_id, issued, due in overdue
+        return len(
+            {
+                move_id
+                for partner_id, move_id, issued, due in overdue
+                if kpi.is_abnormally_pending((as_of - due).days, history[partner_id], (due - issued).days)
+            }
         )
 
     # ------------------------------------------------------------------ CRM and collections

@@ -1,31 +1,237 @@
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 from odoo import api, fields, models
 
 from ..engine import kpi, periods
 
 HISTORY_MONTHS = 12
+# Dashboard formats; a "percent" KPI is a fraction, stored as a percentage for the history's graphs.
+FORMATS = ("monetary", "percent", "days", "months", "index", "count")
 
-# Dashboard cards: (key, format, higher is better, in the monthly history).
-CARDS = [
-    ("cash", "monetary", True, True),
-    ("runway", "months", True, True),
-    ("burn", "monetary", False, True),
-    ("revenue", "monetary", True, True),
-    ("net_profit", "monetary", True, True),
-    ("ar_overdue", "monetary", False, True),
-    ("ar_overdue_share", "percent", False, False),
-    ("dso", "days", False, True),
-    ("cei", "number", True, True),
-    ("collected", "monetary", True, True),
-    ("ap_due_30", "monetary", None, False),
-    ("aov", "monetary", True, True),
-    ("new_customers", "number", True, True),
-    ("retention", "percent", True, True),
-    ("cac", "monetary", False, True),
-    ("win_rate", "percent", True, True),
-    ("pipeline", "monetary", True, False),
-    ("days_to_pay", "days", False, False),
-    ("promises_kept", "percent", True, False),
-    ("abnormal_count", "number", False, False),
+
+class _Undefinable:
+    """A KPI figure that may be undefined ("—", e.g. no runway when not burning): ``None`` is stored as NULL and
+    read as empty, where Odoo's numbers would turn it into a 0 that was never measured."""
+
+    def convert_to_column(self, value, record, values=None, validate=True):
+        return None if value is None or value is False else super().convert_to_column(value, record, values, validate)
+
+    def convert_to_column_insert(self, value, record, values=None, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_column_insert(value, record, values, validate)
+
+    def convert_to_cache(self, value, record, validate=True):
+        return None if value is None or value is False else super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return value
+
+    def convert_to_read(self, value, record, use_display_name=True):
+        return False if value is None else super().convert_to_read(value, record, use_display_name)
+
+
+class UndefinableFloat(_Undefinable, fields.Float):
+    pass
+
+
+class UndefinableMonetary(_Undefinable, fields.Monetary):
+    pass
+
+
+def _overdue_invoices(env, company):
+    return env["fb.receivable"]._overdue_invoices_action(company)
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    """A founder KPI, declared once: its snapshot column (label and help are the field's, translated as such), its
+    dashboard card and where the card leads. ``key`` is the key of ``fb.kpi.compute``'s values."""
+
+    key: str
+    label: str
+    help: str
+    format: str
+    higher_is_better: bool | None = None  # None: neither way is good news (no colour on the change)
+    card: bool = True
+    action: object = "founder_backoffice.action_fb_kpi_snapshot"  # an action's XML id, or f(env, company)
+
+    def field(self):
+        """The snapshot column: counts are integers, money in company currency, the rest with one decimal."""
+        options = {"string": self.label, "help": self.help, "readonly": True}
+        if self.format == "count":
+            return fields.Integer(**options)
+        if self.format == "monetary":
+            return UndefinableMonetary(**options)
+        return UndefinableFloat(digits=(16, 1), **options)
+
+    def stored(self, value):
+        """``value`` of ``fb.kpi.compute`` as stored in the snapshot; undefined stays undefined."""
+        if value is None:
+            return None
+        return value * 100 if self.format == "percent" else value
+
+
+KPIS = [
+    KpiDefinition("cash", "Cash", "Bank, cash and payments in transit at the end of the period.", "monetary", True),
+    KpiDefinition("runway", "Runway", "Months of cash left at the current net burn.", "months", True),
+    KpiDefinition("burn", "Net burn", "Average monthly operating cash out over the last 3 months.", "monetary", False),
+    KpiDefinition(
+        "revenue",
+        "Revenue",
+        "Income of posted invoices and entries, net of credit notes.",
+        "monetary",
+        True,
+        action="account.action_move_out_invoice_type",
+    ),
+    KpiDefinition(
+        "net_profit",
+        "Net profit",
+        "Revenue minus expenses.",
+        "monetary",
+        True,
+        action="account.action_move_out_invoice_type",
+    ),
+    KpiDefinition(
+        "ar_overdue",
+        "Overdue receivables",
+        "What customers owe on instalments past their due date.",
+        "monetary",
+        False,
+        action=_overdue_invoices,
+    ),
+    KpiDefinition(
+        "ar_overdue_share",
+        "Overdue share",
+        "Part of the receivables that is overdue.",
+        "percent",
+        False,
+        action=_overdue_invoices,
+    ),
+    KpiDefinition(
+        "dso",
+        "DSO",
+        "Days sales outstanding: receivables / credit sales x days.",
+        "days",
+        False,
+        action=_overdue_invoices,
+    ),
+    KpiDefinition(
+        "cei",
+        "CEI",
+        "Collection effectiveness index: 100 means everything collectible was collected.",
+        "index",
+        True,
+        action=_overdue_invoices,
+    ),
+    KpiDefinition(
+        "collected",
+        "Collected",
+        "Payments received from customers.",
+        "monetary",
+        True,
+        action="account.action_account_payments",
+    ),
+    KpiDefinition(
+        "ap_due_30",
+        "Bills due in 30 days",
+        "Vendor bills to pay in the next 30 days.",
+        "monetary",
+        action="account.action_move_in_invoice_type",
+    ),
+    KpiDefinition(
+        "aov",
+        "Average invoice",
+        "Untaxed revenue / number of customer invoices.",
+        "monetary",
+        True,
+        action="account.action_move_out_invoice_type",
+    ),
+    KpiDefinition(
+        "new_customers",
+        "New customers",
+        "Customers invoiced for the first time.",
+        "count",
+        True,
+        action="account.res_partner_action_customer",
+    ),
+    KpiDefinition(
+        "retention",
+        "Customer retention",
+        "Customers of the previous period invoiced again.",
+        "percent",
+        True,
+        action="account.res_partner_action_customer",
+    ),
+    KpiDefinition(
+        "cac",
+        "Acquisition cost",
+        "Marketing spend / new customers.",
+        "monetary",
+        False,
+        action="account.res_partner_action_customer",
+    ),
+    KpiDefinition(
+        "win_rate",
+        "Win rate",
+        "Won / (won + lost) opportunities closed in the period.",
+        "percent",
+        True,
+        action="crm.crm_lead_action_pipeline",
+    ),
+    KpiDefinition(
+        "pipeline",
+        "Open pipeline",
+        "Expected revenue of the open opportunities.",
+        "monetary",
+        True,
+        action="crm.crm_lead_action_pipeline",
+    ),
+    KpiDefinition(
+        "days_to_pay",
+        "Days to pay",
+        "Average days from invoice to payment.",
+        "days",
+        False,
+        action=_overdue_invoices,
+    ),
+    KpiDefinition(
+        "promises_kept",
+        "Promises kept",
+        "Promises to pay kept / (kept + broken).",
+        "percent",
+        True,
+        action="account.action_account_payments",
+    ),
+    KpiDefinition(
+        "abnormal_count",
+        "Abnormally late invoices",
+        "Invoices later than their customer usually is.",
+        "count",
+        False,
+        action=_overdue_invoices,
+    ),
+    # history only: the parts the cards are made of
+    KpiDefinition(
+        "expenses", "Expenses", "Expenses of posted bills and entries, net of refunds.", "monetary", card=False
+    ),
+    KpiDefinition("cash_in", "Cash in", "Money received, internal transfers excluded.", "monetary", card=False),
+    KpiDefinition("cash_out", "Cash out", "Money paid, internal transfers excluded.", "monetary", card=False),
+    KpiDefinition("ar", "Receivables", "What customers owe at the end of the period.", "monetary", card=False),
+    KpiDefinition(
+        "ap", "Payables", "What the company owes its vendors at the end of the period.", "monetary", card=False
+    ),
+    KpiDefinition("invoice_count", "Invoices", "Customer invoices issued in the period.", "count", card=False),
+    KpiDefinition(
+        "overdue_count",
+        "Overdue invoices",
+        "Invoices with an instalment past its due date at the end of the period.",
+        "count",
+        card=False,
+    ),
 ]
 
 
@@ -43,54 +249,45 @@ class FbKpiSnapshot(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(required=True, readonly=True, help="First day of the month.")
-    revenue = fields.Monetary(readonly=True)
-    expenses = fields.Monetary(readonly=True)
-    net_profit = fields.Monetary(readonly=True)
-    cash = fields.Monetary(readonly=True, help="Bank, cash and cash in transit at the end of the month.")
-    cash_in = fields.Monetary(readonly=True)
-    cash_out = fields.Monetary(readonly=True)
-    burn = fields.Monetary("Net burn", readonly=True, help="Average monthly net operating cash out, last 3 months.")
-    runway = fields.Float("Runway (months)", readonly=True, digits=(16, 1))
-    ar = fields.Monetary("Receivables", readonly=True)
-    ar_overdue = fields.Monetary("Overdue receivables", readonly=True)
-    ap = fields.Monetary("Payables", readonly=True)
-    dso = fields.Float("DSO (days)", readonly=True, digits=(16, 1))
-    cei = fields.Float("CEI", readonly=True, digits=(16, 1))
-    collected = fields.Monetary(readonly=True)
-    aov = fields.Monetary("Average invoice value", readonly=True)
-    invoice_count = fields.Integer("Invoices", readonly=True)
-    new_customers = fields.Integer(readonly=True)
-    retention = fields.Float("Customer retention (%)", readonly=True, digits=(16, 1))
-    cac = fields.Monetary("Customer acquisition cost", readonly=True)
-    win_rate = fields.Float("Win rate (%)", readonly=True, digits=(16, 1))
+    # one column per KPI of the registry above (bridge modules add theirs the same way)
+    vars().update({definition.key: definition.field() for definition in KPIS})
 
     _company_month_unique = models.Constraint(
         "UNIQUE(company_id, month)", "There is one KPI snapshot per company and month."
     )
 
     @api.model
+    def _kpis(self):
+        """The KPI registry: ``KPIS`` and those of bridge modules (employees with ``hr``)."""
+        return list(KPIS)
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """The history list offers a column for every KPI of the registry: those its view does not place come
+        as optional hidden columns."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "list":
+            placed = {node.get("name") for node in arch.iter("field")}
+            for definition in self._kpis():
+                if definition.key not in placed:
+                    etree.SubElement(arch, "field", name=definition.key, optional="hide")
+        return arch, view
+
+    @api.model
     def _values_from_kpis(self, values):
-        """Snapshot field values from ``fb.kpi.compute``'s dict; ratios stored as percentages, "—" as 0."""
-        stored = {}
-        for name, field in self._fields.items():
-            if name in values and field.type in ("monetary", "float", "integer"):
-                value = values[name]
-                if name in ("retention", "win_rate") and value is not None:
-                    value *= 100
-                stored[name] = value or 0
-        return stored
+        """Snapshot field values from ``fb.kpi.compute``'s dict."""
+        return {definition.key: definition.stored(values.get(definition.key)) for definition in self._kpis()}
 
     @api.model
     def _refresh(self, company, months=HISTORY_MONTHS):
         """Recompute the last ``months`` months of ``company`` (the current one so far included)."""
         today = fields.Date.context_today(self)
-        starts = periods.month_starts(periods.add_months(today.replace(day=1), 1 - months), today)
+        starts = periods.month_starts(today.replace(day=1) - relativedelta(months=months - 1), today)
         existing = {
             snap.month: snap for snap in self.search([("company_id", "=", company.id), ("month", "in", starts)])
         }
-        Kpi = self.env["fb.kpi"]
         for start in starts:
-            values = self._values_from_kpis(Kpi.compute(company, start, periods.month_end(start)))
+            values = self._values_from_kpis(self.env["fb.kpi"].compute(company, start, periods.month_end(start)))
             if start in existing:
                 existing[start].write(values)
             else:
@@ -124,31 +321,32 @@ class FbKpiSnapshot(models.Model):
         Kpi = snapshots.env["fb.kpi"]
         current = Kpi.compute(company, date_from, date_to)
         previous = Kpi.compute(company, previous_from, previous_to)
+        cards = [definition for definition in self._kpis() if definition.card]
         history = snapshots.search_read(
             [("company_id", "=", company.id)],
-            [key for key, *_rest in self._dashboard_cards() if key in self._fields],
+            [definition.key for definition in cards],
             order="month desc",
             limit=HISTORY_MONTHS,
         )[::-1]  # the latest twelve months, oldest first
-        labels = self._card_labels()
-        cards = []
-        for key, fmt, higher_is_better, trend in self._dashboard_cards():
+        result = []
+        for definition in cards:
+            key, field = definition.key, self._fields[definition.key]
             value, before = current.get(key), previous.get(key)
             difference, relative = kpi.delta(value, before)
-            cards.append(
+            result.append(
                 {
                     "key": key,
-                    "label": labels[key][0],
-                    "help": labels[key][1],
-                    "format": fmt,
+                    "label": field._description_string(self.env),
+                    "help": field._description_help(self.env),
+                    "format": definition.format,
                     "value": value,
                     "previous": before,
                     "delta": difference,
                     "delta_relative": relative,
-                    "good": kpi.trend_is_good(value, before, higher_is_better)
-                    if higher_is_better is not None
+                    "good": kpi.trend_is_good(value, before, definition.higher_is_better)
+                    if definition.higher_is_better is not None
                     else None,
-                    "trend": [row[key] for row in history] if trend else [],
+                    "trend": [None if row[key] is False else row[key] for row in history],
                     "empty_label": self._empty_label(key, current),
                 }
             )
@@ -159,14 +357,9 @@ class FbKpiSnapshot(models.Model):
             "period": period,
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(current["date_to"]),
-            "cards": cards,
+            "cards": result,
             "reminders_by_level": current["reminders_by_level"],
         }
-
-    @api.model
-    def _dashboard_cards(self):
-        """``[(key, format, higher is better, has a trend)]``: bridge modules add their cards."""
-        return list(CARDS)
 
     def _empty_label(self, key, values):
         """What a card shows instead of "—" when the value is undefined for a known reason."""
@@ -176,56 +369,15 @@ class FbKpiSnapshot(models.Model):
             return self.env._("Set up marketing accounts")
         return "—"
 
-    def _card_labels(self):
-        _ = self.env._
-        return {
-            "cash": (_("Cash"), _("Bank, cash and payments in transit at the end of the period.")),
-            "runway": (_("Runway"), _("Months of cash left at the current net burn.")),
-            "burn": (_("Net burn"), _("Average monthly operating cash out over the last 3 months.")),
-            "revenue": (_("Revenue"), _("Income of posted invoices and entries, net of credit notes.")),
-            "net_profit": (_("Net profit"), _("Revenue minus expenses.")),
-            "ar_overdue": (_("Overdue receivables"), _("What customers owe past the due date.")),
-            "ar_overdue_share": (_("Overdue share"), _("Part of the receivables that is overdue.")),
-            "dso": (_("DSO"), _("Days sales outstanding: receivables / credit sales x days.")),
-            "cei": (_("CEI"), _("Collection effectiveness index: 100 means everything collectible was collected.")),
-            "collected": (_("Collected"), _("Payments received from customers.")),
-            "ap_due_30": (_("Bills due in 30 days"), _("Vendor bills to pay in the next 30 days.")),
-            "aov": (_("Average invoice"), _("Untaxed revenue / number of customer invoices.")),
-            "new_customers": (_("New customers"), _("Customers invoiced for the first time.")),
-            "retention": (_("Customer retention"), _("Customers of the previous period invoiced again.")),
-            "cac": (_("Acquisition cost"), _("Marketing spend / new customers.")),
-            "win_rate": (_("Win rate"), _("Won / (won + lost) opportunities closed in the period.")),
-            "pipeline": (_("Open pipeline"), _("Expected revenue of the open opportunities.")),
-            "days_to_pay": (_("Days to pay"), _("Average days from invoice to payment.")),
-            "promises_kept": (_("Promises kept"), _("Promises to pay kept / (kept + broken).")),
-            "abnormal_count": (_("Abnormally late invoices"), _("Invoices later than their customer usually is.")),
-        }
-
     @api.model
     def get_card_action(self, key, company_id=None):
-        """The records behind a card."""
+        """The records behind a card, as the KPI registry says."""
         self.check_access("read")
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        today = fields.Date.context_today(self)
-        if key in ("ar_overdue", "ar_overdue_share", "dso", "cei", "abnormal_count", "days_to_pay"):
-            action = self.env["ir.actions.act_window"]._for_xml_id("founder_backoffice.action_overdue_invoices")
-            action["domain"] = [
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", fields.Date.to_string(today)),
-            ]
-            action["context"] = {}
-            return action
-        if key in ("pipeline", "win_rate"):
-            return self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
-        if key in ("collected", "promises_kept"):
-            return self.env["ir.actions.act_window"]._for_xml_id("account.action_account_payments")
-        if key == "ap_due_30":
-            return self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_invoice_type")
-        if key in ("new_customers", "retention", "cac"):
-            return self.env["ir.actions.act_window"]._for_xml_id("account.res_partner_action_customer")
-        if key in ("revenue", "net_profit", "aov"):
-            return self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
-        return self.env["ir.actions.act_window"]._for_xml_id("founder_backoffice.action_fb_kpi_snapshot")
+        if company not in self.env.user.company_ids:
+            company = self.env.company
+        definition = next((d for d in self._kpis() if d.key == key), None)
+        action = definition.action if definition else "founder_backoffice.action_fb_kpi_snapshot"
+        if callable(action):
+            return action(self.env, company)
+        return self.env["ir.actions.act_window"]._for_xml_id(action)

@@ -2,14 +2,11 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import periods
-from ..engine.xlsx import Column
-
-INCOME_TYPES = ("income", "income_other")
-EXPENSE_TYPES = ("expense", "expense_other", "expense_depreciation", "expense_direct_cost")
+from ..report.xlsx import Column
 
 
 class FbPnlReport(models.Model):
-    """Founder P&L (conto economico, قائمة الدخل): revenue and expenses by account and month of posted entries.
+    """Founder P&L (conto economico, قائمة الدخل): ``fb.receivable``'s revenue and expenses by account and month.
 
     ``amount`` is positive for both revenue and expenses; ``net`` is the contribution to the profit (revenue
     positive, expenses negative), so its total is the net profit. Refunds net out on their accounts.
@@ -32,28 +29,12 @@ class FbPnlReport(models.Model):
         return SQL(
             """
             SELECT ROW_NUMBER() OVER (ORDER BY account_id, month) AS id, rows.*, company.currency_id
-              FROM (
-                SELECT aml.company_id, aml.account_id,
-                       CASE WHEN account.account_type IN %(income)s THEN 'income' ELSE 'expense' END AS section,
-                       date_trunc('month', aml.date)::date AS month,
-                       SUM(CASE WHEN account.account_type IN %(income)s THEN -aml.balance ELSE aml.balance END)
-                           AS amount,
-                       SUM(-aml.balance) AS net
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
-                 WHERE aml.company_id = %(company_id)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
-                   AND account.account_type IN %(types)s
-                 GROUP BY aml.company_id, aml.account_id, section, month
-              ) rows
+              FROM (%s) rows
               JOIN res_company company ON company.id = rows.company_id
             """,
-            income=INCOME_TYPES,
-            types=INCOME_TYPES + EXPENSE_TYPES,
-            company_id=options["company_id"],
-            date_from=options["date_from"],
-            date_to=options["date_to"],
+            self.env["fb.receivable"]._profit_and_loss_query(
+                options["company_id"], options["date_from"], options["date_to"]
+            ),
         )
 
     @api.model

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..engine.xlsx import XlsxReport
+from ..report.xlsx import XlsxReport
 
 _cursor_numbers = itertools.count()  # names of the SQL cursors of exports, unique within a process
 

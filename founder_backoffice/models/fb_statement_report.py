@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine.xlsx import Column
+from ..report.xlsx import Column
+from .fb_receivable import RECEIVABLE
 
 
 class FbStatementReport(models.Model):
@@ -59,7 +60,7 @@ class FbStatementReport(models.Model):
                   JOIN res_partner partner ON partner.id = aml.partner_id
                  WHERE aml.company_id = %(company_id)s
                    AND aml.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable'
+                   AND account.account_type = %(receivable)s
                    AND aml.date <= %(date_to)s
                    AND %(partner_filter)s
                    AND %(readable)s
@@ -87,6 +88,7 @@ class FbStatementReport(models.Model):
               JOIN res_company company ON company.id = statement.company_id
             """,
             company_id=options["company_id"],
+            receivable=RECEIVABLE,
             date_from=options["date_from"],
             date_to=options["date_to"],
             partner_filter=partner_filter,

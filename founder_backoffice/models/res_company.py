@@ -5,6 +5,7 @@ from pytz import timezone
 from odoo import fields, models
 
 from ..engine import workdays
+from .fb_receivable import EXPENSE_TYPES
 
 
 class ResCompany(models.Model):
@@ -34,6 +35,7 @@ class ResCompany(models.Model):
         "company_id",
         "account_id",
         string="Marketing accounts",
+        domain=[("account_type", "in", EXPENSE_TYPES)],
         help="Expense accounts of marketing and advertising: the spend behind the customer acquisition cost.",
     )
 
@@ -41,8 +43,8 @@ class ResCompany(models.Model):
         """``(bank and cash accounts, cash in transit accounts)`` of the company.
 
         In Community a registered payment sits on an outstanding receipts/payments account until the bank
-        statement is reconciled, so money counts as cash once it is on any of these (see the KPI research:
-        "cash in transit"). Transit = the journals' payment method accounts, the outstanding accounts payments
+        statement is reconciled, so money counts as cash once it is on any of these ("cash in
+        transit"). Transit = the journals' payment method accounts, the outstanding accounts payments
         were posted on, and the internal transfer account.
         """
         self.ensure_one()

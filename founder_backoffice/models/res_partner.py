@@ -104,22 +104,16 @@ class ResPartner(models.Model):
             )
         counts["fb_overdue_count"] = dict(
             self.env["account.move"]._read_group(
-                self._fb_overdue_invoices_domain(commercial), ["commercial_partner_id"], ["__count"]
+                self._fb_overdue_invoices_domain(), ["commercial_partner_id"], ["__count"]
             )
         )
         for partner in self:
             for field, values in counts.items():
                 partner[field] = values.get(partner.commercial_partner_id, 0)
 
-    @api.model
-    def _fb_overdue_invoices_domain(self, partner_ids):
-        return [
-            ("commercial_partner_id", "in", partner_ids),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", fields.Date.context_today(self)),
-        ]
+    def _fb_overdue_invoices_domain(self):
+        """The customers' invoices with an overdue instalment today (``fb.receivable``'s rule)."""
+        return self.env["fb.receivable"]._overdue_invoices_domain(fields.Date.context_today(self), partners=self)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -299,10 +293,7 @@ class ResPartner(models.Model):
 
     def action_fb_open_overdue_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("founder_backoffice.action_overdue_invoices")
-        action["domain"] = self._fb_overdue_invoices_domain(self.commercial_partner_id.ids)
-        action["context"] = {"default_move_type": "out_invoice"}
-        return action
+        return self.env["fb.receivable"]._overdue_invoices_action(partners=self)
 
     def action_fb_open_reminders(self):
         self.ensure_one()

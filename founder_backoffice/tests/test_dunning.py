@@ -99,11 +99,20 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertEqual(self.customer.fb_dunning_reminder_ids, reminder)
         self.assertEqual(first.fb_dunning_line_ids, by_move[first])
 
+    def assertSkipped(self, run, reason, amount):
+        """The preview lists the customer as left out, with the engine's reason and what it owes overdue."""
+        self.assertEqual(
+            [(skip.partner_id, skip.reason, skip.amount_overdue) for skip in run.skip_ids],
+            [(self.customer, reason, amount)],
+        )
+
     @freeze_time("2026-04-20")
     def test_customer_covered_by_credits_gets_nothing(self):
         self._invoice(self.customer, 300.0, date(2026, 3, 1))
         self._pay(self._invoice(self.customer, 1.0, date(2026, 4, 30)), 301.0, date(2026, 4, 2))
-        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+        run = self._run(date(2026, 4, 20))
+        self.assertFalse(run.reminder_ids)
+        self.assertSkipped(run, "net_balance", 300.0)
 
     @freeze_time("2026-04-20")
     def test_exclusions_no_dunning_blocked_and_no_followup(self):
@@ -121,9 +130,13 @@ class TestDunningRun(FounderBackofficeCommon):
     def test_minimum_amount_and_grace_days(self):
         self._invoice(self.customer, 49.0, date(2026, 4, 17))  # 3 days late
         self.policy.write({"min_overdue_amount": 50.0})
-        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+        run = self._run(date(2026, 4, 20))
+        self.assertFalse(run.reminder_ids)
+        self.assertSkipped(run, "min_amount", 49.0)
         self.policy.write({"min_overdue_amount": 0.0, "grace_days": 3})
-        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+        run.action_compute()
+        self.assertFalse(run.reminder_ids)
+        self.assertSkipped(run, "no_new_level", 49.0)
         self.policy.grace_days = 2
         self.assertEqual(self._run(date(2026, 4, 20)).reminder_ids.level_id, self.level_1)
 
@@ -133,7 +146,12 @@ class TestDunningRun(FounderBackofficeCommon):
         self.policy.min_days_between = 10
         self._run(date(2026, 4, 19)).action_send()
         self._invoice(self.customer, 100.0, date(2026, 4, 1))  # reaches level 2: new, but too soon
-        self.assertFalse(self._run(date(2026, 4, 20)).reminder_ids)
+        run = self._run(date(2026, 4, 20))
+        self.assertFalse(run.reminder_ids)
+        self.assertSkipped(run, "too_soon", 200.0)
+        self.assertEqual(
+            dict(run.skip_ids._fields["reason"]._description_selection(self.env))["too_soon"], "Reminded too recently"
+        )
 
     @freeze_time("2026-03-31")
     def test_interest_compensation_once_per_invoice(self):

@@ -156,7 +156,7 @@ class TestFounderKpis(FounderBackofficeCommon):
             (values["invoice_count"], values["paid_count"], values["partial_count"], values["overdue_count"]),
             (3, 1, 2, 1),
         )
-        self.assertEqual(values["overdue_amount"], 400.0)
+        self.assertEqual(values["ar_overdue"], 400.0)
         # A's 1000 invoice: issued 01-10, paid 02-20 = 41 days, after its 02-09 due date
         self.assertEqual((values["days_to_pay"], values["on_time_share"]), (41.0, 0.0))
         self.assertEqual(values["collected"], 1200.0)  # 1000 + 200 in Q1
@@ -177,6 +177,9 @@ class TestFounderKpis(FounderBackofficeCommon):
             [("company_id", "=", self.company.id), ("month", "=", "2026-01-01")]
         )
         self.assertEqual((january.revenue, january.new_customers), (1000.0, 0))
+        # not burning: no runway, stored as undefined rather than as 0 months
+        self.assertIsNone(january.runway)
+        self.assertFalse(january.read(["runway"])[0]["runway"])
         data = self.env["fb.kpi.snapshot"].with_company(self.company).get_dashboard("this_quarter", self.company.id)
         cards = {card["key"]: card for card in data["cards"]}
         self.assertEqual((cards["revenue"]["value"], cards["revenue"]["previous"]), (1900.0, 500.0))
@@ -185,6 +188,9 @@ class TestFounderKpis(FounderBackofficeCommon):
         self.assertFalse(cards["ar_overdue"]["good"], "more overdue than in Q4 (0) is bad news")
         self.assertEqual(cards["runway"]["empty_label"], "Not burning")
         self.assertEqual(cards["revenue"]["trend"], [1000.0, 600.0, 300.0])
+        self.assertEqual(cards["runway"]["trend"], [None, None, None])
+        self.assertEqual(cards["win_rate"]["trend"], [100.0, 0.0, None])  # won, lost, none closed
+        self.assertEqual((cards["runway"]["label"], cards["runway"]["format"]), ("Runway", "months"))
         action = self.env["fb.kpi.snapshot"].get_card_action("ar_overdue", self.company.id)
         self.assertEqual(self.env["account.move"].search(action["domain"]).partner_id, self.b)
 

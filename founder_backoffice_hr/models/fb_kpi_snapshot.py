@@ -1,25 +1,24 @@
-from odoo import api, fields, models
+from odoo import api, models
+
+from odoo.addons.founder_backoffice.models.fb_kpi_snapshot import KpiDefinition
+
+HR_KPIS = [
+    KpiDefinition("headcount_end", "Headcount", "Employees at the end of the period.", "count"),
+    KpiDefinition(
+        "employee_turnover",
+        "Employee turnover",
+        "Employees who left during the period / average headcount.",
+        "percent",
+        False,
+    ),
+]
 
 
 class FbKpiSnapshot(models.Model):
     _inherit = "fb.kpi.snapshot"
 
-    headcount_end = fields.Integer("Headcount", readonly=True)
-    employee_turnover = fields.Float("Employee turnover", readonly=True, digits=(16, 3))
+    vars().update({definition.key: definition.field() for definition in HR_KPIS})
 
     @api.model
-    def _dashboard_cards(self):
-        return [
-            *super()._dashboard_cards(),
-            ("headcount_end", "number", None, True),
-            ("employee_turnover", "percent", False, True),
-        ]
-
-    def _card_labels(self):
-        labels = super()._card_labels()
-        labels["headcount_end"] = (self.env._("Headcount"), self.env._("Employees at the end of the period."))
-        labels["employee_turnover"] = (
-            self.env._("Employee turnover"),
-            self.env._("Employees who left during the period / average headcount."),
-        )
-        return labels
+    def _kpis(self):
+        return [*super()._kpis(), *HR_KPIS]

@@ -22,5 +22,5 @@ class TestEmployeeKpis(TransactionCase):
         self.assertEqual((values["headcount_start"], values["headcount_end"], values["leavers"]), (3, 3, 1))
         self.assertAlmostEqual(values["employee_turnover"], 1 / 3)  # 1 / ((3 + 3) / 2)
         self.assertAlmostEqual(values["employee_retention"], 2 / 3)  # (3 - 1) / 3
-        cards = {card[0] for card in self.env["fb.kpi.snapshot"]._dashboard_cards()}
+        cards = {definition.key for definition in self.env["fb.kpi.snapshot"]._kpis() if definition.card}
         self.assertIn("employee_turnover", cards)

@@ -57,8 +57,10 @@ export class FounderDashboard extends Component {
                 return _t("%s days", formatFloat(value, { digits: [16, 0] }));
             case "months":
                 return _t("%s months", formatFloat(value, { digits: [16, 1] }));
+            case "index":
+                return formatFloat(value, { digits: [16, 1] });
             default:
-                return formatFloat(value, { digits: [16, card.key === "cei" ? 1 : 0] });
+                return formatFloat(value, { digits: [16, 0] });
         }
     }
 
@@ -77,15 +79,24 @@ export class FounderDashboard extends Component {
         return card.good === false ? "text-danger" : "text-muted";
     }
 
-    sparkline(card) {
-        const values = card.trend.map((v) => v || 0);
-        if (values.length < 2) {
-            return "";
+    /** The trend's polylines: a month whose figure was undefined (no runway when not burning) is a gap. */
+    sparklines(card) {
+        const defined = card.trend.filter((v) => v !== null);
+        if (defined.length < 2) {
+            return [];
         }
-        const min = Math.min(...values);
-        const span = Math.max(...values) - min || 1;
-        const step = 100 / (values.length - 1);
-        return values.map((v, i) => `${(i * step).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`).join(" ");
+        const min = Math.min(...defined);
+        const span = Math.max(...defined) - min || 1;
+        const step = 100 / (card.trend.length - 1);
+        const lines = [[]];
+        card.trend.forEach((v, i) => {
+            if (v === null) {
+                lines.push([]);
+            } else {
+                lines.at(-1).push(`${(i * step).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`);
+            }
+        });
+        return lines.filter((points) => points.length > 1).map((points) => points.join(" "));
     }
 
     async openCard(card) {

@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+from ..engine import dunning
+
+
+class FbDunningSkip(models.Model):
+    """A customer with overdue items that a dunning run leaves out, and the engine's reason: the preview says
+    why someone gets nothing instead of leaving the collector to guess."""
+
+    _name = "fb.dunning.skip"
+    _description = "Customer left out of a dunning run"
+    _order = "run_id, amount_overdue desc, id"
+
+    run_id = fields.Many2one("fb.dunning.run", required=True, index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True)
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True)
+    reason = fields.Selection(
+        [
+            (dunning.SKIP_NET_BALANCE, "Credits cover the balance"),
+            (dunning.SKIP_NO_NEW_LEVEL, "No new level reached"),
+            (dunning.SKIP_TOO_SOON, "Reminded too recently"),
+            (dunning.SKIP_MIN_AMOUNT, "Below the minimum amount"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    amount_overdue = fields.Monetary("Overdue", readonly=True, currency_field="currency_id")
