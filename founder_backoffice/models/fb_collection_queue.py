@@ -106,7 +106,7 @@ class FbCollectionQueue(models.Model):
               LEFT JOIN reminders r ON r.company_id = b.company_id AND r.partner_id = b.partner_id
               LEFT JOIN activities a ON a.partner_id = b.partner_id
             """,
-            items=Receivable._open_items_query(self.env.companies.ids, today),
+            items=Receivable._open_items_query(self.env.companies.ids),
             overdue=Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), today),
             slots=COMPANY_SLOTS,
             today=today,

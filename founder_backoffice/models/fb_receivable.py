@@ -76,21 +76,21 @@ class FbReceivable(models.AbstractModel):
         return SQL("(%s > 0 AND %s < %s::date)", residual, due_date, as_of)
 
     @api.model
-    def _open_items_query(self, company_ids, as_of, kind="receivable", partner_filter=None):
-        """SQL of the open items at ``as_of``: ``id, company_id, currency_id, partner_id`` (commercial),
-        ``move_id, date, date_maturity, residual`` (company currency, positive when owed to the company for a
-        receivable, when owed by it for a payable).
+    def _open_items_query(self, company_ids, as_of=None, kind="receivable", partner_filter=None):
+        """SQL of the open items at ``as_of`` (None: now, as the domains above): ``id, company_id, currency_id,
+        partner_id`` (commercial), ``move_id, date, date_maturity, residual`` (company currency, positive when
+        owed to the company for a receivable, when owed by it for a payable).
 
-        An item counts from its date. Before today its residual is rebuilt from the reconciliations: today's
-        residual plus what the partial reconciliations dated after ``as_of`` settled, so later payments and
-        credit notes do not reduce it; today and later it is the stored residual, as in the domains above.
+        At a date, an item counts from its own date, and before today its residual is rebuilt from the
+        reconciliations: today's residual plus what the partial reconciliations dated after ``as_of`` settled,
+        so later payments and credit notes do not reduce it; today and later it is the stored residual.
         ``partner_filter`` is an SQL condition on ``aml.partner_id`` (the reports' record rules).
         """
         sign = 1 if kind == "receivable" else -1
         # the stored residual, signed without arithmetic on each row: numeric products cost in a big report
         residual = SQL("aml.amount_residual") if sign == 1 else SQL("-aml.amount_residual")
         companies = list(company_ids)
-        if as_of < fields.Date.context_today(self):
+        if as_of and as_of < fields.Date.context_today(self):
             later = SQL(
                 """SELECT line_id, SUM(amount) AS amount FROM (
                        SELECT pr.debit_move_id AS line_id, pr.amount FROM account_partial_reconcile pr
@@ -121,7 +121,7 @@ class FbReceivable(models.AbstractModel):
                  WHERE aml.company_id = ANY(%(companies)s)
                    AND aml.parent_state = 'posted'
                    AND account.account_type = %(account_type)s
-                   AND aml.date <= %(as_of)s
+                   AND %(dated)s
                    AND (NOT aml.reconciled OR later.line_id IS NOT NULL)
                    AND %(partner_filter)s
             ) items WHERE ROUND(items.residual, 6) != 0
@@ -131,7 +131,7 @@ class FbReceivable(models.AbstractModel):
             sign=sign,
             companies=companies,
             account_type=RECEIVABLE if kind == "receivable" else PAYABLE,
-            as_of=as_of,
+            dated=SQL("aml.date <= %s", as_of) if as_of else SQL("TRUE"),
             partner_filter=partner_filter or SQL("TRUE"),
         )
 
