@@ -60,8 +60,11 @@ class AccountMove(models.Model):
                     reason=partner.fb_credit_hold_reason or self.env._("no reason given"),
                 )
             )
+        # only an invoice posted before (reset to draft since) can have reminder history to give back
+        reposted = self.filtered(lambda move: move.posted_before and move.is_sale_document())
         posted = super()._post(soft=soft)
-        self.env["fb.dunning.line"].sudo()._relink_to_items(posted.filtered(lambda move: move.is_sale_document()))
+        if reposted:
+            self.env["fb.dunning.line"].sudo()._relink_to_items(posted & reposted)
         return posted
 
     def _fb_check_invoices_of(self, partner):
