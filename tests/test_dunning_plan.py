@@ -62,6 +62,12 @@ def test_customer_whose_credits_cover_everything_gets_nothing():
     assert skipped == {10: dunning.SKIP_NET_BALANCE}
 
 
+def test_credits_covering_the_overdue_while_more_falls_due_later():
+    items = [Item(1, partner=10, due_date=date(2026, 3, 1), residual=300.0)]
+    plans, skipped = plan(items, {10: Account(net_balance=500.0, credits=-300.0)})  # 500 more not yet due
+    assert plans == [] and skipped == {10: dunning.SKIP_CREDITS}
+
+
 def test_minimum_amount_grace_and_days_between():
     items = [Item(1, partner=10, due_date=date(2026, 3, 26), residual=49.99)]
     _, skipped = plan(items, rules=Rules((1,), min_overdue_amount=50.0))

@@ -15,6 +15,7 @@ from . import levels
 SKIP_NET_BALANCE = "net_balance"  # open credits cover everything it owes
 SKIP_NO_NEW_LEVEL = "no_new_level"  # every item already received the level it reached (or is within grace)
 SKIP_TOO_SOON = "too_soon"  # reminded less than the policy's minimum days ago
+SKIP_CREDITS = "credits"  # open credits offset everything overdue (more falls due later)
 SKIP_MIN_AMOUNT = "min_amount"  # owes less than the policy's minimum overdue amount
 
 
@@ -125,6 +126,8 @@ def _skip_reason(plan, account, rules, as_of):
         return SKIP_NO_NEW_LEVEL
     if too_soon(account.last_reminder, as_of, rules.min_days_between):
         return SKIP_TOO_SOON
-    if plan.amount_due <= 0 or plan.amount_due < rules.min_overdue_amount:
+    if plan.amount_due <= 0:
+        return SKIP_CREDITS
+    if plan.amount_due < rules.min_overdue_amount:
         return SKIP_MIN_AMOUNT
     return None

@@ -20,6 +20,7 @@ class FbDunningSkip(models.Model):
             (dunning.SKIP_NET_BALANCE, "Credits cover the balance"),
             (dunning.SKIP_NO_NEW_LEVEL, "No new level reached"),
             (dunning.SKIP_TOO_SOON, "Reminded too recently"),
+            (dunning.SKIP_CREDITS, "Credits cover the overdue"),
             (dunning.SKIP_MIN_AMOUNT, "Below the minimum amount"),
         ],
         required=True,

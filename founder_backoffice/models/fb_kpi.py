@@ -272,7 +272,7 @@ class FbKpi(models.AbstractModel):
         )
         history = defaultdict(list)
         for partner_id, _issued, due, paid_on in self._paid_invoices(
-            company, partner_ids=list({row[0] for row in overdue if row[0]}) or [0]
+            company, partner_ids=list({partner_id for partner_id, *_item in overdue if partner_id}) or [0]
         ):
             if len(history[partner_id]) < LATENESS_HISTORY:
                 history[partner_id].append((paid_on - due).days)

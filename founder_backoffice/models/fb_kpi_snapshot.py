@@ -59,6 +59,10 @@ class KpiDefinition:
     card: bool = True
     action: object = "founder_backoffice.action_fb_kpi_snapshot"  # an action's XML id, or f(env, company)
 
+    def __post_init__(self):
+        if self.format not in FORMATS:
+            raise ValueError(f"KPI {self.key}: unknown format {self.format!r}, expected one of {FORMATS}")
+
     def field(self):
         """The snapshot column: counts are integers, money in company currency, the rest with one decimal."""
         options = {"string": self.label, "help": self.help, "readonly": True}

@@ -18,7 +18,8 @@ class FbReceivable(models.AbstractModel):
     - an **open item** is an item of a posted entry on a receivable / payable account that is not fully
       reconciled: a debit still due, or a credit (credit note, payment) not yet applied;
     - an item is **overdue** at a date when something is still owed on it (residual above zero, seen from the
-      company for payables) and its due date is before that date; a credit is never overdue;
+      company for payables) and its due date (the entry's date when it has none, as a journal entry may) is
+      before that date; a credit is never overdue;
     - an **overdue invoice** is an entry with at least one overdue item: with a split payment term, one late
       instalment makes the invoice overdue, although Odoo's invoice due date is that of the last instalment;
     - **credit sales** are the customer invoices less credit notes, tax included, by invoice date (what the
@@ -32,12 +33,12 @@ class FbReceivable(models.AbstractModel):
     # ------------------------------------------------------------------ items now (domains)
 
     @api.model
-    def _open_items_domain(self, companies=None, kind="receivable"):
-        """Open items now (stored residuals), of ``companies`` when given."""
+    def _open_items_domain(self, companies=None):
+        """Open receivable items now (stored residuals), of ``companies`` when given."""
         domain = Domain(
             [
                 ("parent_state", "=", "posted"),
-                ("account_type", "=", RECEIVABLE if kind == "receivable" else PAYABLE),
+                ("account_type", "=", RECEIVABLE),
                 ("reconciled", "=", False),
                 ("amount_residual", "!=", 0),
             ]
@@ -47,9 +48,11 @@ class FbReceivable(models.AbstractModel):
     @api.model
     def _overdue_items_domain(self, as_of, companies=None):
         """Overdue receivable items at ``as_of`` (a date): the overdue rule, in domain form."""
-        return self._open_items_domain(companies) & Domain(
-            [("amount_residual", ">", 0), ("date_maturity", "<", fields.Date.to_string(as_of))]
+        day = fields.Date.to_string(as_of)
+        due_before = Domain("date_maturity", "<", day) | (
+            Domain("date_maturity", "=", False) & Domain("date", "<", day)
         )
+        return self._open_items_domain(companies) & Domain("amount_residual", ">", 0) & due_before
 
     @api.model
     def _overdue_invoices_domain(self, as_of, companies=None, partners=None):
