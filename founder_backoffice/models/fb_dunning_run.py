@@ -534,7 +534,8 @@ class FbDunningRun(models.Model):
                 if not Reminder.search_count(pending, limit=1):
                     self._set_done()  # with its last batch: no later call is needed to close the run
 
-            if error := self._isolated(send, "dunning run %s failed", self.name):
+            _nothing, error = self._isolated(send, "dunning run %s failed", self.name)
+            if error:
                 self._record_failure(error)
                 return bool(self.env["ir.cron"]._commit_progress(remaining=remaining()))
             if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining()):
@@ -544,18 +545,17 @@ class FbDunningRun(models.Model):
 
     @api.model
     def _isolated(self, function, message, *args):
-        """Call ``function`` in a savepoint for the jobs: an error rolls back what it did and is returned (and
-        logged with ``message``), so that one company's failure does not stop the others; concurrency errors
-        still end the job's transaction."""
+        """``(result, error)`` of ``function`` called in a savepoint for the jobs: an error rolls back what it did
+        and is returned (and logged with ``message``), so that one company's failure does not stop the others;
+        concurrency errors still end the job's transaction."""
         try:
             with self.env.cr.savepoint():
-                function()
+                return function(), None
         except (OperationalError, InterfaceError):
             raise
         except Exception as error:  # one company's failure must not stop the others
             _logger.exception(message, *args)
-            return error
-        return None
+            return None, error
 
     def _set_done(self):
         if self.state != "done":
@@ -643,17 +643,17 @@ class FbDunningRun(models.Model):
     def _cron_new_run(self, company, today):
         """Today's run of ``company``, computed; if computing raises, a failed run saying why."""
         values = {"company_id": company.id, "date": today, "origin": "cron"}
-        runs = []
 
         def compute():
-            runs.append(self.with_company(company).create(values))
-            runs[-1]._create_reminders()
+            run = self.with_company(company).create(values)
+            run._create_reminders()
+            return run
 
-        if error := self._isolated(compute, "dunning run of %s could not be computed", company.name):
+        run, error = self._isolated(compute, "dunning run of %s could not be computed", company.name)
+        if error:
             run = self.with_company(company).create(values)
             run._record_failure(error)
-            return run
-        return runs[-1]
+        return run
 
     def _cron_work_left(self, companies, today):
         """What the daily job still has to do today: runs to compute, and reminders to send in "send" mode."""

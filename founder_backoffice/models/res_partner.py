@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 
 COLLECTIONS = "founder_backoffice.group_collections_user"
 MANAGER = "founder_backoffice.group_collections_manager"
@@ -102,18 +105,17 @@ class ResPartner(models.Model):
             counts[field] = dict(
                 self.env[model]._read_group([("partner_id", "in", commercial)], ["partner_id"], ["__count"])
             )
-        counts["fb_overdue_count"] = dict(
-            self.env["account.move"]._read_group(
-                self._fb_overdue_invoices_domain(), ["commercial_partner_id"], ["__count"]
-            )
-        )
+        # entries with an overdue item, counted from the items: a journal entry has no customer of its own
+        overdue_items = self.env["fb.receivable"]._overdue_items_domain(fields.Date.context_today(self))
+        overdue_moves = defaultdict(set)
+        for partner, move in self.env["account.move.line"]._read_group(
+            overdue_items & Domain("partner_id", "child_of", commercial), ["partner_id", "move_id"]
+        ):
+            overdue_moves[partner.commercial_partner_id].add(move)
+        counts["fb_overdue_count"] = {partner: len(moves) for partner, moves in overdue_moves.items()}
         for partner in self:
             for field, values in counts.items():
                 partner[field] = values.get(partner.commercial_partner_id, 0)
-
-    def _fb_overdue_invoices_domain(self):
-        """The customers' invoices with an overdue instalment today (``fb.receivable``'s rule)."""
-        return self.env["fb.receivable"]._overdue_invoices_domain(fields.Date.context_today(self), partners=self)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -83,23 +83,23 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         """``call_kw`` as the web client sends it; raises Refused on an access error or a business message."""
         kwargs.setdefault("context", {})
         kwargs["context"] = {"allowed_company_ids": [self.company.id], "lang": "en_US", **kwargs["context"]}
-        self.env.flush_all()
-        response = self.url_open(
+        return self._json_rpc(
             f"/web/dataset/call_kw/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": 1,
-                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-            },
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            f"{model}.{method}",
         )
+
+    def _json_rpc(self, url, params, what):
+        """A JSON-RPC request of the web client; raises Refused on an access error or a business message."""
+        self.env.flush_all()
+        response = self.url_open(url, json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
         self.env.invalidate_all()
-        self.assertEqual(response.status_code, 200, f"{model}.{method}")
+        self.assertEqual(response.status_code, 200, what)
         body = response.json()
         if "error" in body:
             error = body["error"]["data"]
-            self.assertIn(error["name"], REFUSALS, f"{model}.{method} failed: {error.get('message')}")
-            raise Refused(f"{model}.{method}: {error['message']}")
+            self.assertIn(error["name"], REFUSALS, f"{what} failed: {error.get('message')}")
+            raise Refused(f"{what}: {error['message']}")
         return body.get("result")  # Odoo sends no result for a method that returns None
 
     def _get(self, url):
@@ -308,12 +308,25 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         self._call("fb.assign.collector.wizard", "action_assign", [values["id"]])
         self.assertEqual(self.other.fb_collector_id, self.collector)
 
+    def _act_overdue_invoices_menu(self):
+        """The Overdue Invoices menu is a server action: the web client runs it, then lists what it returns."""
+        menu = self.env.ref("founder_backoffice.action_overdue_invoices_menu")
+        action = self._json_rpc(
+            "/web/action/run",
+            {"action_id": menu.id, "context": {"allowed_company_ids": [self.company.id]}},
+            "Overdue Invoices",
+        )
+        rows = self._call("account.move", "web_search_read", domain=action["domain"], specification={"name": {}})
+        self.assertEqual({row["id"] for row in rows["records"]}, {self.invoice.id, self.other_invoice.id})
+
     def _act_dunning_preview(self):
         [values] = self._call("fb.dunning.run.wizard", "web_save", [], {}, specification={})
         action = self._call("fb.dunning.run.wizard", "action_preview", [values["id"]])
         run = self.env["fb.dunning.run"].browse(action["res_id"])
         self.assertEqual(set(run.reminder_ids.partner_id), {self.customer, self.other})
         self.assertEqual(set(run.reminder_ids.mapped("state")), {"draft"}, "a preview sends nothing")
+        [form] = self._call("fb.dunning.run", "web_read", [run.id], {"skip_ids": {"fields": {"reason": {}}}})
+        self.assertEqual(form["skip_ids"], [], "every customer with overdue items is reminded")
 
     def _act_dunning_send(self):
         self._call("fb.dunning.run", "action_send", [self.dunning_run.id])
@@ -424,6 +437,7 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         "Open a dispute on an invoice": _act_open_dispute,
         "Start a payment plan": _act_start_payment_plan,
         "Log a collections call": _act_log_call,
+        "Open the Overdue Invoices menu": _act_overdue_invoices_menu,
         "Put a customer on credit hold": _act_put_on_hold,
         "Release a credit hold": _act_release_hold,
         "Assign a collector": _act_assign_collector,

@@ -60,6 +60,10 @@ class TestOneDefinitionOfOverdue(FounderBackofficeCommon):
         self.assertEqual(rossi.fb_overdue_count, 1)
         action = rossi.action_fb_open_overdue_invoices()
         self.assertEqual(self.env["account.move"].with_user(self.manager).search(action["domain"]), self.split)
+        neri = self.neri.with_user(self.manager)
+        self.assertEqual(neri.fb_overdue_count, 1)
+        action = neri.action_fb_open_overdue_invoices()
+        self.assertEqual(self.env["account.move"].with_user(self.manager).search(action["domain"]), self.entry)
         menu = self.env.ref("founder_backoffice.action_overdue_invoices_menu").with_user(self.manager).run()
         self.assertEqual(self.env["account.move"].with_user(self.manager).search(menu["domain"]), self.overdue)
 
