@@ -105,36 +105,43 @@ class FbReceivable(models.AbstractModel):
                 as_of=as_of,
                 companies=companies,
             )
+            items = SQL("account_move_line aml LEFT JOIN (%s) later ON later.line_id = aml.id", later)
+            residual = SQL(
+                "CASE WHEN later.line_id IS NULL THEN %s ELSE %s + %s * later.amount END", residual, residual, sign
+            )
+            still_open = SQL("(NOT aml.reconciled OR later.line_id IS NOT NULL)")
+            nonzero = SQL("ROUND(items.residual, 6) != 0")
         else:
-            later = SQL("SELECT NULL::integer AS line_id, NULL::numeric AS amount WHERE FALSE")
+            # plain conditions on the table's columns, which PostgreSQL estimates well
+            items = SQL("account_move_line aml")
+            still_open = SQL("NOT aml.reconciled AND aml.amount_residual != 0")
+            nonzero = SQL("TRUE")
         return SQL(
             """
-            WITH later AS (%(later)s)
             SELECT items.* FROM (
                 SELECT aml.id, aml.company_id, company.currency_id,
                        COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
                        aml.move_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       CASE WHEN later.line_id IS NULL THEN %(residual)s
-                            ELSE %(residual)s + %(sign)s * later.amount END AS residual
-                  FROM account_move_line aml
+                       %(residual)s AS residual
+                  FROM %(items)s
                   JOIN account_account account ON account.id = aml.account_id
              LEFT JOIN res_company company ON company.id = aml.company_id
              LEFT JOIN res_partner partner ON partner.id = aml.partner_id
-             LEFT JOIN later ON later.line_id = aml.id
                  WHERE aml.company_id = ANY(%(companies)s)
                    AND aml.parent_state = 'posted'
                    AND account.account_type = %(account_type)s
                    AND %(dated)s
-                   AND (NOT aml.reconciled OR later.line_id IS NOT NULL)
+                   AND %(still_open)s
                    AND %(partner_filter)s
-            ) items WHERE ROUND(items.residual, 6) != 0
+            ) items WHERE %(nonzero)s
             """,
-            later=later,
+            items=items,
             residual=residual,
-            sign=sign,
             companies=companies,
             account_type=RECEIVABLE if kind == "receivable" else PAYABLE,
             dated=SQL("aml.date <= %s", as_of) if as_of else SQL("TRUE"),
+            still_open=still_open,
+            nonzero=nonzero,
             partner_filter=partner_filter or SQL("TRUE"),
         )
 
