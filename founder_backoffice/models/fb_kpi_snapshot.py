@@ -315,9 +315,7 @@ class FbKpiSnapshot(models.Model):
     def get_dashboard(self, period="this_month", company_id=None):
         """All the dashboard cards in one call: value, previous period, delta, trend and where a click goes."""
         self.check_access("read")
-        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        if company not in self.env.user.company_ids:
-            company = self.env.company
+        company = self._dashboard_company(company_id)
         snapshots = self.with_company(company)
         today = fields.Date.context_today(snapshots)
         date_from, date_to = periods.period_bounds(period, today)
@@ -365,6 +363,12 @@ class FbKpiSnapshot(models.Model):
             "reminders_by_level": current["reminders_by_level"],
         }
 
+    @api.model
+    def _dashboard_company(self, company_id):
+        """The company asked for, if the user is one of its users; else the current company."""
+        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        return company if company in self.env.user.company_ids else self.env.company
+
     def _empty_label(self, key, values):
         """What a card shows instead of "—" when the value is undefined for a known reason."""
         if key == "runway" and (values.get("burn") or 0) <= 0:
@@ -377,9 +381,7 @@ class FbKpiSnapshot(models.Model):
     def get_card_action(self, key, company_id=None):
         """The records behind a card, as the KPI registry says."""
         self.check_access("read")
-        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        if company not in self.env.user.company_ids:
-            company = self.env.company
+        company = self._dashboard_company(company_id)
         definition = next((d for d in self._kpis() if d.key == key), None)
         action = definition.action if definition else "founder_backoffice.action_fb_kpi_snapshot"
         if callable(action):

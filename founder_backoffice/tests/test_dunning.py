@@ -107,6 +107,20 @@ class TestDunningRun(FounderBackofficeCommon):
         )
 
     @freeze_time("2026-04-20")
+    def test_a_collector_sees_the_left_out_customers_assigned_to_them(self):
+        collector = self._persona("Collections user")
+        mine = self._customer("Mia S.r.l.", fb_collector_id=collector.id)
+        self._invoice(mine, 40.0, date(2026, 4, 10))
+        self._invoice(self.customer, 45.0, date(2026, 4, 10))
+        self.policy.min_overdue_amount = 50.0
+        run = self._run(date(2026, 4, 20))
+        self.assertEqual(run.skip_ids.partner_id, mine | self.customer)
+        skips = self.env["fb.dunning.skip"].with_user(collector).search([("run_id", "=", run.id)])
+        self.assertEqual(
+            [(skip.partner_id, skip.reason, skip.amount_overdue) for skip in skips], [(mine, "min_amount", 40.0)]
+        )
+
+    @freeze_time("2026-04-20")
     def test_customer_covered_by_credits_gets_nothing(self):
         self._invoice(self.customer, 300.0, date(2026, 3, 1))
         self._pay(self._invoice(self.customer, 1.0, date(2026, 4, 30)), 301.0, date(2026, 4, 2))
