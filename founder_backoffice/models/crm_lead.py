@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools.misc import format_amount
 
 
 class CrmLead(models.Model):
@@ -11,6 +12,7 @@ class CrmLead(models.Model):
         "Customer overdue", compute="_compute_fb_payment_risk", currency_field="company_currency"
     )
     fb_oldest_overdue_days = fields.Integer("Oldest overdue (days)", compute="_compute_fb_payment_risk")
+    fb_overdue_summary = fields.Char("Payment risk", compute="_compute_fb_payment_risk")
     fb_credit_hold = fields.Boolean(related="partner_id.commercial_partner_id.fb_credit_hold", string="Credit hold")
 
     @api.depends("partner_id", "company_id")
@@ -34,6 +36,15 @@ class CrmLead(models.Model):
             amount, oldest = risk.get((lead.partner_id.commercial_partner_id.id, company.id), (0.0, None))
             lead.fb_overdue_amount = amount
             lead.fb_oldest_overdue_days = (today - oldest).days if oldest else 0
+            lead.fb_overdue_summary = (
+                self.env._(
+                    "%(amount)s overdue, the oldest for %(days)s days",
+                    amount=format_amount(self.env, amount, lead.company_currency),
+                    days=lead.fb_oldest_overdue_days,
+                )
+                if amount
+                else False
+            )
 
     def action_set_won_rainbowman(self):
         """Winning a deal with a customer on credit hold goes through, with a warning to sales."""

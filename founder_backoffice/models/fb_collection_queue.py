@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_amount, format_date
 
 from ..engine import collections
 
@@ -45,6 +46,9 @@ class FbCollectionQueue(models.Model):
         "Seen on", readonly=True, help="Last time the customer opened one of its overdue invoices online."
     )
     priority = fields.Float(readonly=True, digits=(16, 1), help=collections.PRIORITY_HELP)
+    overdue_summary = fields.Char(compute="_compute_card_texts")
+    promise_summary = fields.Char(compute="_compute_card_texts")
+    dispute_summary = fields.Char(compute="_compute_card_texts")
 
     @property
     def _table_query(self):
@@ -116,6 +120,31 @@ class FbCollectionQueue(models.Model):
                 )
             ),
         )
+
+    @api.depends_context("lang")
+    def _compute_card_texts(self):
+        """The kanban card's sentences, whole in the user's language."""
+        for row in self:
+            currency = row.currency_id
+            row.overdue_summary = self.env._(
+                "%(amount)s overdue, the oldest for %(days)s days",
+                amount=format_amount(self.env, row.amount_overdue, currency),
+                days=row.oldest_days,
+            )
+            row.promise_summary = (
+                self.env._(
+                    "Promised: %(amount)s by %(date)s",
+                    amount=format_amount(self.env, row.promise_amount, currency),
+                    date=format_date(self.env, row.promise_date),
+                )
+                if row.promise_amount
+                else False
+            )
+            row.dispute_summary = (
+                self.env._("Disputed: %(amount)s", amount=format_amount(self.env, row.disputed_amount, currency))
+                if row.disputed_amount
+                else False
+            )
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
+from odoo.tools.i18n import format_list
 
 from ..engine import dunning, levels
 
@@ -48,6 +49,35 @@ class FbDunningLevel(models.Model):
     escalate_user_id = fields.Many2one(
         "res.users", "Hand over to", help="A manager who gets a to-do to take the case over."
     )
+    missing_translations = fields.Char(
+        "Not yet written in",
+        compute="_compute_missing_translations",
+        help="Languages of this database in which the level's name, letter text or e-mail are not written yet: "
+        "customers speaking them would read the English text.",
+    )
+
+    @api.depends("name", "letter_text", "mail_template_id")
+    @api.depends_context("lang")
+    def _compute_missing_translations(self):
+        """Each text a customer reads from this level (title, letter paragraph, e-mail subject and body) in each
+        installed language: a new level is written in one language, the others are to be filled in."""
+        langs = self.env["res.lang"].get_installed()
+        for level in self:
+            texts = [(level, "name"), (level, "letter_text")]
+            if level.mail_template_id:
+                texts += [(level.mail_template_id, "subject"), (level.mail_template_id, "body_html")]
+            missing = []
+            for code, lang_name in langs:
+                for record, field in texts:
+                    if not record.id:
+                        lacks = code != (self.env.lang or "en_US") and record[field]
+                    else:
+                        source = record.with_context(lang="en_US")[field]
+                        lacks = source and not record.with_context(lang=code, check_translations=True)[field]
+                    if lacks:
+                        missing.append(lang_name)
+                        break
+            level.missing_translations = format_list(self.env, missing)
 
     @api.constrains("days", "policy_id")
     def _check_days_increase(self):

@@ -8,7 +8,10 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 from ..engine import dunning
+from ..report import text
 from .fb_dunning_line import SOURCE_FIELDS
 from .fb_dunning_run import ChargeItem, OverdueSource
 
@@ -91,6 +94,28 @@ class FbDunningReminder(models.Model):
     def _compute_display_name(self):
         for reminder in self:
             reminder.display_name = f"{reminder.partner_id.name} - {reminder.level_id.name} ({reminder.date})"
+
+    @api.private
+    def salutation(self):
+        """The letter's salutation, in the reminder's language (its environment's)."""
+        self.ensure_one()
+        return text.salutation(self.env, self.partner_id)
+
+    @api.private
+    def overdue_label(self, currency):
+        """The label of the overdue total in ``currency``, in the reminder's language."""
+        return self.env._("Overdue in %(currency)s:", currency=text.isolate(currency.name))
+
+    @api.private
+    def interest_note(self):
+        """How the late-payment interest is computed, in the reminder's language."""
+        self.ensure_one()
+        margin = text.number(self.env, self.policy_id.interest_margin)
+        return self.env._(
+            "Interest is charged at the reference rate of each half-year plus %(margin)s percentage points, on the "
+            "amount due from the day after the due date.",
+            margin=text.isolate(margin),
+        )
 
     @api.private
     def currency_totals(self):
@@ -258,12 +283,13 @@ class FbDunningReminder(models.Model):
 
     def _attach_letters(self):
         """Attach the PDF reminder letter (in the customer's language) to the e-mails of levels that want it."""
-        for reminder in self.filtered(lambda r: r.level_id.attach_letter and r.mail_id):
-            content, _format = self.env["ir.actions.report"]._render_qweb_pdf(LETTER_REPORT, reminder.ids)
+        reminders = self.filtered(lambda r: r.level_id.attach_letter and r.mail_id)
+        letters = reminders._render_letters()
+        for reminder in reminders:
             attachment = self.env["ir.attachment"].create(
                 {
                     "name": f"{reminder.with_context(lang=reminder.lang)._letter_filename()}.pdf",
-                    "raw": content,
+                    "raw": letters[reminder.id],
                     "res_model": self._name,
                     "res_id": reminder.id,
                     "mimetype": "application/pdf",
@@ -271,6 +297,23 @@ class FbDunningReminder(models.Model):
             )
             # the e-mail this run just queued: outgoing mails are the administrator's to edit
             reminder.mail_id.sudo().attachment_ids = [Command.link(attachment.id)]
+
+    def _render_letters(self):
+        """``{reminder id: letter}``: the whole batch in one wkhtmltopdf call where Odoo can split the result per
+        reminder (a patched-Qt build), else one call per letter (Odoo refuses several documents then)."""
+        Report = self.env["ir.actions.report"]
+        batches = [self] if len(self) > 1 and _wkhtml().is_patched_qt else list(self)
+        letters = {}
+        for batch in batches:
+            rendered, kind = Report._pre_render_qweb_pdf(LETTER_REPORT, batch.ids)
+            if kind != "pdf":  # test mode renders HTML
+                letters.update(dict.fromkeys(batch.ids, rendered))
+            elif len(batch) == 1 or all(rendered.get(rid, {}).get("stream") for rid in batch.ids):
+                letters.update({rid: rendered[rid]["stream"].getvalue() for rid in batch.ids})
+            else:  # Odoo could not split the batch's PDF per reminder
+                for reminder in batch:
+                    letters.update(reminder._render_letters())
+        return letters
 
     def _letter_filename(self):
         return self.env._("Payment reminder %(customer)s %(date)s", customer=self.partner_id.name, date=self.date)

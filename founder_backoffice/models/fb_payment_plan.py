@@ -49,7 +49,7 @@ class FbPaymentPlan(models.Model):
     line_ids = fields.One2many("fb.payment.plan.line", "plan_id", string="Instalment lines", copy=False)
     amount_paid = fields.Monetary(currency_field="currency_id", compute="_compute_payments")
     state = fields.Selection(
-        [("draft", "Draft"), ("active", "Running"), ("done", "Paid"), ("cancelled", "Cancelled")],
+        [("draft", "Draft"), ("active", "Running"), ("done", "Paid off"), ("cancelled", "Cancelled")],
         default="draft",
         required=True,
         tracking=True,

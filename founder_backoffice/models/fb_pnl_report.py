@@ -39,8 +39,8 @@ class FbPnlReport(models.Model):
 
     @api.model
     def _grid(self, options):
-        """``(months, sections)``: per section ``(label, [(account, [amount per month], total)], totals)``,
-        and the net profit per month."""
+        """``(months, sections, net)``: per section ``(label, [(account, [amount per month], total)], totals, label
+        of the totals)``, and the net profit per month."""
         months = periods.month_starts(options["date_from"], options["date_to"])
         index = {month: i for i, month in enumerate(months)}
         lines = self._lines(options)
@@ -51,6 +51,7 @@ class FbPnlReport(models.Model):
             row[index[line["month"]]] += line["amount"]
         sections = []
         labels = dict(self._fields["section"]._description_selection(self.env))
+        total_labels = {"income": self.env._("Total revenue"), "expense": self.env._("Total expenses")}
         for section in ("income", "expense"):
             section_rows = [
                 (account, rows[(section, account.id)], sum(rows[(section, account.id)]))
@@ -58,7 +59,7 @@ class FbPnlReport(models.Model):
                 if (section, account.id) in rows
             ]
             totals = [sum(row[1][i] for row in section_rows) for i in range(len(months))]
-            sections.append((labels[section], section_rows, totals))
+            sections.append((labels[section], section_rows, totals, total_labels[section]))
         net = [income - expense for income, expense in zip(sections[0][2], sections[1][2], strict=True)]
         return months, sections, net
 
@@ -74,8 +75,8 @@ class FbPnlReport(models.Model):
         )
         sheet = workbook.add_sheet(self.env._("Profit and loss"), self.env._("Profit and loss"), header)
         digits = company.currency_id.decimal_places
-        for label, rows, totals in sections:
+        for label, rows, totals, total_label in sections:
             body = [[account.display_name, *amounts, total] for account, amounts, total in rows]
-            body.append([self.env._("Total %s", label), *totals, sum(totals)])
+            body.append([total_label, *totals, sum(totals)])
             sheet.add_table(columns, body, digits=digits, title=label)
         sheet.add_table(columns, [[self.env._("Net profit"), *net, sum(net)]], digits=digits)

@@ -37,7 +37,7 @@ class FbPromise(models.Model):
     promised_date = fields.Date("Pay by", required=True, tracking=True)
     collector_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True, tracking=True)
     state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Withdrawn")],
         default="open",
         required=True,
         tracking=True,

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..report import text
 from ..report.xlsx import Column
 from .fb_receivable import RECEIVABLE
 
@@ -36,6 +37,12 @@ class FbStatementReport(models.Model):
     credit = fields.Monetary(readonly=True)
     amount = fields.Monetary(readonly=True)
     balance = fields.Monetary("Running balance", readonly=True)
+
+    @api.model
+    @api.private
+    def salutation(self, partner):
+        """The salutation of the statement e-mail, in this environment's language (a template helper)."""
+        return text.salutation(self.env, partner)
 
     @api.model
     def _query(self, options):

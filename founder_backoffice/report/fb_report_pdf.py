@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import text
+
 
 class FbReportPdfMixin(models.AbstractModel):
     """What every Back Office PDF needs: the options it was asked with, checked, and the page direction."""
@@ -8,6 +10,7 @@ class FbReportPdfMixin(models.AbstractModel):
     _name = "fb.report.pdf.mixin"
     _description = "Back Office PDF report"
     _report_model = None
+    _as_of = False  # a report as of a date (the aging), not of a period
 
     @api.model
     def _data_options(self, data):
@@ -25,14 +28,41 @@ class FbReportPdfMixin(models.AbstractModel):
         model.check_access("read")
         options = model._options()
         lang = self.env.lang or "en_US"
+        company = self.env["res.company"].browse(options["company_id"])
         return (
             model,
             options,
             {
                 "options": options,
-                "company": self.env["res.company"].browse(options["company_id"]),
+                "company": company,
+                "subtitle": self._subtitle(options, company.currency_id),
                 "direction": self.env["res.lang"]._get_data(code=lang).direction or "ltr",
             },
+        )
+
+    @api.model
+    def _period(self, options):
+        """The period of the report, as a sentence of this environment's language."""
+        return self.env._(
+            "From %(date_from)s to %(date_to)s",
+            date_from=text.isolate(text.date(self.env, options["date_from"])),
+            date_to=text.isolate(text.date(self.env, options["date_to"])),
+        )
+
+    @api.model
+    def _subtitle(self, options, currency):
+        """The report's date or period and currency, as one sentence of the reader's language."""
+        if self._as_of:
+            return self.env._(
+                "As of %(date)s, in %(currency)s",
+                date=text.isolate(text.date(self.env, options["as_of"])),
+                currency=text.isolate(currency.name),
+            )
+        return self.env._(
+            "From %(date_from)s to %(date_to)s, in %(currency)s",
+            date_from=text.isolate(text.date(self.env, options["date_from"])),
+            date_to=text.isolate(text.date(self.env, options["date_to"])),
+            currency=text.isolate(currency.name),
         )
 
 
@@ -41,6 +71,7 @@ class ReportFbAging(models.AbstractModel):
     _inherit = ["fb.report.pdf.mixin"]
     _description = "Aging report PDF"
     _report_model = "fb.aging.report"
+    _as_of = True
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -125,6 +156,10 @@ class ReportFbStatement(models.AbstractModel):
             **values,
             "docs": partners,
             "statements": statements,
+            "period_labels": {
+                partner.id: self.with_context(lang=partner.lang or self.env.lang)._period(options)
+                for partner in partners
+            },
             "aging_labels": aging_model._bucket_labels(aging_options["limits"]),
             "aging": {
                 partner.id: aging_model._summary([line for line in aging_lines if line["partner_id"] == partner.id])

@@ -1,5 +1,6 @@
 from . import test_collections
 from . import test_dunning
+from . import test_documents
 from . import test_dunning_jobs
 from . import test_i18n
 from . import test_install

@@ -3,6 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tools.misc import format_amount
 
 from ..engine.collections import priority_score
 from .common import FounderBackofficeCommon
@@ -375,6 +376,9 @@ class TestCrmPaymentRisk(FounderBackofficeCommon):
             {"name": "Renewal", "type": "opportunity", "partner_id": self.customer.id, "company_id": self.company.id}
         )
         self.assertEqual((lead.fb_overdue_amount, lead.fb_oldest_overdue_days), (700.0, 30))
+        self.assertEqual(
+            lead.fb_overdue_summary, f"{format_amount(self.env, 700.0, self.eur)} overdue, the oldest for 30 days"
+        )
         self.assertNotEqual(lead.action_set_won_rainbowman().get("tag"), "display_notification")
         other = Lead.create(
             {"name": "Upsell", "type": "opportunity", "partner_id": self.customer.id, "company_id": self.company.id}

@@ -397,7 +397,7 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertIn("نودّ تذكيركم", bodies[arabic])
         self.assertIn("المبلغ المستحق", bodies[arabic])
         self.assertIn('dir="rtl"', bodies[arabic])
-        self.assertIn("Gentile", bodies[italian])
+        self.assertIn("Spettabile", bodies[italian])
         self.assertIn("Giorni di scaduto", bodies[italian])
         self.assertNotIn("Dear", bodies[italian])
 

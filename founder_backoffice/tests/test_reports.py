@@ -168,7 +168,8 @@ class TestReports(FounderBackofficeCommon):
         model, options = self._wizard("pnl", date_from=date(2026, 2, 1), date_to=date(2026, 6, 30))._report_model()
         months, sections, net = model._grid(options)
         self.assertEqual([m.month for m in months], [2, 3, 4, 5, 6])
-        (_income_label, _income_rows, income), (_expense_label, _expense_rows, expenses) = sections
+        (_income, _income_rows, income, income_label), (_expense, _expense_rows, expenses, expense_label) = sections
+        self.assertEqual((income_label, expense_label), ("Total revenue", "Total expenses"))
         self.assertEqual(income, [1000.0, 0.0, 0.0, 0.0, -100.0 + 10.0])  # the credit note, and the 10.00 invoice
         self.assertEqual(expenses, [0.0, 0.0, 0.0, 300.0, 0.0])
         self.assertEqual(net, [1000.0, 0.0, 0.0, -300.0, -90.0])

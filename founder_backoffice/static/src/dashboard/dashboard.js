@@ -1,4 +1,5 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -62,6 +63,20 @@ export class FounderDashboard extends Component {
             default:
                 return formatFloat(value, { digits: [16, 0] });
         }
+    }
+
+    /** The company and period shown, as one sentence of the user's language with the user's date format. */
+    get periodText() {
+        const data = this.state.data;
+        return _t("%(company)s, from %(date_from)s to %(date_to)s", {
+            company: data.company.name,
+            date_from: formatDate(deserializeDate(data.date_from)),
+            date_to: formatDate(deserializeDate(data.date_to)),
+        });
+    }
+
+    previousText(card) {
+        return _t("previous period: %(value)s", { value: this.format(card, card.previous) });
     }
 
     deltaText(card) {
