@@ -66,18 +66,16 @@ class FbDunningLevel(models.Model):
             texts = [(level, "name"), (level, "letter_text")]
             if level.mail_template_id:
                 texts += [(level.mail_template_id, "subject"), (level.mail_template_id, "body_html")]
-            missing = []
-            for code, lang_name in langs:
-                for record, field in texts:
-                    if not record.id:
-                        lacks = code != (self.env.lang or "en_US") and record[field]
-                    else:
-                        source = record.with_context(lang="en_US")[field]
-                        lacks = source and not record.with_context(lang=code, check_translations=True)[field]
-                    if lacks:
-                        missing.append(lang_name)
-                        break
-            level.missing_translations = format_list(self.env, missing)
+            missing = set()
+            for record, field in texts:
+                if not record._origin.id:  # a level being created: written in the language of the form only
+                    written = {self.env.lang or "en_US"} if record[field] else None
+                else:
+                    stored = record._fields[field]._get_stored_translations(record._origin) or {}
+                    written = {lang for lang, value in stored.items() if value} if stored.get("en_US") else None
+                if written is not None:  # an empty text is missing nowhere
+                    missing |= {code for code, _name in langs} - written
+            level.missing_translations = format_list(self.env, [name for code, name in langs if code in missing])
 
     @api.constrains("days", "policy_id")
     def _check_days_increase(self):

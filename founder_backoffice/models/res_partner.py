@@ -250,6 +250,7 @@ class ResPartner(models.Model):
                 "default_res_ids": self.commercial_partner_id.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "founder_backoffice.mail_layout_customer",
             },
         }
 

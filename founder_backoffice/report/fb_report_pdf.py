@@ -156,16 +156,23 @@ class ReportFbStatement(models.AbstractModel):
             **values,
             "docs": partners,
             "statements": statements,
-            "period_labels": {
-                partner.id: self.with_context(lang=partner.lang or self.env.lang)._period(options)
+            "texts": {
+                partner.id: self.with_context(lang=partner.lang or self.env.lang)._statement_texts(
+                    options, aging_options["limits"]
+                )
                 for partner in partners
             },
-            "aging_labels": aging_model._bucket_labels(aging_options["limits"]),
             "aging": {
                 partner.id: aging_model._summary([line for line in aging_lines if line["partner_id"] == partner.id])
                 for partner in partners
             },
         }
+
+
+    @api.model
+    def _statement_texts(self, options, limits):
+        """The words of a statement computed here rather than in the template, in this environment's language."""
+        return {"period": self._period(options), "aging_labels": self.env["fb.aging.report"]._bucket_labels(limits)}
 
 
 class ReportFbDunningLetter(models.AbstractModel):

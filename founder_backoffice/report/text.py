@@ -9,7 +9,7 @@ def isolate(value):
     """``value`` isolated from the direction of the sentence around it: a Latin company name, a date or an amount in
     an Arabic sentence (or an Arabic name in an English one) keeps its own order and leaves the sentence's alone.
     As Markup, it makes ``env._()`` escape the translation and return Markup."""
-    return Markup("<bdi>%s</bdi>") % value
+    return Markup('<bdi dir="auto">%s</bdi>') % value
 
 
 def number(env, value):
