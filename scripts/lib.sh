@@ -170,6 +170,15 @@ CFG
 
 odoo_bin() { "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" "$@"; }
 
+# What a script serving or printing with Odoo needs first: Odoo, .venv, the PDF tools, PostgreSQL, .odoo.cfg.
+prepare_odoo_with_pdf() {
+    find_odoo
+    bash "$ROOT/scripts/setup_venv.sh"
+    bash "$ROOT/scripts/system_deps.sh" pdf
+    ensure_pg
+    write_odoo_cfg
+}
+
 # Odoo modules the add-on's manifest depends on, comma-separated.
 addon_depends() {
     "$PY" - "$ROOT/$ADDON/__manifest__.py" <<'PYEOF'
