@@ -6,6 +6,7 @@ the database is left as it was."""
 
 import argparse
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from odoo.tools import config
 
 CUSTOMERS = {
     "ar": "founder_backoffice.demo_partner_nukhba",
-    "it": "founder_backoffice.demo_partner_bianchi",
+    "it": "founder_backoffice.demo_partner_trattoria",
     "en": "founder_backoffice.demo_partner_bright",
 }
 
@@ -61,6 +62,8 @@ def main():
         for lang, xmlid in CUSTOMERS.items():
             partner = env.ref(xmlid)
             reminder = run.reminder_ids.filtered(lambda r, p=partner: r.partner_id == p)
+            if not reminder:
+                sys.exit(f"{partner.name} gets no reminder in today's run: nothing to show")
             letter, _kind = Report._render_qweb_pdf("founder_backoffice.action_report_fb_dunning_letter", reminder.ids)
             png(letter, output / f"letter_{lang}.png")
             statement, _kind = Report._render_qweb_pdf("founder_backoffice.action_report_fb_statement", partner.ids)

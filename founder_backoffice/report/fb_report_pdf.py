@@ -168,7 +168,6 @@ class ReportFbStatement(models.AbstractModel):
             },
         }
 
-
     @api.model
     def _statement_texts(self, options, limits):
         """The words of a statement computed here rather than in the template, in this environment's language."""
