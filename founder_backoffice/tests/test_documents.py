@@ -233,7 +233,7 @@ class TestCustomerDocuments(FounderBackofficeCommon, HttpCase):
     def _send_statement(self, partner):
         """E-mail the statement from the customer's form as the collections manager, through Odoo's composer."""
         action = partner.with_user(self.manager).action_fb_send_statement()
-        composer = self.env["mail.compose.message"].with_user(self.manager).with_context(action["context"]).create({})
+        composer = self.env["mail.compose.message"].with_user(self.manager).with_context(**action["context"]).create({})
         composer.with_context(force_report_rendering=True).action_send_mail()
         return self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])
 
