@@ -7,7 +7,7 @@ run:    ## serve Odoo with the add-on and demo data on http://127.0.0.1:8069 (ad
 test:   ## lint, plain pytest over tests/, then the add-on's Odoo tests; ends with "N passed, M failed"
 	@bash scripts/test.sh
 
-lint:   ## ruff and pylint-odoo
+lint:   ## the OCA pre-commit checks (.pre-commit-config.yaml): README.rst, module and catalogue checks, ruff, pylint-odoo, prettier
 	@bash scripts/lint.sh
 
 setup:  ## only the set-up: Odoo source, .venv, PostgreSQL, template database

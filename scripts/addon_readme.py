@@ -1,0 +1,77 @@
+"""Writes each add-on's README.rst from its readme/*.md fragments, in the OCA's layout (the page PyPI and the
+OCA's tools show); with --check, writes nothing and fails when a README.rst is not what its fragments give.
+
+The fragments use a small part of Markdown (paragraphs, lists, **bold**, *italic*, `code`): the same text is
+reStructuredText once `code` becomes ``code``."""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ("founder_backoffice", "founder_backoffice_hr")
+SECTIONS = (
+    ("DESCRIPTION", None),
+    ("CONFIGURE", "Configuration"),
+    ("USAGE", "Usage"),
+    ("ROADMAP", "Known issues / Roadmap"),
+)
+LICENSE_BADGES = {
+    "LGPL-3": ("LGPL--3", "https://www.gnu.org/licenses/lgpl-3.0-standalone.html"),
+}
+
+
+def _rst(markdown):
+    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", markdown.strip())
+
+
+def _title(text, underline, overline=False):
+    line = underline * len(text)
+    return f"{line}\n{text}\n{line}" if overline else f"{text}\n{line}"
+
+
+def readme(addon):
+    """The README.rst of ``addon`` from its manifest and fragments."""
+    folder = ROOT / addon
+    manifest = ast.literal_eval((folder / "__manifest__.py").read_text())
+    badge, licence_url = LICENSE_BADGES[manifest["license"]]
+    parts = [
+        _title(manifest["name"], "=", overline=True),
+        "..\n   !! Generated from readme/*.md by scripts/addon_readme.py (make readme): edit the fragments !!",
+        "|badge1| |badge2|",
+        f".. |badge1| image:: https://img.shields.io/badge/licence-{badge}-blue.png\n"
+        f"    :target: {licence_url}\n    :alt: License: {manifest['license']}",
+        ".. |badge2| image:: https://img.shields.io/badge/odoo-19.0-875A7B.png\n    :alt: Odoo 19.0",
+    ]
+    fragments = {name: folder / "readme" / f"{name}.md" for name, _title_text in SECTIONS}
+    parts.append(_rst(fragments["DESCRIPTION"].read_text()))
+    parts.append("**Table of contents**\n\n.. contents::\n   :local:")
+    for name, heading in SECTIONS[1:]:
+        if fragments[name].exists():
+            parts += [_title(heading, "="), _rst(fragments[name].read_text())]
+    parts += [_title("Credits", "="), _title("Authors", "-"), f"* {manifest['author']}"]
+    contributors = folder / "readme" / "CONTRIBUTORS.md"
+    if contributors.exists():
+        parts += [_title("Contributors", "-"), _rst(contributors.read_text())]
+    return "\n\n".join(parts) + "\n"
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for addon in ADDONS:
+        target = ROOT / addon / "README.rst"
+        content = readme(addon)
+        if target.exists() and target.read_text() == content:
+            continue
+        if check:
+            stale.append(str(target.relative_to(ROOT)))
+        else:
+            target.write_text(content)
+    if stale:
+        sys.exit(f"not what readme/*.md gives (run make readme): {', '.join(stale)}")
+
+
+if __name__ == "__main__":
+    main()
