@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The add-ons installed the OCA way, as `make test` checks it: wheels built from the committed files with whool
+# (`pip wheel`), installed with pip into a throw-away virtual environment next to the Odoo tree, then Odoo, run
+# from that environment with only its own addons path (none to this repository), installs founder_backoffice
+# and, Employees being there, founder_backoffice_hr. Ends with "wheels: N passed, M failed".
+#
+# Odoo itself is not a pip package here (see the README): the environment reaches the Odoo tree and .venv's
+# packages through a .pth file, pip installs the wheels without resolving dependencies, and their requirements
+# are checked against the tree's version and the environment instead.
+source "$(dirname "$0")/lib.sh"
+find_odoo
+bash "$ROOT/scripts/setup_venv.sh"
+ensure_pg
+write_odoo_cfg
+tpl=$(bash "$ROOT/scripts/template_db.sh")
+tmp=$(mktemp -d)
+db=fb_wheels_$$
+trap 'rm -rf "$tmp"; drop_db "$db"' EXIT
+passed=0 failed=0
+check() {  # check "what" command...: one test
+    if "${@:2}" >>"$tmp/log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        log "FAILED: $1"
+        tail -20 "$tmp/log" >&2
+    fi
+}
+
+check "pip wheel builds one wheel per add-on" \
+    "$PY" -m pip wheel --no-deps --no-build-isolation --wheel-dir "$tmp/dist" "$ROOT/founder_backoffice" \
+    "$ROOT/founder_backoffice_hr"
+# The names and requirements the wheels declare, as pip reads them, sorted.
+wheel_metadata() {
+    "$PY" - "$tmp"/dist/*.whl <<'PYEOF' | sort
+import sys, zipfile
+for path in sys.argv[1:]:
+    with zipfile.ZipFile(path) as wheel:
+        [metadata] = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+        for line in wheel.read(metadata).decode().splitlines():
+            if line.startswith(("Name:", "Requires-Dist:")):
+                print(line)
+PYEOF
+}
+declared_as_expected() {
+    diff <(wheel_metadata) - <<'END'
+Name: odoo-addon-founder_backoffice
+Name: odoo-addon-founder_backoffice_hr
+Requires-Dist: odoo-addon-founder_backoffice==19.0.*
+Requires-Dist: odoo==19.0.*
+Requires-Dist: odoo==19.0.*
+Requires-Dist: xlsxwriter
+END
+}
+check "the wheels are odoo-addon-<add-on> requiring Odoo 19.0 and the manifests' Python libraries" declared_as_expected
+
+python3 -m venv "$tmp/venv"
+site=$("$tmp/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+printf '%s\n%s\n' "$ODOO_DIR" "$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+    > "$site/odoo_tree_and_requirements.pth"
+check "pip installs the wheels into the throw-away environment" \
+    "$tmp/venv/bin/python" -m pip install --no-deps "$tmp"/dist/*.whl
+check "the environment meets the wheels' requirements (the tree is Odoo 19.0, xlsxwriter is there)" \
+    "$tmp/venv/bin/python" -c "import odoo.release, xlsxwriter; assert odoo.release.version_info[:2] == (19, 0)"
+check "Odoo imports the add-on from the environment, not from this repository" \
+    "$tmp/venv/bin/python" -c "import odoo.addons.founder_backoffice as m; assert m.__file__.startswith('$site'), m.__file__"
+
+copy_db "$tpl" "$db"
+check "Odoo installs founder_backoffice from the environment, without this repository in its addons path" \
+    "$tmp/venv/bin/python" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" \
+    --addons-path="$ODOO_DIR/odoo/addons,$ODOO_DIR/addons" -i founder_backoffice --stop-after-init \
+    --max-cron-threads 0 --workers 0 --http-port 0 --log-level warn
+check "both add-ons are installed" \
+    test "$(psql -d "$db" -Atqc "SELECT string_agg(name || '=' || state, ',' ORDER BY name) FROM ir_module_module
+                                 WHERE name LIKE 'founder_backoffice%'")" \
+    = "founder_backoffice=installed,founder_backoffice_hr=installed"
+log "wheels: $passed passed, $failed failed"
+echo "wheels: $passed passed, $failed failed"
+[ "$failed" = 0 ]
