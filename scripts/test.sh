@@ -58,6 +58,12 @@ elif [ "$odoo_rc" != 0 ] && [ "$odoo_bad" = 0 ]; then
     odoo_bad=1
 fi
 
+# The wheels, installed the OCA way into a throw-away environment (scripts/wheel_test.sh).
+log "wheels of the add-ons (log: $logdir/wheels.log)"
+bash "$ROOT/scripts/wheel_test.sh" > "$logdir/wheels.log" 2>&1 || true
+read -r wheels_passed wheels_bad < <(sed -nE 's/^wheels: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logdir/wheels.log") \
+    || { wheels_passed=0 wheels_bad=1; tail -20 "$logdir/wheels.log" >&2; }
+
 # Odoo's own tests of $CORE_TESTS in database $1, all after the registry is complete (scripts/odoo_suites.py),
 # logged to $2; bounded like the add-on's tests.
 run_core_suites() {
@@ -88,9 +94,9 @@ read -r core_run core_passed core_bad < <("$PY" "$ROOT/scripts/core_suites.py" c
 log "Odoo's own suites: $core_run tests, $core_passed passed, $core_bad regressions against the run without the add-on"
 drop_db "$db"
 
-passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped + core_passed))
-failed=$((lint_bad + plain_bad + odoo_bad + core_bad))
+passed=$((plain_total - plain_bad - plain_skipped + odoo_run - odoo_bad - odoo_skipped + wheels_passed + core_passed))
+failed=$((lint_bad + plain_bad + odoo_bad + wheels_bad + core_bad))
 [ "$passed" -ge 0 ] || passed=0
-log "lint: $([ "$lint_bad" = 0 ] && echo passed || echo failed); plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; Odoo's own suites: $core_run tests, $core_bad regressions; $(( $(date +%s) - started )) s"
+log "lint: $([ "$lint_bad" = 0 ] && echo passed || echo failed); plain pytest: $plain_total tests, $plain_bad failed, $plain_skipped skipped; Odoo: $odoo_run tests, $odoo_bad failed, $odoo_skipped skipped; wheels: $wheels_passed passed, $wheels_bad failed; Odoo's own suites: $core_run tests, $core_bad regressions; $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed, $((plain_skipped + odoo_skipped)) skipped"
 [ "$failed" = 0 ]

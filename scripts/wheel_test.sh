@@ -62,8 +62,11 @@ check "pip installs the wheels into the throw-away environment" \
     "$tmp/venv/bin/python" -m pip install --no-deps "$tmp"/dist/*.whl
 check "the environment meets the wheels' requirements (the tree is Odoo 19.0, xlsxwriter is there)" \
     "$tmp/venv/bin/python" -c "import odoo.release, xlsxwriter; assert odoo.release.version_info[:2] == (19, 0)"
-check "Odoo imports the add-on from the environment, not from this repository" \
-    "$tmp/venv/bin/python" -c "import odoo.addons.founder_backoffice as m; assert m.__file__.startswith('$site'), m.__file__"
+check "Odoo's addons namespace finds the add-ons in the environment, not in this repository" \
+    "$tmp/venv/bin/python" -c "from importlib.util import find_spec
+for name in ('founder_backoffice', 'founder_backoffice_hr'):
+    origin = find_spec('odoo.addons.' + name).origin
+    assert origin.startswith('$site'), origin"
 
 copy_db "$tpl" "$db"
 check "Odoo installs founder_backoffice from the environment, without this repository in its addons path" \
