@@ -1,5 +1,5 @@
 # The two commands of the README, and the pieces they are made of.
-.PHONY: run test lint setup i18n bench screenshots
+.PHONY: run test lint setup i18n bench screenshots readme
 
 run:    ## serve Odoo with the add-on and demo data on http://127.0.0.1:8069 (admin / admin)
 	@bash scripts/run.sh
@@ -21,3 +21,6 @@ bench:  ## generate the benchmark data set once, then measure each operation (SC
 
 screenshots:  ## PNG pages of the demo letters and statements for the README (after make run)
 	@bash scripts/screenshots.sh
+
+readme:  ## write each add-on's README.rst from its readme/*.md fragments (the OCA's layout)
+	@python3 scripts/addon_readme.py
