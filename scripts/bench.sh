@@ -3,10 +3,7 @@
 # database, so run `make test` once before), then measures every operation and prints the table
 # (bench/results/latest.json keeps it for comparisons).
 source "$(dirname "$0")/lib.sh"
-find_odoo
-bash "$ROOT/scripts/setup_venv.sh"
-ensure_pg
-write_odoo_cfg
+prepare_odoo
 scale=${SCALE:-1}
 db="fb_bench_$(tr . _ <<<"$scale")"
 if [ "$(psql -d "$db" -Atqc "SELECT value FROM ir_config_parameter WHERE key = 'fb.bench.generated'" 2>/dev/null)" = "" ]; then

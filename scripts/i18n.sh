@@ -3,10 +3,7 @@
 # them into i18n/ar.po and i18n/it.po (new terms come in untranslated, never fuzzy; the test suite then
 # fails until they are translated).
 source "$(dirname "$0")/lib.sh"
-find_odoo
-bash "$ROOT/scripts/setup_venv.sh"
-ensure_pg
-write_odoo_cfg
+prepare_odoo
 tpl=$(bash "$ROOT/scripts/template_db.sh")
 db=fb_i18n_$$
 copy_db "$tpl" "$db"

@@ -173,11 +173,12 @@ CFG
 
 odoo_bin() { "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" "$@"; }
 
-# What a script serving or printing with Odoo needs first: Odoo, .venv, the PDF tools, PostgreSQL, .odoo.cfg.
-prepare_odoo_with_pdf() {
+# What a script running Odoo needs first: Odoo, .venv, (the system tools of the groups given, see
+# system_deps.sh), PostgreSQL, .odoo.cfg.
+prepare_odoo() {
     find_odoo
     bash "$ROOT/scripts/setup_venv.sh"
-    bash "$ROOT/scripts/system_deps.sh" pdf
+    [ $# = 0 ] || bash "$ROOT/scripts/system_deps.sh" "$@"
     ensure_pg
     write_odoo_cfg
 }

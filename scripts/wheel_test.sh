@@ -8,10 +8,7 @@
 # packages through a .pth file, pip installs the wheels without resolving dependencies, and their requirements
 # are checked against the tree's version and the environment instead.
 source "$(dirname "$0")/lib.sh"
-find_odoo
-bash "$ROOT/scripts/setup_venv.sh"
-ensure_pg
-write_odoo_cfg
+prepare_odoo
 tpl=$(bash "$ROOT/scripts/template_db.sh")
 tmp=$(mktemp -d)
 db=fb_wheels_$$
