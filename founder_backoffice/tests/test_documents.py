@@ -262,7 +262,11 @@ class TestCustomerDocuments(FounderBackofficeCommon, HttpCase):
             self.assertIn(total, reminder.sudo().mail_id.body_html, lang)
 
     def test_new_level_lists_the_languages_it_lacks(self):
-        level = self.env["fb.dunning.level"].create(
+        """As the collections manager who configures the policy, in the level form (onchange) and saved."""
+        Level = self.env["fb.dunning.level"].with_user(self.manager)
+        draft = Level.new({"policy_id": self.policy.id, "name": "Legal hand-over", "days": 90})
+        self.assertEqual(draft.missing_translations, "Arabic / الْعَرَبيّة and Italian / Italiano")
+        level = Level.create(
             {
                 "policy_id": self.policy.id,
                 "name": "Legal hand-over",
@@ -289,4 +293,4 @@ class TestCustomerDocuments(FounderBackofficeCommon, HttpCase):
         )
         level.mail_template_id = template
         self.assertEqual(level.missing_translations, "Arabic / الْعَرَبيّة and Italian / Italiano")
-        self.assertIn(level, self.policy.level_ids.filtered("missing_translations"))
+        self.assertIn(level, self.policy.with_user(self.manager).level_ids.filtered("missing_translations"))
