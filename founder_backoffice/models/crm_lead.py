@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools.misc import format_amount
+
+from ..report import text
 
 
 class CrmLead(models.Model):
@@ -37,11 +38,7 @@ class CrmLead(models.Model):
             lead.fb_overdue_amount = amount
             lead.fb_oldest_overdue_days = (today - oldest).days if oldest else 0
             lead.fb_overdue_summary = (
-                self.env._(
-                    "%(amount)s overdue, the oldest for %(days)s days",
-                    amount=format_amount(self.env, amount, lead.company_currency),
-                    days=lead.fb_oldest_overdue_days,
-                )
+                text.overdue_summary(self.env, amount, lead.company_currency, lead.fb_oldest_overdue_days)
                 if amount
                 else False
             )

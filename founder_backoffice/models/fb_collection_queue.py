@@ -4,6 +4,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 from ..engine import collections
+from ..report import text
 
 # A row's id encodes (company, customer); the add-on assumes fewer than this many companies.
 COMPANY_SLOTS = 1000
@@ -126,11 +127,7 @@ class FbCollectionQueue(models.Model):
         """The kanban card's sentences, whole in the user's language."""
         for row in self:
             currency = row.currency_id
-            row.overdue_summary = self.env._(
-                "%(amount)s overdue, the oldest for %(days)s days",
-                amount=format_amount(self.env, row.amount_overdue, currency),
-                days=row.oldest_days,
-            )
+            row.overdue_summary = text.overdue_summary(self.env, row.amount_overdue, currency, row.oldest_days)
             row.promise_summary = (
                 self.env._(
                     "Promised: %(amount)s by %(date)s",

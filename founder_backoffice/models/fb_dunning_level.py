@@ -62,6 +62,7 @@ class FbDunningLevel(models.Model):
         """Each text a customer reads from this level (title, letter paragraph, e-mail subject and body) in each
         installed language: a new level is written in one language, the others are to be filled in."""
         langs = self.env["res.lang"].get_installed()
+        codes = {code for code, _name in langs}
         for level in self:
             texts = [(level, "name"), (level, "letter_text")]
             if level.mail_template_id:
@@ -74,7 +75,7 @@ class FbDunningLevel(models.Model):
                     stored = record._fields[field]._get_stored_translations(record._origin) or {}
                     written = {lang for lang, value in stored.items() if value} if stored.get("en_US") else None
                 if written is not None:  # an empty text is missing nowhere
-                    missing |= {code for code, _name in langs} - written
+                    missing |= codes - written
             level.missing_translations = format_list(self.env, [name for code, name in langs if code in missing])
 
     @api.constrains("days", "policy_id")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from . import text
 
@@ -45,8 +46,8 @@ class FbReportPdfMixin(models.AbstractModel):
         """The period of the report, as a sentence of this environment's language."""
         return self.env._(
             "From %(date_from)s to %(date_to)s",
-            date_from=text.isolate(text.date(self.env, options["date_from"])),
-            date_to=text.isolate(text.date(self.env, options["date_to"])),
+            date_from=text.isolate(format_date(self.env, options["date_from"])),
+            date_to=text.isolate(format_date(self.env, options["date_to"])),
         )
 
     @api.model
@@ -55,13 +56,13 @@ class FbReportPdfMixin(models.AbstractModel):
         if self._as_of:
             return self.env._(
                 "As of %(date)s, in %(currency)s",
-                date=text.isolate(text.date(self.env, options["as_of"])),
+                date=text.isolate(format_date(self.env, options["as_of"])),
                 currency=text.isolate(currency.name),
             )
         return self.env._(
             "From %(date_from)s to %(date_to)s, in %(currency)s",
-            date_from=text.isolate(text.date(self.env, options["date_from"])),
-            date_to=text.isolate(text.date(self.env, options["date_to"])),
+            date_from=text.isolate(format_date(self.env, options["date_from"])),
+            date_to=text.isolate(format_date(self.env, options["date_to"])),
             currency=text.isolate(currency.name),
         )
 

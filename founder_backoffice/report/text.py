@@ -1,8 +1,8 @@
-"""Pieces of the sentences customers read: names, dates, amounts and numbers set into a translated sentence."""
+"""Sentences written in one piece for translators, with names, dates, amounts and numbers set into them."""
 
 from markupsafe import Markup
 
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_amount, formatLang
 
 
 def isolate(value):
@@ -17,9 +17,12 @@ def number(env, value):
     return formatLang(env, value, digits=0 if float(value).is_integer() else 2)
 
 
-def date(env, value):
-    """A date as the language writes it."""
-    return format_date(env, value)
+def overdue_summary(env, amount, currency, days):
+    """A customer's overdue amount and the age of its oldest overdue item, as the queue card and the CRM opportunity
+    show them."""
+    return env._(
+        "%(amount)s overdue, the oldest for %(days)s days", amount=format_amount(env, amount, currency), days=days
+    )
 
 
 def salutation(env, partner):
