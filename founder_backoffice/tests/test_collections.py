@@ -58,6 +58,18 @@ class TestCollectionsQueue(FounderBackofficeCommon):
         self.assertEqual(row_big.priority, 54.3)
         self.assertEqual(row_small.priority, 43.0)
         self.assertEqual(row_big.priority, priority_score(12500.0, 60, 0))
+        # the kanban card's sentences, as the customer's collector reads them, in Italian
+        card = row_big.with_user(self.collector).with_context(lang="it_IT")
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.assertEqual(
+            (card.overdue_summary, card.promise_summary, card.dispute_summary),
+            (
+                f"{format_amount(card.env, 12500.0, self.eur)} scaduti, il più vecchio da 60 giorni",
+                f"Pagamento promesso: {format_amount(card.env, 5000.0, self.eur)} entro il 10/05/2026",
+                False,
+            ),
+        )
+        self.assertEqual(row_small.dispute_summary, f"Disputed: {format_amount(self.env, 200.0, self.eur)}")
         rows = self.env["fb.collection.queue"].search([("partner_id", "in", (big | small).ids)])
         self.assertEqual(rows.partner_id, big | small, "sorted by priority, highest first")
 
