@@ -51,4 +51,5 @@
         "web.assets_tests": ["founder_backoffice/static/tests/tours/**/*"],
     },
     "application": True,
+    "post_init_hook": "post_init_hook",
 }

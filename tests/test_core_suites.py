@@ -55,19 +55,15 @@ def test_same_outcome_passes_and_a_new_failure_or_a_class_that_did_not_set_up_is
 
 
 def test_a_test_that_passes_when_odoo_runs_it_again_has_not_failed(tmp_path):
+    source = f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner:"
+    start = f"{source} Starting TestAccountPartner.test_merge ...\n"
     retried = BASELINE_LOG.replace(
-        f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner: Starting TestAccountPartner.test_merge ...\n",
-        f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner: Starting TestAccountPartner.test_merge ...\n"
-        f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner: FAIL: TestAccountPartner.test_merge\n"
-        f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner: Retrying a failed test: test_merge\n"
-        f"{PREFIX} INFO db odoo.addons.account.tests.test_account_partner: Starting TestAccountPartner.test_merge ...\n",
+        start,
+        f"{start}{source} FAIL: TestAccountPartner.test_merge\n{source} Retrying a failed test: test_merge\n{start}",
     )
     baseline = _parse(tmp_path, BASELINE_LOG, "baseline.log")
     assert core_suites.compare(baseline, _parse(tmp_path, retried, "retried.log")) == (4, 3, [])
-    failing_twice = (
-        retried
-        + f"{PREFIX} ERROR db odoo.addons.account.tests.test_account_partner: FAIL: TestAccountPartner.test_merge\n"
-    )
+    failing_twice = retried + f"{source} FAIL: TestAccountPartner.test_merge\n"
     assert core_suites.compare(baseline, _parse(tmp_path, failing_twice, "twice.log"))[2] == [
         "account.test_account_partner.TestAccountPartner.test_merge"
     ]

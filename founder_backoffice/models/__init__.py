@@ -3,6 +3,7 @@ from . import crm_lead
 from . import fb_report_mixin
 from . import fb_aging_report
 from . import fb_cash_flow_report
+from . import fb_cash_forecast
 from . import fb_collection_queue
 from . import fb_collection_stage
 from . import fb_dispute
@@ -15,6 +16,7 @@ from . import fb_dunning_skip
 from . import fb_interest_rate
 from . import fb_kpi
 from . import fb_kpi_snapshot
+from . import fb_payment_habit
 from . import fb_payment_plan
 from . import fb_payment_plan_line
 from . import fb_pnl_report

@@ -4,7 +4,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .res_partner import COLLECTIONS
+from .res_partner import COLLECTIONS, PROFILE
 
 
 class AccountMove(models.Model):
@@ -44,6 +44,33 @@ class AccountMove(models.Model):
         copy=False,
         groups=COLLECTIONS,
     )
+
+    fb_expected_payment_date = fields.Date(
+        "Expected payment",
+        compute="_compute_fb_expected_payment_date",
+        groups=PROFILE,
+        help="When the money is expected: the due date plus the customer's typical lateness on its paid invoices "
+        "(the company's for a new customer), unless a promise to pay or a payment plan says when. Empty: paid, or "
+        "over 90 days late (doubtful).",
+    )
+
+    def _compute_fb_expected_payment_date(self):
+        """The cash forecast's date of each open customer invoice (``fb.payment.habit``), the earliest of its items."""
+        self.fb_expected_payment_date = False
+        today = fields.Date.context_today(self)
+        open_invoices = self.filtered(
+            lambda move: move.is_sale_document() and move.state == "posted" and move.amount_residual > 0
+        )
+        for company, moves in open_invoices.grouped("company_id").items():
+            dates = {}
+            for move_ids, day, _amount in self.env["fb.payment.habit"]._expected_receipts(
+                company, today, partner_ids=set(moves.commercial_partner_id.ids)
+            ):
+                for move_id in move_ids:
+                    if day and (move_id not in dates or day < dates[move_id]):
+                        dates[move_id] = day
+            for move in moves:
+                move.fb_expected_payment_date = dates.get(move.id, False)
 
     def _post(self, soft=True):
         """Posting a customer invoice for a customer on credit hold needs a collections manager."""

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 
 from ..report import text
+from .fb_payment_habit import GRADE_HELP, GRADES
 
 
 class CrmLead(models.Model):
@@ -14,6 +15,9 @@ class CrmLead(models.Model):
     )
     fb_oldest_overdue_days = fields.Integer("Oldest overdue (days)", compute="_compute_fb_payment_risk")
     fb_overdue_summary = fields.Char("Payment risk", compute="_compute_fb_payment_risk")
+    fb_payment_grade = fields.Selection(
+        GRADES, "Customer payment grade", compute="_compute_fb_payment_grade", help=GRADE_HELP
+    )
     fb_credit_hold = fields.Boolean(related="partner_id.commercial_partner_id.fb_credit_hold", string="Credit hold")
 
     @api.depends("partner_id", "company_id")
@@ -42,6 +46,17 @@ class CrmLead(models.Model):
                 if amount
                 else False
             )
+
+    def _compute_fb_payment_grade(self):
+        """How the customer pays its invoices, for sales who do not see them (read as superuser)."""
+        Habit = self.env["fb.payment.habit"].sudo()
+        self.fb_payment_grade = False
+        for company, leads in (
+            self.filtered("partner_id").grouped(lambda lead: lead.company_id or self.env.company).items()
+        ):
+            profiles = Habit._profiles(company, set(leads.partner_id.commercial_partner_id.ids))
+            for lead in leads:
+                lead.fb_payment_grade = profiles[lead.partner_id.commercial_partner_id.id].grade
 
     def action_set_won_rainbowman(self):
         """Winning a deal with a customer on credit hold goes through, with a warning to sales."""

@@ -5,6 +5,7 @@ from odoo.tools.misc import format_amount, format_date
 
 from ..engine import collections
 from ..report import text
+from .fb_payment_habit import GRADE_HELP, GRADES
 
 # A row's id encodes (company, customer); the add-on assumes fewer than this many companies.
 COMPANY_SLOTS = 1000
@@ -50,6 +51,7 @@ class FbCollectionQueue(models.Model):
     overdue_summary = fields.Char(compute="_compute_card_texts")
     promise_summary = fields.Char(compute="_compute_card_texts")
     dispute_summary = fields.Char(compute="_compute_card_texts")
+    payment_grade = fields.Selection(GRADES, compute="_compute_payment_grade", help=GRADE_HELP)
 
     @property
     def _table_query(self):
@@ -123,6 +125,14 @@ class FbCollectionQueue(models.Model):
         )
 
     @api.depends_context("lang")
+    def _compute_payment_grade(self):
+        """The customer's payment grade in the row's company (``fb.payment.habit``)."""
+        Habit = self.env["fb.payment.habit"]
+        for company, rows in self.grouped("company_id").items():
+            profiles = Habit._profiles(company, set(rows.partner_id.ids))
+            for row in rows:
+                row.payment_grade = profiles[row.partner_id.id].grade
+
     def _compute_card_texts(self):
         """The kanban card's sentences, whole in the user's language."""
         for row in self:

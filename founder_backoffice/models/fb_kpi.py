@@ -221,9 +221,10 @@ class FbKpi(models.AbstractModel):
         return {partner.id for [partner] in rows}
 
     @api.model
-    def _paid_invoices(self, company, date_from=None, date_to=None, partner_ids=None):
+    def _paid_invoices(self, company, date_from=None, date_to=None, partner_ids=None, limit=None):
         """Invoices fully paid (in the period), with their paid date: the last reconciliation of their
-        receivable items. Rows ``(partner id, invoice date, due date, paid date)``, newest paid first."""
+        receivable items. Rows ``(partner id, invoice date, due date, paid date)``, newest paid first (the first
+        ``limit`` of them when given)."""
         return self._query(
             SQL(
                 """SELECT move.commercial_partner_id, move.invoice_date, move.invoice_date_due,
@@ -238,7 +239,9 @@ class FbKpi(models.AbstractModel):
                       AND (%(partners)s IS NULL OR move.commercial_partner_id = ANY(%(partners)s))
                     GROUP BY move.id
                    HAVING %(date_from)s IS NULL OR MAX(partial.max_date) BETWEEN %(date_from)s AND %(date_to)s
-                    ORDER BY paid_date DESC""",
+                    ORDER BY paid_date DESC
+                    LIMIT %(limit)s""",
+                limit=limit,
                 company=company.id,
                 receivable=RECEIVABLE,
                 partners=partner_ids,

@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 from pytz import timezone
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..engine import workdays
 from .fb_receivable import EXPENSE_TYPES
@@ -38,6 +38,15 @@ class ResCompany(models.Model):
         domain=[("account_type", "in", EXPENSE_TYPES)],
         help="Expense accounts of marketing and advertising: the spend behind the customer acquisition cost.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A new company's KPI history is computed right away by the snapshot job (once its chart of accounts is
+        there), so the dashboard's trend lines do not wait for the night."""
+        companies = super().create(vals_list)
+        if job := self.env.ref("founder_backoffice.ir_cron_fb_kpi_snapshot", raise_if_not_found=False):
+            job._trigger()
+        return companies
 
     def _fb_liquidity_accounts(self):
         """``(bank and cash accounts, cash in transit accounts)`` of the company.

@@ -4,7 +4,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
+from ..engine import forecast
+from .fb_payment_habit import GRADE_HELP, GRADES, TREND_HELP, TRENDS
+
 COLLECTIONS = "founder_backoffice.group_collections_user"
+# who sees how a customer pays: those who see its invoices and payments (collections users among them)
+PROFILE = "account.group_account_invoice"
 MANAGER = "founder_backoffice.group_collections_manager"
 # The customer's collections fields change only through the add-on's checked paths (the guarded write below):
 # a collections manager changes any of them, the customer's own collector moves its stage and puts it on hold,
@@ -82,6 +87,38 @@ class ResPartner(models.Model):
         "Payment plans", compute="_compute_fb_collections_counts", groups=COLLECTIONS
     )
     fb_overdue_count = fields.Integer("Overdue invoices", compute="_compute_fb_collections_counts", groups=COLLECTIONS)
+    fb_payment_grade = fields.Selection(
+        GRADES, "Payment grade", compute="_compute_fb_payment_profile", groups=PROFILE, help=GRADE_HELP
+    )
+    fb_days_late_avg = fields.Float(
+        "Average days late", compute="_compute_fb_payment_profile", groups=PROFILE, digits=(16, 1)
+    )
+    fb_days_late_median = fields.Float(
+        "Typical days late",
+        compute="_compute_fb_payment_profile",
+        groups=PROFILE,
+        digits=(16, 1),
+        help="The median: half the invoices were paid earlier, half later. Negative: paid early.",
+    )
+    fb_on_time_share = fields.Float("Paid on time", compute="_compute_fb_payment_profile", groups=PROFILE)
+    fb_payment_trend = fields.Selection(
+        TRENDS, "Payment trend", compute="_compute_fb_payment_profile", groups=PROFILE, help=TREND_HELP
+    )
+    fb_paid_invoice_count = fields.Integer(
+        "Paid invoices considered", compute="_compute_fb_payment_profile", groups=PROFILE
+    )
+
+    def _compute_fb_payment_profile(self):
+        """How the customer pays, from its paid invoices in the current company (``engine.forecast``)."""
+        profiles = self.env["fb.payment.habit"]._profiles(self.env.company, set(self.commercial_partner_id.ids))
+        for partner in self:
+            profile = profiles.get(partner.commercial_partner_id.id) or forecast.PaymentProfile()
+            partner.fb_payment_grade = profile.grade
+            partner.fb_days_late_avg = profile.mean_days_late or 0.0
+            partner.fb_days_late_median = profile.median_days_late or 0.0
+            partner.fb_on_time_share = profile.on_time_share or 0.0
+            partner.fb_payment_trend = profile.trend
+            partner.fb_paid_invoice_count = len(profile.lateness)
 
     def _compute_fb_dunning_reminder_count(self):
         counts = dict(

@@ -9,7 +9,9 @@ REPORT_MODELS = {
     "statement": "fb.statement.report",
     "pnl": "fb.pnl.report",
     "cash_flow": "fb.cash.flow.report",
+    "cash_forecast": "fb.cash.forecast",
 }
+AS_OF_REPORTS = ("aging_receivable", "aging_payable", "cash_forecast")
 PDF_REPORTS = {
     "aging_receivable": "founder_backoffice.action_report_fb_aging",
     "aging_payable": "founder_backoffice.action_report_fb_aging",
@@ -32,6 +34,7 @@ class FbReportWizard(models.TransientModel):
             ("statement", "Customer statement"),
             ("pnl", "Profit and loss"),
             ("cash_flow", "Cash flow statement"),
+            ("cash_forecast", "13-week cash forecast"),
         ],
         required=True,
         default="aging_receivable",
@@ -93,7 +96,7 @@ class FbReportWizard(models.TransientModel):
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model._name,
-            "view_mode": "list,pivot",
+            "view_mode": "list,graph" if self.report == "cash_forecast" else "list,pivot",
             "context": {"fb_report_options": self._options()},
             "target": "current",
         }
@@ -114,5 +117,5 @@ class FbReportWizard(models.TransientModel):
     def action_xlsx(self):
         self.ensure_one()
         model, options = self._report_model()
-        date = options["as_of"] if self.report.startswith("aging") else options["date_to"]
+        date = options["as_of"] if self.report in AS_OF_REPORTS else options["date_to"]
         return model._xlsx_attachment_action(options, f"{self.report}_{date}.xlsx")

@@ -1,0 +1,168 @@
+import base64
+import io
+from datetime import date
+
+import openpyxl
+
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.tests import freeze_time, tagged
+
+from .common import FounderBackofficeCommon
+
+AS_OF = date(2026, 3, 2)  # a Monday: week 1 runs from 03-02 to 03-08
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-02")
+class TestCashForecast(FounderBackofficeCommon):
+    """A small ledger whose forecast is computed by hand.
+
+    Rossi always pays 10 days late: four invoices of 100 due on the 1st of 10/2025 to 1/2026, each paid 10 days
+    later. Open on 2026-03-02: Rossi's 1,000 due 03-06 (expected 03-16, week 3); Bianchi's 500 due 02-20 with a
+    promise to pay on 03-25 (week 4; without it, the company's habit: 10 days late, 03-02); Verdi, a new customer,
+    300 due 04-10 (the company's habit: 04-20, week 8). A vendor bill of 200 is due 03-10 (week 2).
+    Cash: 10,000 of capital on 2025-11-03, Rossi's 400, and 1,300 of other payments in each of December, January
+    and February: 10,000 + 400 - 3,900 = 6,500 to open with, and 1,300 x 12 / 52 = 300 of recurring outflows a
+    week.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-03-02"):
+            cls._ledger()
+
+    @classmethod
+    def _entry(cls, day, debit_account, credit_account, amount):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": day,
+                "journal_id": cls.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create({"name": "x", "account_id": debit_account.id, "debit": amount}),
+                    Command.create({"name": "x", "account_id": credit_account.id, "credit": amount}),
+                ],
+            }
+        )
+        move.action_post()
+
+    @classmethod
+    def _ledger(cls):
+        cls.rossi = cls.customer
+        cls.bianchi = cls._customer("Bianchi S.r.l.")
+        cls.verdi = cls._customer("Verdi S.r.l.")
+        bank = cls.company_data["default_journal_bank"].default_account_id
+        equity = cls.env["account.account"].search(
+            [("account_type", "=", "equity"), ("company_ids", "in", cls.company.id)], limit=1
+        )
+        cls._entry(date(2025, 11, 3), bank, equity, 10000.0)
+        for month in (10, 11, 12, 1):
+            due = date(2025 if month > 1 else 2026, month, 1)
+            invoice = cls._invoice(cls.rossi, 100.0, due)
+            cls._pay(invoice, 100.0, date(due.year, due.month, 11))
+        for month in (12, 1, 2):
+            cls._entry(
+                date(2025 if month == 12 else 2026, month, 15),
+                cls.company_data["default_account_expense"],
+                bank,
+                1300.0,
+            )
+        cls.rossi_open = cls._invoice(cls.rossi, 1000.0, date(2026, 3, 6), invoice_date=date(2026, 2, 4))
+        cls.bianchi_open = cls._invoice(cls.bianchi, 500.0, date(2026, 2, 20), invoice_date=date(2026, 1, 21))
+        cls.verdi_open = cls._invoice(cls.verdi, 300.0, date(2026, 4, 10), invoice_date=date(2026, 3, 1))
+        cls.promise = cls.env["fb.promise"].create(
+            {
+                "partner_id": cls.bianchi.id,
+                "move_ids": [Command.set(cls.bianchi_open.ids)],
+                "amount": 500.0,
+                "promised_date": date(2026, 3, 25),
+            }
+        )
+        cls.bill = cls.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": cls.verdi.id,
+                "invoice_date": date(2026, 2, 10),
+                "invoice_date_due": date(2026, 3, 10),
+                "invoice_line_ids": [
+                    Command.create({"name": "Rent", "quantity": 1, "price_unit": 200.0, "tax_ids": []})
+                ],
+            }
+        )
+        cls.bill.action_post()
+
+    def _forecast_rows(self, user):
+        Forecast = self.env["fb.cash.forecast"].with_user(user).with_context(fb_report_options={"as_of": "2026-03-02"})
+        return Forecast.search_read([], ["week", "date_from", "receipts", "bills", "recurring", "closing", "is_lowest"])
+
+    def test_payment_profile_on_the_customer_as_a_collector_and_an_invoicing_user(self):
+        collector = self._persona("Collections user")
+        self.rossi.fb_collector_id = collector
+        for user in (collector, self._persona("Invoicing user")):
+            partner = self.rossi.with_user(user)
+            with self.subTest(user=user.login):
+                self.assertEqual(partner.fb_payment_grade, "C")
+                self.assertEqual((partner.fb_days_late_median, partner.fb_days_late_avg), (10.0, 10.0))
+                self.assertEqual((partner.fb_on_time_share, partner.fb_payment_trend), (0.0, "stable"))
+                self.assertEqual(partner.fb_paid_invoice_count, 4)
+        self.assertFalse(self.verdi.fb_payment_grade, "a new customer has no grade")
+        with self.assertRaises(AccessError):
+            self.rossi.with_user(self._persona("Internal user")).read(["fb_payment_grade"])
+
+    def test_expected_payment_dates_habit_promise_and_new_customer(self):
+        user = self._persona("Invoicing user")
+        moves = (self.rossi_open | self.bianchi_open | self.verdi_open).with_user(user)
+        self.assertEqual(
+            moves.mapped("fb_expected_payment_date"), [date(2026, 3, 16), date(2026, 3, 25), date(2026, 4, 20)]
+        )
+        self.promise.state = "cancelled"
+        self.bianchi_open.invalidate_recordset(["fb_expected_payment_date"])
+        self.assertEqual(self.bianchi_open.with_user(user).fb_expected_payment_date, AS_OF)
+
+    def test_salesperson_sees_the_grade_on_the_opportunity(self):
+        salesperson = self._persona("Salesperson")
+        lead = (
+            self.env["crm.lead"]
+            .with_user(salesperson)
+            .create({"name": "Renewal", "type": "opportunity", "partner_id": self.rossi.id})
+        )
+        self.assertEqual(lead.fb_payment_grade, "C")
+
+    def test_forecast_weeks_by_hand_as_the_founder(self):
+        rows = self._forecast_rows(self._persona("Founder"))
+        self.assertEqual(len(rows), 13)
+        self.assertEqual(rows[0]["date_from"], AS_OF)
+        receipts = {row["week"]: row["receipts"] for row in rows if row["receipts"]}
+        self.assertEqual(receipts, {3: 1000.0, 4: 500.0, 8: 300.0})
+        self.assertEqual({row["week"]: row["bills"] for row in rows if row["bills"]}, {2: 200.0})
+        self.assertAlmostEqual(rows[0]["recurring"], 300.0)
+        closing = [round(row["closing"], 2) for row in rows]
+        self.assertEqual(closing[:8], [6200.0, 5700.0, 6400.0, 6600.0, 6300.0, 6000.0, 5700.0, 5700.0])
+        self.assertEqual(closing[-1], 4200.0)
+        self.assertEqual([row["week"] for row in rows if row["is_lowest"]], [13])
+
+    def test_a_week_opens_its_documents_and_the_xlsx_reads_back(self):
+        founder = self._persona("Founder")
+        Forecast = (
+            self.env["fb.cash.forecast"].with_user(founder).with_context(fb_report_options={"as_of": "2026-03-02"})
+        )
+        week_3 = Forecast.search([("week", "=", 3)])
+        action = week_3.action_open_documents()
+        self.assertEqual(self.env["account.move"].with_user(founder).search(action["domain"]), self.rossi_open)
+        self.assertEqual(action["name"], "Week of 03/16/2026")
+        wizard = self.env["fb.report.wizard"].with_user(founder).create({"report": "cash_forecast", "as_of": AS_OF})
+        attachment = self.env["ir.attachment"].browse(int(wizard.action_xlsx()["url"].split("/")[3].split("?")[0]))
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)), data_only=True).worksheets[0]
+        cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        header = next(row for row in cells if row[0] == "Week")
+        week_3_row = next(row for row in cells if row[0] == 3)
+        self.assertEqual(week_3_row[header.index("Expected receipts")], 1000.0)
+        self.assertEqual(week_3_row[header.index("Cash at the end")], 6400.0)
+        self.assertIn(["Opening cash", 6500.0], [row[:2] for row in cells])
+
+    def test_collectors_and_salespeople_do_not_see_the_forecast(self):
+        for role in ("Collections manager", "Salesperson", "Invoicing user"):
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                self._forecast_rows(self._persona(role))
