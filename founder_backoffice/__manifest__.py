@@ -5,7 +5,7 @@
     "author": "Founder Back Office developers",
     "license": "LGPL-3",
     "category": "Accounting",
-    "depends": ["account", "crm", "mail", "resource"],
+    "depends": ["account", "crm", "digest", "mail", "resource"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/founder_backoffice_security.xml",
@@ -39,6 +39,7 @@
         "wizard/fb_credit_hold_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/founder_backoffice_menus.xml",
+        "views/digest_digest_views.xml",
     ],
     "demo": [
         "data/demo/res_partner_demo.xml",

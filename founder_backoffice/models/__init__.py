@@ -1,5 +1,6 @@
 from . import account_move
 from . import crm_lead
+from . import digest_digest
 from . import fb_report_mixin
 from . import fb_aging_report
 from . import fb_cash_flow_report

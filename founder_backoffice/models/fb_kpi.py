@@ -42,7 +42,7 @@ class FbKpi(models.AbstractModel):
         values.update(self._payments(company, date_from, end))
         values.update(self._crm(company, date_from, end))
         values.update(self._collections(company, date_from, end))
-        values["abnormal_count"] = self._abnormally_pending_count(company, end)
+        values["abnormal_count"] = len(self._abnormally_pending(company, end))
         values.update(
             net_profit=kpi.net_profit(values["revenue"], values["expenses"]),
             runway=kpi.runway_months(values["cash"], values["burn"]),
@@ -262,9 +262,10 @@ class FbKpi(models.AbstractModel):
         }
 
     @api.model
-    def _abnormally_pending_count(self, company, as_of):
-        """Invoices with an overdue item at ``as_of`` late beyond what their customer usually is (see
-        ``kpi.is_abnormally_pending``); an item's payment term is its due date less its date."""
+    def _abnormally_pending(self, company, as_of):
+        """``{move id: days overdue}`` of the invoices with an overdue item at ``as_of`` late beyond what their
+        customer usually is (see ``kpi.is_abnormally_pending``); an item's payment term is its due date less its
+        date."""
         Receivable = self.env["fb.receivable"]
         overdue = self._query(
             SQL(
@@ -279,13 +280,12 @@ class FbKpi(models.AbstractModel):
         ):
             if len(history[partner_id]) < LATENESS_HISTORY:
                 history[partner_id].append((paid_on - due).days)
-        return len(
-            {
-                move_id
-                for partner_id, move_id, issued, due in overdue
-                if kpi.is_abnormally_pending((as_of - due).days, history[partner_id], (due - issued).days)
-            }
-        )
+        abnormal = {}
+        for partner_id, move_id, issued, due in overdue:
+            days = (as_of - due).days
+            if kpi.is_abnormally_pending(days, history[partner_id], (due - issued).days):
+                abnormal[move_id] = max(days, abnormal.get(move_id, 0))
+        return abnormal
 
     # ------------------------------------------------------------------ CRM and collections
 

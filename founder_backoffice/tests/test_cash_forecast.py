@@ -21,7 +21,8 @@ class TestCashForecast(FounderBackofficeCommon):
     Rossi always pays 10 days late: four invoices of 100 due on the 1st of 10/2025 to 1/2026, each paid 10 days
     later. Open on 2026-03-02: Rossi's 1,000 due 03-06 (expected 03-16, week 3); Bianchi's 500 due 02-20 with a
     promise to pay on 03-25 (week 4; without it, the company's habit: 10 days late, 03-02); Verdi, a new customer,
-    300 due 04-10 (the company's habit: 04-20, week 8). A vendor bill of 200 is due 03-10 (week 2).
+    300 due 04-10 (the company's habit: 04-20, week 8); Neri's 250 due 2025-11-20 is over 90 days late: doubtful,
+    left out. A vendor bill of 200 is due 03-10 (week 2).
     Cash: 10,000 of capital on 2025-11-03, Rossi's 400, and 1,300 of other payments in each of December, January
     and February: 10,000 + 400 - 3,900 = 6,500 to open with, and 1,300 x 12 / 52 = 300 of recurring outflows a
     week.
@@ -72,6 +73,9 @@ class TestCashForecast(FounderBackofficeCommon):
         cls.rossi_open = cls._invoice(cls.rossi, 1000.0, date(2026, 3, 6), invoice_date=date(2026, 2, 4))
         cls.bianchi_open = cls._invoice(cls.bianchi, 500.0, date(2026, 2, 20), invoice_date=date(2026, 1, 21))
         cls.verdi_open = cls._invoice(cls.verdi, 300.0, date(2026, 4, 10), invoice_date=date(2026, 3, 1))
+        cls.neri_open = cls._invoice(
+            cls._customer("Neri S.r.l."), 250.0, date(2025, 11, 20), invoice_date=date(2025, 10, 21)
+        )
         cls.promise = cls.env["fb.promise"].create(
             {
                 "partner_id": cls.bianchi.id,
@@ -113,9 +117,10 @@ class TestCashForecast(FounderBackofficeCommon):
 
     def test_expected_payment_dates_habit_promise_and_new_customer(self):
         user = self._persona("Invoicing user")
-        moves = (self.rossi_open | self.bianchi_open | self.verdi_open).with_user(user)
+        moves = (self.rossi_open | self.bianchi_open | self.verdi_open | self.neri_open).with_user(user)
         self.assertEqual(
-            moves.mapped("fb_expected_payment_date"), [date(2026, 3, 16), date(2026, 3, 25), date(2026, 4, 20)]
+            moves.mapped("fb_expected_payment_date"),
+            [date(2026, 3, 16), date(2026, 3, 25), date(2026, 4, 20), False],
         )
         self.promise.state = "cancelled"
         self.bianchi_open.invalidate_recordset(["fb_expected_payment_date"])
@@ -166,3 +171,36 @@ class TestCashForecast(FounderBackofficeCommon):
         for role in ("Collections manager", "Salesperson", "Invoicing user"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 self._forecast_rows(self._persona(role))
+
+    def test_weekly_digest_gives_founders_their_figures_and_nobody_else(self):
+        founder = self._persona("Founder", email="founder@example.com")
+        manager = self._persona("Collections manager", email="manager@example.com")
+        digest = self.env["digest.digest"].create(
+            {
+                "name": "Weekly",
+                "company_id": self.company.id,
+                "periodicity": "weekly",
+                "kpi_fb_cash": True,
+                "kpi_fb_lowest_cash": True,
+                "kpi_fb_abnormal": True,
+                "kpi_fb_promises_due": True,
+                "user_ids": [Command.set((founder | manager).ids)],
+            }
+        )
+        kpis = {kpi["kpi_name"]: kpi for kpi in digest._compute_kpis(self.company, founder)}
+        self.assertEqual(set(kpis), {"kpi_fb_cash", "kpi_fb_lowest_cash", "kpi_fb_abnormal", "kpi_fb_promises_due"})
+        self.assertEqual(kpis["kpi_fb_abnormal"]["kpi_col2"]["value"], 1)  # Neri, 102 days late on 30-day terms
+        self.assertEqual(kpis["kpi_fb_promises_due"]["kpi_col2"]["value"], 0)  # Bianchi's is due in 23 days
+        self.assertEqual(kpis["kpi_fb_cash"]["kpi_col1"]["value"], "6.5k€")
+        self.assertEqual(kpis["kpi_fb_lowest_cash"]["kpi_col1"]["value"], "4.2k€")
+        self.assertEqual(digest._compute_kpis(self.company, manager), [], "not a founder: none of the founder's KPIs")
+        digest.action_send()
+        mails = self.env["mail.mail"].search([("email_to", "ilike", "@example.com"), ("subject", "ilike", "Weekly")])
+        bodies = {mail.email_to: mail.body_html for mail in mails}
+        founder_body = next(body for to, body in bodies.items() if "founder@" in to)
+        manager_body = next(body for to, body in bodies.items() if "manager@" in to)
+        self.assertIn("Lowest cash in the 13-week forecast", founder_body)
+        self.assertIn("Invoices late beyond their customer", founder_body)
+        self.assertIn(self.neri_open.name, founder_body)
+        self.assertNotIn("Lowest cash", manager_body)
+        self.assertNotIn(self.neri_open.name, manager_body)

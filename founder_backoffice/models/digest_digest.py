@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import format_amount, format_date
+
+from ..engine import forecast, kpi
+
+DSO_DAYS = 90  # the digest's DSO is over the trailing quarter: a day or a week of sales says nothing
+WORST_LATE = 5
+FOUNDER = "founder_backoffice.group_founder"
+DIGEST_CONTEXT = ("start_datetime", "end_datetime", "uid")
+
+
+def _value(field_class, **options):
+    return field_class(compute="_compute_kpi_fb_values", depends_context=DIGEST_CONTEXT, **options)
+
+
+class DigestDigest(models.Model):
+    """The founder's figures in Odoo's periodic digest e-mail, for the recipients who are founders.
+
+    Each KPI is a box to tick on the digest form; its value at the end of each of the digest's windows (last 24
+    hours, 7 days, 30 days) is compared with the window before. The values are computed as the recipient
+    (``_compute_kpis`` runs with the recipient's user and language): a recipient who is not a founder gets an
+    ``AccessError``, which the digest turns into leaving the KPI out of that person's e-mail.
+    """
+
+    _inherit = "digest.digest"
+
+    kpi_fb_cash = fields.Boolean("Cash")
+    kpi_fb_cash_value = _value(fields.Monetary)
+    kpi_fb_runway = fields.Boolean("Runway (months, 0 when not burning)")
+    kpi_fb_runway_value = _value(fields.Float)
+    kpi_fb_ar_overdue = fields.Boolean("Overdue receivables")
+    kpi_fb_ar_overdue_value = _value(fields.Monetary)
+    kpi_fb_ar_overdue_share = fields.Boolean("Overdue share (%)")
+    kpi_fb_ar_overdue_share_value = _value(fields.Float)
+    kpi_fb_dso = fields.Boolean("DSO (days, last 90 days)")
+    kpi_fb_dso_value = _value(fields.Float)
+    kpi_fb_collected = fields.Boolean("Collected from customers")
+    kpi_fb_collected_value = _value(fields.Monetary)
+    kpi_fb_promises_due = fields.Boolean("Promises to pay due in the next 7 days")
+    kpi_fb_promises_due_value = _value(fields.Integer)
+    kpi_fb_abnormal = fields.Boolean("Abnormally late invoices")
+    kpi_fb_abnormal_value = _value(fields.Integer)
+    kpi_fb_lowest_cash = fields.Boolean("Lowest cash in the 13-week forecast")
+    kpi_fb_lowest_cash_value = _value(fields.Monetary)
+
+    def _compute_kpi_fb_values(self):
+        if not self.env.user.has_group(FOUNDER):
+            raise AccessError(self.env._("Only founders receive the founder's figures."))
+        start, end, _companies = self._get_kpi_compute_parameters()
+        date_to = fields.Datetime.to_datetime(end).date() if end else fields.Date.context_today(self)
+        date_from = fields.Datetime.to_datetime(start).date() if start else date_to - timedelta(days=7)
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.update(self._fb_values(company, date_from, date_to))
+
+    def _fb_values(self, company, date_from, date_to):
+        """The founder's KPIs of ``company`` for the window: balances at its end, flows over it."""
+        Kpi = self.env["fb.kpi"]
+        values = Kpi.compute(company, date_from + timedelta(days=1), date_to)
+        quarter = Kpi.compute(company, date_to - timedelta(days=DSO_DAYS - 1), date_to)
+        promises = (
+            self.env["fb.promise"]
+            .sudo()
+            .search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "open"),
+                    ("promised_date", ">", date_to),
+                    ("promised_date", "<=", date_to + timedelta(days=7)),
+                ]
+            )
+        )
+        weeks = self.env["fb.cash.forecast"]._weeks(company, date_to)
+        return {
+            "kpi_fb_cash_value": values["cash"],
+            "kpi_fb_runway_value": values["runway"] or 0.0,
+            "kpi_fb_ar_overdue_value": values["ar_overdue"],
+            "kpi_fb_ar_overdue_share_value": (values["ar_overdue_share"] or 0.0) * 100,
+            "kpi_fb_dso_value": kpi.dso(quarter["ar"], quarter["credit_sales"], DSO_DAYS) or 0.0,
+            "kpi_fb_collected_value": values["collected"],
+            "kpi_fb_promises_due_value": promises,
+            "kpi_fb_abnormal_value": values["abnormal_count"],
+            "kpi_fb_lowest_cash_value": forecast.lowest_week(weeks).closing,
+        }
+
+    def _compute_kpis_actions(self, company, user):
+        actions = super()._compute_kpis_actions(company, user)
+        dashboard = "founder_backoffice.action_fb_dashboard"
+        for field_name in self._fields:
+            if field_name.startswith("kpi_fb_") and not field_name.endswith("_value"):
+                actions[field_name] = dashboard
+        actions["kpi_fb_abnormal"] = "founder_backoffice.action_overdue_invoices_menu"
+        actions["kpi_fb_lowest_cash"] = "founder_backoffice.action_fb_report_cash_forecast"
+        return actions
+
+    def _compute_preferences(self, company, user):
+        """Before Odoo's preferences, the five invoices latest beyond their customer's habit, for a founder who
+        ticked the abnormally late invoices."""
+        preferences = super()._compute_preferences(company, user)
+        if not self.kpi_fb_abnormal or not user.has_group(FOUNDER):
+            return preferences
+        today = fields.Date.context_today(self)
+        late = self.env["fb.kpi"]._abnormally_pending(company, today)
+        worst = sorted(late.items(), key=lambda item: item[1], reverse=True)[:WORST_LATE]
+        if not worst:
+            return preferences
+        moves = self.env["account.move"].sudo().browse([move_id for move_id, _days in worst])
+        days = dict(worst)
+        lines = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(invoice)s, %(customer)s: %(amount)s due on %(date)s, %(days)s days late",
+                invoice=move.name,
+                customer=move.commercial_partner_id.name,
+                amount=format_amount(self.env, move.amount_residual_signed, company.currency_id),
+                date=format_date(self.env, move.invoice_date_due),
+                days=days[move.id],
+            )
+            for move in moves
+        )
+        block = Markup("<p><b>%s</b></p><ul>%s</ul>") % (
+            self.env._("Invoices late beyond their customer's habit"),
+            lines,
+        )
+        return [block, *preferences]
