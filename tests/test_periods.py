@@ -13,6 +13,8 @@ TODAY = date(2026, 11, 23)
 @pytest.mark.parametrize(
     ("kind", "today", "expected"),
     [
+        ("last_30_days", TODAY, (date(2026, 10, 25), TODAY)),
+        ("last_30_days", date(2026, 12, 1), (date(2026, 11, 2), date(2026, 12, 1))),  # the 1st is not one day long
         ("this_month", TODAY, (date(2026, 11, 1), date(2026, 11, 30))),
         ("this_month", date(2028, 2, 10), (date(2028, 2, 1), date(2028, 2, 29))),  # leap year
         ("last_month", TODAY, (date(2026, 10, 1), date(2026, 10, 31))),
@@ -33,6 +35,10 @@ def test_year_to_date_follows_the_fiscal_year():
     assert periods.period_bounds("year_to_date", TODAY, fiscal_year_start_month=4) == (date(2026, 4, 1), TODAY)
     assert periods.period_bounds("year_to_date", date(2026, 2, 3), 4) == (date(2025, 4, 1), date(2026, 2, 3))
     assert periods.period_bounds("year_to_date", date(2026, 4, 1), 4) == (date(2026, 4, 1), date(2026, 4, 1))
+
+
+def test_the_last_30_days_are_compared_with_the_30_days_before():
+    assert periods.previous_period(date(2026, 11, 2), date(2026, 12, 1)) == (date(2026, 10, 3), date(2026, 11, 1))
 
 
 def test_period_bounds_rejects_an_unknown_kind():

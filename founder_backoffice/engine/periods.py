@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-KINDS = ("this_month", "last_month", "this_quarter", "year_to_date", "last_12_months")
+KINDS = ("last_30_days", "this_month", "last_month", "this_quarter", "year_to_date", "last_12_months")
+DEFAULT_KIND = "last_30_days"
 
 
 def month_end(day: date) -> date:
@@ -26,6 +27,8 @@ def is_month_aligned(first: date, last: date) -> bool:
 def period_bounds(kind: str, today: date, fiscal_year_start_month: int = 1) -> tuple:
     """``(first, last)`` of the period ``kind`` around ``today``; ``ValueError`` for an unknown kind.
 
+    - ``last_30_days``: the 30 days ending today, the dashboard's default: it means as much on the 1st of a month
+      as on the 30th, where "this month" is one day long on the 1st.
     - ``this_month`` / ``this_quarter``: the whole calendar month / quarter holding today, like Odoo's own date
       filters. It ends in the future: the caller clips the end to today where the length matters (DSO's days).
     - ``last_month``: the previous calendar month.
@@ -36,6 +39,8 @@ def period_bounds(kind: str, today: date, fiscal_year_start_month: int = 1) -> t
       window then holds still during a month, matches the monthly sparklines and gives CEI a whole N of 12.
     """
     month_start = today.replace(day=1)
+    if kind == "last_30_days":
+        return today - timedelta(days=29), today
     if kind == "this_month":
         return month_start, month_end(today)
     if kind == "last_month":

@@ -109,7 +109,7 @@ class FbCashForecast(models.Model):
             "name": self.env._("Week of %(date)s", date=format_date(self.env, week.start)),
             "res_model": "account.move",
             "domain": [("id", "in", sorted(set().union(*week.refs)))],
-            "views": [(self.env.ref("account.view_invoice_tree").id, "list"), (False, "form")],
+            "views": [(self.env.ref("founder_backoffice.account_move_view_list_forecast").id, "list"), (False, "form")],
             "context": {"create": False},
         }
 

@@ -10,6 +10,8 @@ from ..engine import kpi, periods
 from .fb_receivable import RECEIVABLE
 
 LATENESS_HISTORY = 10  # last paid invoices per customer behind "abnormally pending"
+# overdue receivables by days past due, for the dashboard's month-by-month chart: (KPI key, from, to or None)
+AGE_BUCKETS = (("ar_1_30", 1, 30), ("ar_31_60", 31, 60), ("ar_61_90", 61, 90), ("ar_over_90", 91, None))
 
 
 class FbKpi(models.AbstractModel):
@@ -140,8 +142,8 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _receivables(self, company, date_from, date_to):
-        """Receivables at the end (total, overdue, not overdue, overdue invoices) and the day before the period
-        (CEI's opening)."""
+        """Receivables at the end (total, overdue, not overdue, overdue invoices, overdue by age) and the day
+        before the period (CEI's opening)."""
         ar, ar_overdue, ar_current, _soon, overdue_count = self._open_totals(company, "receivable", date_to)
         ar_opening = self._open_totals(company, "receivable", fields.Date.subtract(date_from, days=1))[0]
         return {
@@ -150,7 +152,30 @@ class FbKpi(models.AbstractModel):
             "ar_current": ar_current,
             "ar_opening": ar_opening,
             "overdue_count": overdue_count,
+            **self._overdue_by_age(company, date_to),
         }
+
+    @api.model
+    def _overdue_by_age(self, company, as_of):
+        """The overdue receivables at ``as_of`` in the age buckets of ``AGE_BUCKETS``."""
+        Receivable = self.env["fb.receivable"]
+        [amounts] = self._query(
+            SQL(
+                "SELECT %s FROM (%s) AS items WHERE %s",
+                SQL(", ").join(
+                    SQL(
+                        "COALESCE(SUM(residual) FILTER (WHERE %s::date - date_maturity BETWEEN %s AND %s), 0)",
+                        as_of,
+                        low,
+                        high or 1_000_000,
+                    )
+                    for _key, low, high in AGE_BUCKETS
+                ),
+                Receivable._open_items_query([company.id], as_of),
+                Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), as_of),
+            )
+        )
+        return {key: amount for (key, _low, _high), amount in zip(AGE_BUCKETS, amounts, strict=True)}
 
     @api.model
     def _payables(self, company, date_to):

@@ -4,12 +4,15 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
-from ..engine import kpi, periods
+from ..engine import forecast, kpi, periods
 
 HISTORY_MONTHS = 12
 # Dashboard formats; a "percent" KPI is a fraction, stored as a percentage for the history's graphs.
 FORMATS = ("monetary", "percent", "days", "months", "index", "count")
+SPANS = ("period", "end", "three_months")
 
 
 class _Undefinable:
@@ -57,11 +60,14 @@ class KpiDefinition:
     format: str
     higher_is_better: bool | None = None  # None: neither way is good news (no colour on the change)
     card: bool = True
+    span: str = "period"  # what the figure covers: the period, its last day ("end") or 3 months to it
     action: object = "founder_backoffice.action_fb_kpi_snapshot"  # an action's XML id, or f(env, company)
 
     def __post_init__(self):
         if self.format not in FORMATS:
             raise ValueError(f"KPI {self.key}: unknown format {self.format!r}, expected one of {FORMATS}")
+        if self.span not in SPANS:
+            raise ValueError(f"KPI {self.key}: unknown span {self.span!r}, expected one of {SPANS}")
 
     def field(self):
         """The snapshot column: counts are integers, money in company currency, the rest with one decimal."""
@@ -80,9 +86,18 @@ class KpiDefinition:
 
 
 KPIS = [
-    KpiDefinition("cash", "Cash", "Bank, cash and payments in transit at the end of the period.", "monetary", True),
-    KpiDefinition("runway", "Runway", "Months of cash left at the current net burn.", "months", True),
-    KpiDefinition("burn", "Net burn", "Average monthly operating cash out over the last 3 months.", "monetary", False),
+    KpiDefinition(
+        "cash", "Cash", "Bank, cash and payments in transit at the end of the period.", "monetary", True, span="end"
+    ),
+    KpiDefinition("runway", "Runway", "Months of cash left at the current net burn.", "months", True, span="end"),
+    KpiDefinition(
+        "burn",
+        "Net burn",
+        "Average monthly operating cash out over the last 3 months.",
+        "monetary",
+        False,
+        span="three_months",
+    ),
     KpiDefinition(
         "revenue",
         "Revenue",
@@ -106,6 +121,7 @@ KPIS = [
         "monetary",
         False,
         action=_overdue_invoices,
+        span="end",
     ),
     KpiDefinition(
         "ar_overdue_share",
@@ -114,6 +130,7 @@ KPIS = [
         "percent",
         False,
         action=_overdue_invoices,
+        span="end",
     ),
     KpiDefinition(
         "dso",
@@ -145,6 +162,7 @@ KPIS = [
         "Vendor bills to pay in the next 30 days.",
         "monetary",
         action="account.action_move_in_invoice_type",
+        span="end",
     ),
     KpiDefinition(
         "aov",
@@ -193,6 +211,7 @@ KPIS = [
         "monetary",
         True,
         action="crm.crm_lead_action_pipeline",
+        span="end",
     ),
     KpiDefinition(
         "days_to_pay",
@@ -217,6 +236,7 @@ KPIS = [
         "count",
         False,
         action=_overdue_invoices,
+        span="end",
     ),
     # history only: the parts the cards are made of
     KpiDefinition(
@@ -229,6 +249,18 @@ KPIS = [
         "ap", "Payables", "What the company owes its vendors at the end of the period.", "monetary", card=False
     ),
     KpiDefinition("invoice_count", "Invoices", "Customer invoices issued in the period.", "count", card=False),
+    KpiDefinition(
+        "invoiced", "Invoiced", "Customer invoices issued in the period, tax included.", "monetary", card=False
+    ),
+    KpiDefinition(
+        "ar_current", "Not yet due", "Receivables not yet due at the end of the period.", "monetary", card=False
+    ),
+    KpiDefinition("ar_1_30", "Overdue 1-30 days", "Receivables 1 to 30 days past due.", "monetary", card=False),
+    KpiDefinition("ar_31_60", "Overdue 31-60 days", "Receivables 31 to 60 days past due.", "monetary", card=False),
+    KpiDefinition("ar_61_90", "Overdue 61-90 days", "Receivables 61 to 90 days past due.", "monetary", card=False),
+    KpiDefinition(
+        "ar_over_90", "Overdue over 90 days", "Receivables more than 90 days past due.", "monetary", card=False
+    ),
     KpiDefinition(
         "overdue_count",
         "Overdue invoices",
@@ -312,8 +344,9 @@ class FbKpiSnapshot(models.Model):
 
     @api.model
     @api.readonly
-    def get_dashboard(self, period="this_month", company_id=None):
-        """All the dashboard cards in one call: value, previous period, delta, trend and where a click goes."""
+    def get_dashboard(self, period=periods.DEFAULT_KIND, company_id=None):
+        """All the dashboard in one call: each card's value, previous period, delta, trend, what it covers and
+        where a click goes; the charts' monthly series and the 13-week cash forecast."""
         self.check_access("read")
         company = self._dashboard_company(company_id)
         snapshots = self.with_company(company)
@@ -326,10 +359,11 @@ class FbKpiSnapshot(models.Model):
         cards = [definition for definition in self._kpis() if definition.card]
         history = snapshots.search_read(
             [("company_id", "=", company.id)],
-            [definition.key for definition in cards],
+            ["month", *(definition.key for definition in self._kpis())],
             order="month desc",
             limit=HISTORY_MONTHS,
         )[::-1]  # the latest twelve months, oldest first
+        spans = self._span_texts(date_from, current["date_to"])
         result = []
         for definition in cards:
             key, field = definition.key, self._fields[definition.key]
@@ -341,6 +375,7 @@ class FbKpiSnapshot(models.Model):
                     "label": field._description_string(self.env),
                     "help": field._description_help(self.env),
                     "format": definition.format,
+                    "span": spans[definition.span],
                     "value": value,
                     "previous": before,
                     "delta": difference,
@@ -361,7 +396,77 @@ class FbKpiSnapshot(models.Model):
             "date_to": fields.Date.to_string(current["date_to"]),
             "cards": result,
             "reminders_by_level": current["reminders_by_level"],
+            "history": self._chart_series(history),
+            "forecast": self._forecast_chart(company, today),
         }
+
+    def _span_texts(self, date_from, date_to):
+        """What a card's figure covers, by ``KpiDefinition.span``, in the user's language and date format."""
+        start, end = format_date(self.env, date_from), format_date(self.env, date_to)
+        return {
+            "period": self.env._("From %(date_from)s to %(date_to)s", date_from=start, date_to=end),
+            "end": self.env._("On %(date)s", date=end),
+            "three_months": self.env._("Monthly average of the 3 months to %(date)s", date=end),
+        }
+
+    def _chart_series(self, history):
+        """The stored months as chart series: ``months`` (first days) and one list per KPI, None where undefined."""
+        series = {
+            definition.key: [None if row[definition.key] is False else row[definition.key] for row in history]
+            for definition in self._kpis()
+        }
+        labels = {
+            definition.key: self._fields[definition.key]._description_string(self.env) for definition in self._kpis()
+        }
+        return {"months": [fields.Date.to_string(row["month"]) for row in history], "series": series, "labels": labels}
+
+    def _forecast_chart(self, company, today):
+        """The 13-week cash forecast's weeks for the chart (the founder may see them: the group was checked)."""
+        weeks = self.env["fb.cash.forecast"]._weeks(company, today)
+        lowest, out = forecast.lowest_week(weeks), forecast.cash_out_week(weeks)
+        return {
+            "weeks": [
+                {
+                    "start": fields.Date.to_string(week.start),
+                    "receipts": week.receipts,
+                    "bills": week.bills,
+                    "recurring": week.recurring,
+                    "closing": week.closing,
+                }
+                for week in weeks
+            ],
+            "lowest": weeks.index(lowest),
+            "cash_out": weeks.index(out) if out else None,
+            "summary": self._forecast_summary(company, lowest, out),
+        }
+
+    def _forecast_summary(self, company, lowest, out):
+        """One sentence: when cash runs out, or the lowest it gets."""
+        amount = format_amount(self.env, lowest.closing, company.currency_id)
+        if out:
+            return self.env._(
+                "Cash runs out in the week of %(date)s; lowest: %(amount)s.",
+                date=format_date(self.env, out.start),
+                amount=amount,
+            )
+        return self.env._(
+            "Lowest cash in the next 13 weeks: %(amount)s, in the week of %(date)s.",
+            amount=amount,
+            date=format_date(self.env, lowest.start),
+        )
+
+    @api.model
+    def get_forecast_week_action(self, week, company_id=None):
+        """The invoices and bills behind week ``week`` (from 0) of the dashboard's forecast."""
+        self.check_access("read")
+        company = self._dashboard_company(company_id)
+        if not isinstance(week, int) or not 0 <= week < forecast.FORECAST_WEEKS:
+            raise UserError(self.env._("The forecast has weeks 1 to %s.", forecast.FORECAST_WEEKS))
+        return (
+            self.env["fb.cash.forecast"]
+            .with_company(company)
+            ._week_action(company, fields.Date.context_today(self), week)
+        )
 
     @api.model
     def _dashboard_company(self, company_id):

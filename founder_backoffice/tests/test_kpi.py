@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
-from .common import FounderBackofficeCommon
+from .common import PERSONAS, FounderBackofficeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -208,23 +208,49 @@ class TestFounderKpis(FounderBackofficeCommon):
 @tagged("post_install", "-at_install")
 class TestDashboardTour(HttpCase):
     def test_dashboard_tour(self):
+        """A founder opens the dashboard, sees the cards, the charts and the forecast, and opens a forecast week:
+        the customer's promises to pay put its money in weeks 6 to 8, the middle of the chart."""
         company = self.env.ref("base.main_company")
         customer = self.env["res.partner"].create({"name": "Tour Customer"})
         today = date.today()
+        Move = self.env["account.move"].with_company(company)
         for amount, invoice_date, due in (
             (1500.0, today, today),
-            (1000.0, date.fromordinal(today.toordinal() - 40), date.fromordinal(today.toordinal() - 10)),
+            (1000.0, today - timedelta(days=40), today - timedelta(days=10)),
         ):
-            self.env["account.move"].with_company(company).create(
+            self._post(Move, customer, amount, invoice_date, due)
+        for days in (38, 45, 52):
+            promised = self._post(
+                Move, customer, 100.0 + days, today - timedelta(days=45), today + timedelta(days=days)
+            )
+            self.env["fb.promise"].with_company(company).create(
                 {
-                    "move_type": "out_invoice",
                     "partner_id": customer.id,
-                    "invoice_date": invoice_date,
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [
-                        Command.create({"name": "x", "quantity": 1, "price_unit": amount, "tax_ids": []})
-                    ],
+                    "company_id": company.id,
+                    "move_ids": [Command.set(promised.ids)],
+                    "amount": promised.amount_total,
+                    "promised_date": today + timedelta(days=days),
                 }
-            ).action_post()
-        self.assertTrue(self.env.ref("base.user_admin").has_group("founder_backoffice.group_founder"))
-        self.start_tour("/odoo/founder-dashboard", "founder_backoffice_dashboard_tour", login="admin")
+            )
+        founder = new_test_user(
+            self.env,
+            login="fb_tour_founder",
+            password="fb_tour_founder",
+            groups=PERSONAS["Founder"],
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        self.start_tour("/odoo/founder-dashboard", "founder_backoffice_dashboard_tour", login=founder.login)
+
+    def _post(self, Move, customer, amount, invoice_date, due):
+        move = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": amount, "tax_ids": []})],
+            }
+        )
+        move.action_post()
+        return move

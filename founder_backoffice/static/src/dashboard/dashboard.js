@@ -1,27 +1,35 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { cookie } from "@web/core/browser/cookie";
+import { getColor } from "@web/core/colors/colors";
 import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatFloat, formatMonetary, formatPercentage } from "@web/views/fields/formatters";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { FounderChart } from "./chart";
 
-/** The founder dashboard: every KPI card of a period in one RPC, each opening the records behind it. */
+/**
+ * The founder dashboard: every KPI card of a period in one RPC, each opening the records behind it, and the
+ * charts: the 13-week cash forecast (a week opens its invoices and bills) and the last twelve stored months.
+ */
 export class FounderDashboard extends Component {
     static template = "founder_backoffice.FounderDashboard";
+    static components = { FounderChart };
     static props = { ...standardActionServiceProps };
 
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
         this.periods = [
+            ["last_30_days", _t("Last 30 days")],
             ["this_month", _t("This month")],
             ["last_month", _t("Last month")],
             ["this_quarter", _t("This quarter")],
             ["year_to_date", _t("Year to date")],
             ["last_12_months", _t("Last 12 months")],
         ];
-        this.state = useState({ data: null, period: "this_month", companyId: null, loading: true });
+        this.state = useState({ data: null, period: "last_30_days", companyId: null, loading: true });
         onWillStart(() => this.load());
     }
 
@@ -112,6 +120,133 @@ export class FounderDashboard extends Component {
             }
         });
         return lines.filter((points) => points.length > 1).map((points) => points.join(" "));
+    }
+
+    get charts() {
+        return [
+            { name: "cash", title: _t("Cash and net burn"), config: () => this.cashChart() },
+            { name: "aging", title: _t("Receivables by age"), config: () => this.agingChart() },
+            { name: "invoiced", title: _t("Invoiced and collected"), config: () => this.invoicedChart() },
+            { name: "dso", title: _t("DSO (days)"), config: () => this.dsoChart() },
+        ];
+    }
+
+    color(index) {
+        return getColor(index, cookie.get("color_scheme"));
+    }
+
+    money(value) {
+        return formatMonetary(value, { currencyId: this.state.data.currency_id, digits: [16, 0] });
+    }
+
+    monthLabels() {
+        return this.state.data.history.months.map((month) =>
+            deserializeDate(month).toLocaleString({ month: "short", year: "2-digit" })
+        );
+    }
+
+    /** A dataset of the stored months' series `key`, labelled as the KPI. */
+    monthly(key, index, options = {}) {
+        const history = this.state.data.history;
+        return {
+            label: history.labels[key],
+            data: history.series[key],
+            borderColor: this.color(index),
+            backgroundColor: this.color(index),
+            ...options,
+        };
+    }
+
+    moneyAxis() {
+        return { y: { ticks: { callback: (value) => this.money(value) } } };
+    }
+
+    forecastChart() {
+        const weeks = this.state.data.forecast.weeks;
+        return {
+            type: "bar",
+            data: {
+                labels: weeks.map((week) => formatDate(deserializeDate(week.start))),
+                datasets: [
+                    {
+                        type: "line",
+                        label: _t("Cash at the end of the week"),
+                        data: weeks.map((week) => week.closing),
+                        borderColor: this.color(0),
+                        backgroundColor: this.color(0),
+                    },
+                    {
+                        label: _t("Expected receipts"),
+                        data: weeks.map((week) => week.receipts),
+                        backgroundColor: this.color(1),
+                    },
+                    {
+                        label: _t("Bills and recurring outflows"),
+                        data: weeks.map((week) => -(week.bills + week.recurring)),
+                        backgroundColor: this.color(2),
+                    },
+                ],
+            },
+            options: { scales: this.moneyAxis(), interaction: { mode: "index", intersect: false } },
+        };
+    }
+
+    cashChart() {
+        return {
+            type: "bar",
+            data: {
+                labels: this.monthLabels(),
+                datasets: [
+                    this.monthly("cash", 0, { type: "line" }),
+                    this.monthly("burn", 2),
+                ],
+            },
+            options: { scales: this.moneyAxis() },
+        };
+    }
+
+    agingChart() {
+        const keys = ["ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_over_90"];
+        return {
+            type: "bar",
+            data: {
+                labels: this.monthLabels(),
+                datasets: keys.map((key, index) => this.monthly(key, index + 3)),
+            },
+            options: { scales: { x: { stacked: true }, y: { ...this.moneyAxis().y, stacked: true } } },
+        };
+    }
+
+    invoicedChart() {
+        return {
+            type: "bar",
+            data: {
+                labels: this.monthLabels(),
+                datasets: [this.monthly("invoiced", 1), this.monthly("collected", 0)],
+            },
+            options: { scales: this.moneyAxis() },
+        };
+    }
+
+    dsoChart() {
+        return {
+            type: "line",
+            data: { labels: this.monthLabels(), datasets: [this.monthly("dso", 4, { spanGaps: false })] },
+            options: {},
+        };
+    }
+
+    /** The week the forecast's sentence is about: where cash runs out, else the lowest. */
+    get forecastKeyWeek() {
+        const forecast = this.state.data.forecast;
+        return forecast.cash_out ?? forecast.lowest;
+    }
+
+    async openForecastWeek(week) {
+        const action = await this.orm.call("fb.kpi.snapshot", "get_forecast_week_action", [week], {
+            company_id: this.state.companyId,
+        });
+        await this.action.doAction(action);
     }
 
     async openCard(card) {
