@@ -44,6 +44,7 @@
     "demo": [
         "data/demo/res_partner_demo.xml",
         "data/demo/account_move_demo.xml",
+        "data/demo/payment_history_demo.xml",
         "data/demo/fb_dunning_policy_demo.xml",
         "data/demo/fb_collections_demo.xml",
     ],

@@ -5,6 +5,7 @@ from . import fb_report_mixin
 from . import fb_aging_report
 from . import fb_cash_flow_report
 from . import fb_cash_forecast
+from . import fb_collection_analytics
 from . import fb_collection_queue
 from . import fb_collection_stage
 from . import fb_dispute

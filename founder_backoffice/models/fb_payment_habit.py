@@ -3,6 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..engine import forecast
@@ -126,3 +127,93 @@ class FbPaymentHabit(models.AbstractModel):
             )
         )
         return [((move_id,), forecast.naive_payment_date(due, as_of), amount) for move_id, due, amount in items]
+
+    @api.model
+    def _demo_payment_history(self):
+        """Demo data: a year of monthly invoices paid by each demo customer's habit (on time, about 10 days late
+        and getting better, about 45 days late, early; one never pays), the founding capital, salaries paid
+        every month and monthly rent bills, so that the profiles, the forecast and the charts have a history."""
+        Move = self.env["account.move"]
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        habits = {
+            "demo_partner_trattoria": [0, -2, 1, 0, -1, 0, 0, -3, 0, 2, 0],
+            "demo_partner_nukhba": [3, 5, 4, 8, 10, 12, 15, 18, 20, 22, 25],
+            "demo_partner_bianchi": [44, 47, 40, 52, 45, 43, 48, 46, 41, 45, 50],
+            "demo_partner_bright": [-6, -5, -4, -7, -5, -3, -6, -5, -4, -5, -6],
+            "demo_partner_riyada": [None] * 3,
+        }
+        for xml_id, lateness in habits.items():
+            partner = self.env.ref(f"founder_backoffice.{xml_id}")
+            for months_ago, late in enumerate(lateness, start=2):
+                invoice_date = today - relativedelta(months=months_ago)
+                invoice = Move.create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": invoice_date,
+                        "invoice_date_due": invoice_date + relativedelta(days=30),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Monthly service", "quantity": 1, "price_unit": 900 + 150 * months_ago}
+                            )
+                        ],
+                    }
+                )
+                invoice.action_post()
+                paid_on = invoice.invoice_date_due + relativedelta(days=late) if late is not None else None
+                if paid_on and paid_on < today:
+                    self._demo_pay(invoice, paid_on)
+        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+        accounts = self.env["account.account"].with_company(company)
+        equity = accounts.search([("account_type", "=", "equity"), ("company_ids", "in", company.id)], limit=1)
+        salaries = accounts.search([("account_type", "=", "expense"), ("company_ids", "in", company.id)], limit=1)
+        self._demo_entry(
+            today - relativedelta(months=13), bank.default_account_id, equity, 120000.0, "Founding capital"
+        )
+        landlord = self.env["res.partner"].create({"name": "Immobiliare Centro S.r.l.", "is_company": True})
+        for months_ago in range(12, 0, -1):
+            day = today - relativedelta(months=months_ago)
+            self._demo_entry(day, salaries, bank.default_account_id, 9500.0, "Salaries")
+            rent = self._demo_bill(landlord, day, 1800.0)
+            self._demo_pay(rent, rent.invoice_date_due)
+        self._demo_bill(landlord, today - relativedelta(days=20), 1800.0)
+        supplier = self.env["res.partner"].create({"name": "Forniture Ufficio S.p.A.", "is_company": True})
+        self._demo_bill(supplier, today - relativedelta(days=10), 4200.0)
+
+    @api.model
+    def _demo_pay(self, move, on):
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
+            {"payment_date": on}
+        )._create_payments()
+
+    @api.model
+    def _demo_entry(self, day, debit_account, credit_account, amount, label):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": day,
+                "ref": label,
+                "line_ids": [
+                    Command.create({"name": label, "account_id": debit_account.id, "debit": amount}),
+                    Command.create({"name": label, "account_id": credit_account.id, "credit": amount}),
+                ],
+            }
+        )
+        move.action_post()
+
+    @api.model
+    def _demo_bill(self, vendor, day, amount):
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": vendor.id,
+                "invoice_date": day,
+                "invoice_date_due": day + relativedelta(days=30),
+                "invoice_line_ids": [
+                    Command.create({"name": "Rent and supplies", "quantity": 1, "price_unit": amount})
+                ],
+            }
+        )
+        bill.action_post()
+        return bill

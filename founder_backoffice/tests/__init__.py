@@ -1,4 +1,4 @@
-from . import test_cash_forecast
+from . import test_cockpit
 from . import test_collections
 from . import test_documents
 from . import test_dunning

@@ -8,15 +8,15 @@ from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
-from .common import FounderBackofficeCommon
+from .common import PERSONAS, FounderBackofficeCommon
 
 AS_OF = date(2026, 3, 2)  # a Monday: week 1 runs from 03-02 to 03-08
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-02")
-class TestCashForecast(FounderBackofficeCommon):
-    """A small ledger whose forecast is computed by hand.
+class TestCockpit(FounderBackofficeCommon):
+    """A small ledger whose payment profiles, forecast, digest and collection analytics are computed by hand.
 
     Rossi always pays 10 days late: four invoices of 100 due on the 1st of 10/2025 to 1/2026, each paid 10 days
     later. Open on 2026-03-02: Rossi's 1,000 due 03-06 (expected 03-16, week 3); Bianchi's 500 due 02-20 with a
@@ -61,8 +61,8 @@ class TestCashForecast(FounderBackofficeCommon):
         cls._entry(date(2025, 11, 3), bank, equity, 10000.0)
         for month in (10, 11, 12, 1):
             due = date(2025 if month > 1 else 2026, month, 1)
-            invoice = cls._invoice(cls.rossi, 100.0, due)
-            cls._pay(invoice, 100.0, date(due.year, due.month, 11))
+            cls.rossi_paid = cls._invoice(cls.rossi, 100.0, due)
+            cls._pay(cls.rossi_paid, 100.0, date(due.year, due.month, 11))
         for month in (12, 1, 2):
             cls._entry(
                 date(2025 if month == 12 else 2026, month, 15),
@@ -204,3 +204,55 @@ class TestCashForecast(FounderBackofficeCommon):
         self.assertIn(self.neri_open.name, founder_body)
         self.assertNotIn("Lowest cash", manager_body)
         self.assertNotIn(self.neri_open.name, manager_body)
+
+    def test_collection_analytics_per_collector(self):
+        """Anna works Rossi, Bruno works Bianchi. Rossi paid 100 on the 11th of October to January, the last one 6
+        days after its first reminder (01-05), and had a call logged in March; Bianchi's 500 is overdue since
+        02-20 and promised on 03-02."""
+        anna = self._persona("Collections user", name="Anna")
+        bruno = self._user("fb_bruno", PERSONAS["Collections user"])
+        bruno.name = "Bruno"
+        manager = self._persona("Collections manager")
+        self.rossi.fb_collector_id = anna
+        self.bianchi.fb_collector_id = bruno
+        run = self.env["fb.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 1, 5)})
+        reminder = self.env["fb.dunning.reminder"].create(
+            {"run_id": run.id, "partner_id": self.rossi.id, "policy_id": self.policy.id, "level_id": self.level_1.id}
+        )
+        self.env["fb.dunning.line"].create({"reminder_id": reminder.id, "move_id": self.rossi_paid.id, "state": "sent"})
+        call = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.rossi.id,
+                "activity_type_id": self.env.ref("founder_backoffice.mail_activity_type_collections_call").id,
+                "user_id": anna.id,
+            }
+        )
+        call.with_user(anna).action_feedback("Will pay on the 16th")
+        fields_ = ["collector_id", "month", "customer_count", "overdue_start", "overdue_end", "collected"]
+        fields_ += ["promise_count", "call_count", "reminder_to_payment_days"]
+
+        def rows(user):
+            Analytics = self.env["fb.collection.analytics"].with_user(user)
+            return {
+                (row["collector_id"] and row["collector_id"][1], row["month"]): row
+                for row in Analytics.search_read([], fields_)
+            }
+
+        everyone = rows(manager)
+        self.assertEqual({collector for collector, _month in everyone}, {"Anna", "Bruno", False})
+        march, february, january = date(2026, 3, 1), date(2026, 2, 1), date(2026, 1, 1)
+        self.assertEqual(everyone[(False, march)]["overdue_end"], 250.0, "Neri has no collector: managers see it")
+        self.assertEqual(everyone[("Anna", january)]["collected"], 100.0)
+        self.assertEqual(everyone[("Anna", january)]["reminder_to_payment_days"], 6.0)
+        self.assertEqual(everyone[("Anna", march)]["call_count"], 1)
+        self.assertEqual(everyone[("Anna", march)]["customer_count"], 1)
+        self.assertEqual(
+            (everyone[("Bruno", february)]["overdue_start"], everyone[("Bruno", february)]["overdue_end"]), (0.0, 500.0)
+        )
+        self.assertEqual(
+            (everyone[("Bruno", march)]["overdue_start"], everyone[("Bruno", march)]["promise_count"]), (500.0, 1)
+        )
+        self.assertEqual(everyone[("Bruno", january)]["collected"], 0.0)
+        self.assertEqual({collector for collector, _month in rows(anna)}, {"Anna"}, "a collector sees their own line")
+        self.assertEqual(len(rows(anna)), 12)
