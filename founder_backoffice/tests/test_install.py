@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import convert_file
@@ -73,3 +74,40 @@ class TestDemoData(TransactionCase):
         self.assertTrue(
             env.ref("founder_backoffice.demo_user_collector").has_group("founder_backoffice.group_collections_user")
         )
+
+        # a year of habits: each demo customer's profile is the one the demo shows
+        convert_file(env, "founder_backoffice", "data/demo/payment_history_demo.xml", {}, mode="init", noupdate=True)
+        grades = {
+            name: (
+                env.ref(f"founder_backoffice.demo_partner_{name}").fb_payment_grade,
+                env.ref(f"founder_backoffice.demo_partner_{name}").fb_payment_trend,
+            )
+            for name in ("trattoria", "nukhba", "bianchi", "bright", "riyada")
+        }
+        self.assertEqual(
+            grades,
+            {
+                "trattoria": ("A", "stable"),
+                "nukhba": ("C", "improving"),
+                "bianchi": ("D", "stable"),
+                "bright": ("A", "stable"),
+                "riyada": (False, False),
+            },
+        )
+        weeks = env["fb.cash.forecast"]._weeks(company, fields.Date.context_today(env.user))
+        self.assertGreater(sum(week.receipts for week in weeks), 0)
+        self.assertGreater(sum(week.bills for week in weeks), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiHistoryFromTheFirstDay(TransactionCase):
+    def test_snapshots_are_there_after_install_and_a_new_company_runs_the_job(self):
+        """The install computed the last twelve months of every company with a chart; a new company triggers the
+        snapshot job (which computes them once the chart is there)."""
+        Snapshot = self.env["fb.kpi.snapshot"]
+        for company in self.env["res.company"].search([("chart_template", "!=", False)]):
+            self.assertEqual(Snapshot.search_count([("company_id", "=", company.id)]), 12, company.name)
+        job = self.env.ref("founder_backoffice.ir_cron_fb_kpi_snapshot")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", job.id)])
+        self.env["res.company"].create({"name": "Nuova S.r.l."})
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", job.id)]), triggers + 1)

@@ -71,6 +71,7 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         cls.dunning_run = run
         cls.reminder = run.reminder_ids.filtered(lambda r: r.partner_id == cls.customer)
         cls.stage_promised = cls.env["fb.collection.stage"]._of_kind("promised")
+        cls.digest = cls.env["digest.digest"].create({"name": "Weekly", "company_id": cls.company.id})
 
     # ------------------------------------------------------------------ the web client's paths
 
@@ -420,6 +421,59 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
         self.assertTrue(dashboard["cards"])
 
+    def _act_payment_grade(self):
+        [customer] = self._call("res.partner", "web_read", [self.customer.id], {"fb_payment_grade": {}})
+        self.assertIs(customer["fb_payment_grade"], False, "no invoice paid yet: no grade")
+        [invoice] = self._call("account.move", "web_read", [self.invoice.id], {"fb_expected_payment_date": {}})
+        self.assertTrue(invoice["fb_expected_payment_date"])
+
+    def _act_payment_grade_on_opportunity(self):
+        [lead] = self._call(
+            "crm.lead",
+            "web_save",
+            [],
+            {"name": "Renewal", "type": "opportunity", "partner_id": self.customer.id},
+            specification={"fb_payment_grade": {}, "fb_overdue_amount": {}},
+        )
+        self.assertEqual(lead["fb_overdue_amount"], 500.0)
+
+    def _act_cash_forecast(self):
+        wizard = self._wizard("cash_forecast")
+        action = self._call("fb.report.wizard", "action_view", [wizard])
+        rows = self._call(
+            "fb.cash.forecast", "web_search_read", [], {"week": {}, "receipts": {}}, context=action["context"]
+        )["records"]
+        self.assertEqual(len(rows), 13)
+        self.assertEqual(sum(row["receipts"] for row in rows), 800.0)
+        documents = self._call("fb.cash.forecast", "action_open_documents", [rows[0]["id"]], context=action["context"])
+        moves = self._call("account.move", "web_search_read", documents["domain"], {"name": {}})["records"]
+        self.assertEqual({move["id"] for move in moves}, {self.invoice.id, self.other_invoice.id})
+        xlsx = self._call("fb.report.wizard", "action_xlsx", [wizard])
+        cells = [
+            c.value
+            for sheet in openpyxl.load_workbook(io.BytesIO(self._get(xlsx["url"]).content))
+            for row in sheet
+            for c in row
+        ]
+        self.assertIn(800.0, cells)
+
+    def _act_collection_analytics(self):
+        rows = self._call("fb.collection.analytics", "web_search_read", [], {"collector_id": {}, "overdue_end": {}})[
+            "records"
+        ]
+        collectors = {row["collector_id"] for row in rows}
+        expected = {self.collector.id} if self.user == self.collector else {self.collector.id, False}
+        self.assertEqual(collectors, expected, "a collector sees their own line, a manager every collector's")
+
+    def _act_digest_kpis(self):
+        [digest] = self._call(
+            "digest.digest",
+            "web_read",
+            [self.digest.id],
+            {"kpi_fb_ar_overdue_value": {}},
+        )
+        self.assertEqual(digest["kpi_fb_ar_overdue_value"], 800.0)
+
     def _act_kpi_engine(self):
         self._call("fb.kpi", "compute", self.company.id, str(self.today), str(self.today))
 
@@ -457,6 +511,11 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         "Export promises to pay (`/web/export/xlsx`)": _act_export_promises,
         "Export contacts with their collector (`/web/export/csv`)": _act_export_contact_collectors,
         "KPI dashboard": _act_dashboard,
+        "See a customer's payment grade and an invoice's expected payment": _act_payment_grade,
+        "See the customer's payment grade on an opportunity": _act_payment_grade_on_opportunity,
+        "13-week cash forecast, a week's documents and its XLSX": _act_cash_forecast,
+        "Collection analytics": _act_collection_analytics,
+        "The founder's figures of the digest e-mail": _act_digest_kpis,
         "KPI engine over RPC": _act_kpi_engine,
     }
 

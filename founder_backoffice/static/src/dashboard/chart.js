@@ -25,7 +25,12 @@ export class FounderChart extends Component {
                 ...config.options,
                 plugins: {
                     ...config.options?.plugins,
-                    legend: { position: "bottom", rtl, textDirection: rtl ? "rtl" : "ltr" },
+                    legend: {
+                        position: "bottom",
+                        rtl,
+                        textDirection: rtl ? "rtl" : "ltr",
+                        labels: { boxWidth: 12, font: { size: 11 } },
+                    },
                     tooltip: { rtl, textDirection: rtl ? "rtl" : "ltr", ...config.options?.plugins?.tooltip },
                 },
             };

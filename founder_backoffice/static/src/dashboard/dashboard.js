@@ -9,6 +9,11 @@ import { formatFloat, formatMonetary, formatPercentage } from "@web/views/fields
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { FounderChart } from "./chart";
 
+// money in and out, and the age of overdue receivables from "not yet due" to "over 90 days"
+const IN_COLOR = "#28a745";
+const OUT_COLOR = "#dc3545";
+const AGE_COLORS = ["#adb5bd", "#ffc107", "#fd7e14", "#dc3545", "#7b1e1e"];
+
 /**
  * The founder dashboard: every KPI card of a period in one RPC, each opening the records behind it, and the
  * charts: the 13-week cash forecast (a week opens its invoices and bills) and the last twelve stored months.
@@ -178,12 +183,12 @@ export class FounderDashboard extends Component {
                     {
                         label: _t("Expected receipts"),
                         data: weeks.map((week) => week.receipts),
-                        backgroundColor: this.color(1),
+                        backgroundColor: IN_COLOR,
                     },
                     {
                         label: _t("Bills and recurring outflows"),
                         data: weeks.map((week) => -(week.bills + week.recurring)),
-                        backgroundColor: this.color(2),
+                        backgroundColor: OUT_COLOR,
                     },
                 ],
             },
@@ -198,7 +203,7 @@ export class FounderDashboard extends Component {
                 labels: this.monthLabels(),
                 datasets: [
                     this.monthly("cash", 0, { type: "line" }),
-                    this.monthly("burn", 2),
+                    this.monthly("burn", 0, { borderColor: OUT_COLOR, backgroundColor: OUT_COLOR }),
                 ],
             },
             options: { scales: this.moneyAxis() },
@@ -211,7 +216,9 @@ export class FounderDashboard extends Component {
             type: "bar",
             data: {
                 labels: this.monthLabels(),
-                datasets: keys.map((key, index) => this.monthly(key, index + 3)),
+                datasets: keys.map((key, index) =>
+                    this.monthly(key, 0, { borderColor: AGE_COLORS[index], backgroundColor: AGE_COLORS[index] })
+                ),
             },
             options: { scales: { x: { stacked: true }, y: { ...this.moneyAxis().y, stacked: true } } },
         };
@@ -222,7 +229,10 @@ export class FounderDashboard extends Component {
             type: "bar",
             data: {
                 labels: this.monthLabels(),
-                datasets: [this.monthly("invoiced", 1), this.monthly("collected", 0)],
+                datasets: [
+                    this.monthly("invoiced", 0),
+                    this.monthly("collected", 0, { borderColor: IN_COLOR, backgroundColor: IN_COLOR }),
+                ],
             },
             options: { scales: this.moneyAxis() },
         };
