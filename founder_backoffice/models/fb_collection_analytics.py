@@ -27,7 +27,7 @@ class FbCollectionAnalytics(models.Model):
     _order = "month desc, collector_id"
     _rec_name = "collector_id"
 
-    collector_id = fields.Many2one("res.users", "Collector", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     month = fields.Date(readonly=True)
