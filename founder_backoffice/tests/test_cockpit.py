@@ -205,6 +205,24 @@ class TestCockpit(FounderBackofficeCommon):
         self.assertNotIn("Lowest cash", manager_body)
         self.assertNotIn(self.neri_open.name, manager_body)
 
+    def test_digest_in_the_recipients_language(self):
+        founder = self._user("fb_founder_it", PERSONAS["Founder"])
+        founder.write({"lang": "it_IT", "email": "fondatore@example.com"})
+        digest = self.env["digest.digest"].create(
+            {
+                "name": "Settimanale",
+                "company_id": self.company.id,
+                "kpi_fb_lowest_cash": True,
+                "kpi_fb_abnormal": True,
+                "user_ids": [Command.set(founder.ids)],
+            }
+        )
+        digest.action_send()
+        body = self.env["mail.mail"].search([("email_to", "ilike", "fondatore@")]).body_html
+        self.assertIn("Cassa minima nella previsione a 13 settimane", body)
+        self.assertIn("Fatture in ritardo rispetto alle abitudini di pagamento del cliente", body)
+        self.assertNotIn("Lowest cash", body)
+
     def test_collection_analytics_per_collector(self):
         """Anna works Rossi, Bruno works Bianchi. Rossi paid 100 on the 11th of October to January, the last one 6
         days after its first reminder (01-05), and had a call logged in March; Bianchi's 500 is overdue since
