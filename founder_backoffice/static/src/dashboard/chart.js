@@ -34,11 +34,12 @@ export class FounderChart extends Component {
                     tooltip: { rtl, textDirection: rtl ? "rtl" : "ltr", ...config.options?.plugins?.tooltip },
                 },
             };
-            config.options.scales = config.options.scales || {};
-            config.options.scales.x = { ...config.options.scales.x, reverse: rtl };
-            if (rtl && config.options.scales.y) {
-                config.options.scales.y.position = "right";
-            }
+            const scales = config.options.scales || {};
+            config.options.scales = {
+                ...scales,
+                x: { ...scales.x, reverse: rtl },
+                y: { ...scales.y, position: rtl ? "right" : "left" },
+            };
             if (this.props.onClick) {
                 config.options.onClick = (event, elements) => {
                     if (elements.length) {
