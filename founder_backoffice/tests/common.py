@@ -147,6 +147,23 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         return cls._invoice(partner, amount, None, invoice_date=invoice_date, payment_term=term)
 
     @classmethod
+    def _entry(cls, day, debit_account, credit_account, amount, journal=None):
+        """A posted journal entry moving ``amount`` from ``credit_account`` to ``debit_account``."""
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": day,
+                "journal_id": (journal or cls.company_data["default_journal_misc"]).id,
+                "line_ids": [
+                    Command.create({"name": "x", "account_id": debit_account.id, "debit": amount}),
+                    Command.create({"name": "x", "account_id": credit_account.id, "credit": amount}),
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
     def _pay(cls, invoice, amount, on):
         return cls._register_payment(invoice, amount=amount, payment_date=on)
 

@@ -35,21 +35,6 @@ class TestCockpit(FounderBackofficeCommon):
             cls._ledger()
 
     @classmethod
-    def _entry(cls, day, debit_account, credit_account, amount):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "date": day,
-                "journal_id": cls.company_data["default_journal_misc"].id,
-                "line_ids": [
-                    Command.create({"name": "x", "account_id": debit_account.id, "debit": amount}),
-                    Command.create({"name": "x", "account_id": credit_account.id, "credit": amount}),
-                ],
-            }
-        )
-        move.action_post()
-
-    @classmethod
     def _ledger(cls):
         cls.rossi = cls.customer
         cls.bianchi = cls._customer("Bianchi S.r.l.")

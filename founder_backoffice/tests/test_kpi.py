@@ -27,22 +27,6 @@ class TestFounderKpis(FounderBackofficeCommon):
             cls._dataset()
 
     @classmethod
-    def _entry(cls, day, debit_account, credit_account, amount, journal):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "date": day,
-                "journal_id": journal.id,
-                "line_ids": [
-                    Command.create({"name": "x", "account_id": debit_account.id, "debit": amount}),
-                    Command.create({"name": "x", "account_id": credit_account.id, "credit": amount}),
-                ],
-            }
-        )
-        move.action_post()
-        return move
-
-    @classmethod
     def _bill(cls, day, due, amount, account=None):
         line = {"name": "Bill", "quantity": 1, "price_unit": amount, "tax_ids": []}
         if account:
