@@ -56,7 +56,7 @@ class FbCashForecast(models.Model):
         first = as_of.replace(day=1) - relativedelta(months=3)
         months = periods.month_starts(first, as_of.replace(day=1) - relativedelta(days=1))
         outflows = dict.fromkeys(months, 0.0)
-        options = {"company_id": company.id, "date_from": first, "date_to": months[-1] + relativedelta(day=31)}
+        options = {"company_id": company.id, "date_from": first, "date_to": periods.month_end(months[-1])}
         for line in self.env["fb.cash.flow.report"]._lines(options):
             if line["direction"] == "out" and line["category"] in RECURRING_CATEGORIES:
                 outflows[line["month"]] -= line["amount"]
@@ -126,7 +126,7 @@ class FbCashForecast(models.Model):
             (self.env._("Cash runs out"), out.start if out else self.env._("Not within 13 weeks")),
         )
         columns = [
-            Column(0, self.env._("Week"), "integer"),
+            Column(0, self._fields["week"]._description_string(self.env), "integer"),
             Column(1, self._fields["date_from"]._description_string(self.env), "date"),
             Column(2, self._fields["date_to"]._description_string(self.env), "date"),
             Column(3, self._fields["receipts"]._description_string(self.env), "amount", total=True),

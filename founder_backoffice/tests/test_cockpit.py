@@ -111,6 +111,24 @@ class TestCockpit(FounderBackofficeCommon):
         self.bianchi_open.invalidate_recordset(["fb_expected_payment_date"])
         self.assertEqual(self.bianchi_open.with_user(user).fb_expected_payment_date, AS_OF)
 
+    def test_a_payment_plan_brings_the_money_as_its_instalments(self):
+        """Verdi agrees to pay its 300 in three monthly instalments from 03-10: 100 in weeks 2, 6 and 10."""
+        plan = self.env["fb.payment.plan"].create(
+            {
+                "partner_id": self.verdi.id,
+                "move_ids": [Command.set(self.verdi_open.ids)],
+                "instalment_count": 3,
+                "frequency": "monthly",
+                "first_date": date(2026, 3, 10),
+                "company_id": self.company.id,
+            }
+        )
+        plan.action_start()
+        self.assertEqual(self.verdi_open.fb_expected_payment_date, date(2026, 3, 10))
+        receipts = {row["week"]: row["receipts"] for row in self._forecast_rows(self._persona("Founder"))}
+        self.assertEqual((receipts[2], receipts[6], receipts[10]), (100.0, 100.0, 100.0))
+        self.assertEqual(receipts[8], 0.0, "no longer at the company's habit (04-20)")
+
     def test_salesperson_sees_the_grade_on_the_opportunity(self):
         salesperson = self._persona("Salesperson")
         lead = (

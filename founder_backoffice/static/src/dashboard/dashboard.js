@@ -150,14 +150,14 @@ export class FounderDashboard extends Component {
         );
     }
 
-    /** A dataset of the stored months' series `key`, labelled as the KPI. */
-    monthly(key, index, options = {}) {
+    /** A dataset of the stored months' series `key`, labelled as the KPI, drawn in `color`. */
+    monthly(key, color = this.color(0), options = {}) {
         const history = this.state.data.history;
         return {
             label: history.labels[key],
             data: history.series[key],
-            borderColor: this.color(index),
-            backgroundColor: this.color(index),
+            borderColor: color,
+            backgroundColor: color,
             ...options,
         };
     }
@@ -201,10 +201,7 @@ export class FounderDashboard extends Component {
             type: "bar",
             data: {
                 labels: this.monthLabels(),
-                datasets: [
-                    this.monthly("cash", 0, { type: "line" }),
-                    this.monthly("burn", 0, { borderColor: OUT_COLOR, backgroundColor: OUT_COLOR }),
-                ],
+                datasets: [this.monthly("cash", this.color(0), { type: "line" }), this.monthly("burn", OUT_COLOR)],
             },
             options: { scales: this.moneyAxis() },
         };
@@ -216,9 +213,7 @@ export class FounderDashboard extends Component {
             type: "bar",
             data: {
                 labels: this.monthLabels(),
-                datasets: keys.map((key, index) =>
-                    this.monthly(key, 0, { borderColor: AGE_COLORS[index], backgroundColor: AGE_COLORS[index] })
-                ),
+                datasets: keys.map((key, index) => this.monthly(key, AGE_COLORS[index])),
             },
             options: { scales: { x: { stacked: true }, y: { ...this.moneyAxis().y, stacked: true } } },
         };
@@ -229,10 +224,7 @@ export class FounderDashboard extends Component {
             type: "bar",
             data: {
                 labels: this.monthLabels(),
-                datasets: [
-                    this.monthly("invoiced", 0),
-                    this.monthly("collected", 0, { borderColor: IN_COLOR, backgroundColor: IN_COLOR }),
-                ],
+                datasets: [this.monthly("invoiced"), this.monthly("collected", IN_COLOR)],
             },
             options: { scales: this.moneyAxis() },
         };
@@ -241,7 +233,7 @@ export class FounderDashboard extends Component {
     dsoChart() {
         return {
             type: "line",
-            data: { labels: this.monthLabels(), datasets: [this.monthly("dso", 4, { spanGaps: false })] },
+            data: { labels: this.monthLabels(), datasets: [this.monthly("dso", this.color(4))] },
             options: {},
         };
     }
