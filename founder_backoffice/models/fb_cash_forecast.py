@@ -92,6 +92,7 @@ class FbCashForecast(models.Model):
             SQL(", ").join(rows),
         )
 
+    @api.readonly
     def action_open_documents(self):
         """The invoices and bills behind the week: where its receipts and bills come from."""
         self.ensure_one()

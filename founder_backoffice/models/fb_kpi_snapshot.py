@@ -456,6 +456,7 @@ class FbKpiSnapshot(models.Model):
         )
 
     @api.model
+    @api.readonly
     def get_forecast_week_action(self, week, company_id=None):
         """The invoices and bills behind week ``week`` (from 0) of the dashboard's forecast."""
         self.check_access("read")
@@ -483,6 +484,7 @@ class FbKpiSnapshot(models.Model):
         return "—"
 
     @api.model
+    @api.readonly
     def get_card_action(self, key, company_id=None):
         """The records behind a card, as the KPI registry says."""
         self.check_access("read")

@@ -1,4 +1,3 @@
-import base64
 import itertools
 
 from odoo import api, fields, models
@@ -86,20 +85,13 @@ class FbReportMixin(models.AbstractModel):
         self.env.cr.execute(SQL("CLOSE %s", cursor))
 
     @api.model
-    def _xlsx_attachment_action(self, options, filename):
-        """Build the XLSX in the user's language (right to left for Arabic) and download it."""
+    def _xlsx_content(self, options):
+        """The report as an XLSX file in the user's language (right to left for Arabic). Writes nothing, so the
+        download route may run it on a read replica."""
         rtl = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction == "rtl"
         with XlsxReport(rtl=rtl) as workbook:
             self._write_xlsx(workbook, options)
-            content = workbook.close()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "datas": base64.b64encode(content),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+            return workbook.close()
 
     @api.model
     def _write_xlsx(self, workbook, options):

@@ -7,6 +7,7 @@ from . import test_i18n
 from . import test_install
 from . import test_kpi
 from . import test_personas
+from . import test_read_replica
 from . import test_receivable
 from . import test_reports
 from . import test_security

@@ -2,8 +2,8 @@
 
 Each action of the table is run over HTTP, logged in as a user holding exactly the groups of the role
 (``PERSONAS``): JSON-RPC ``call_kw`` as the web client sends it, ``/web/action/load``, ``/report/html|pdf``,
-``/web/content``, ``/web/export/xlsx|csv``. An allowed action must do what it should (amounts, states, rendered
-text, cells read back); a refused one must end in an access error, a validation message or a 403/404/422 —
+``/founder_backoffice/xlsx``, ``/web/export/xlsx|csv``. An allowed action must do what it should (amounts, states,
+rendered text, cells read back); a refused one must end in an access error, a validation message or a 403/404/422 —
 never data, never a server error.
 """
 
@@ -394,8 +394,10 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         self.assertIn("Rossi S.p.A.", cells)
         self.assertIn(500.0, cells)
 
-    def _act_download_founders_xlsx(self):
-        wizard = self.env["fb.report.wizard"].with_user(self.users["Founder"]).create({"report": "aging_receivable"})
+    def _act_payables_xlsx_link(self):
+        """The link carries options, not a file: whoever opens it gets the report with their own rights."""
+        founder = self.users["Founder"]
+        wizard = self.env["fb.report.wizard"].with_user(founder).create({"report": "aging_payable"})
         url = wizard.with_context(allowed_company_ids=self.company.ids).action_xlsx()["url"]
         self.assertTrue(self._get(url).content.startswith(b"PK"))
 
@@ -506,8 +508,8 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         "Cash flow statement (`/report/html`)": _act_cash_flow,
         "Customer statement (`/report/html`)": _act_statement,
         "Payment reminder letter (`/report/html`)": _act_letter,
-        "Aged receivables XLSX (`/web/content`)": _act_aging_xlsx,
-        "Download the founder's XLSX (`/web/content`)": _act_download_founders_xlsx,
+        "Aged receivables XLSX (`/founder_backoffice/xlsx`)": _act_aging_xlsx,
+        "Open the founder's aged payables XLSX link (`/founder_backoffice/xlsx`)": _act_payables_xlsx_link,
         "Export promises to pay (`/web/export/xlsx`)": _act_export_promises,
         "Export contacts with their collector (`/web/export/csv`)": _act_export_contact_collectors,
         "KPI dashboard": _act_dashboard,
