@@ -38,6 +38,8 @@ def parse_args():
     parser.add_argument("--database", required=True, help="database holding the generated data set")
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 2,000 customers, 20,000 invoices; 5 = 100,000")
     parser.add_argument("--generate", action="store_true", help="generate the data set into the database")
+    parser.add_argument("--oca-database", help="a copy of the data set with OCA's account_credit_control installed")
+    parser.add_argument("--addons-path", help="Odoo's addons path with the OCA add-on's folder")
     parser.add_argument("--output", default="bench/results/latest.json")
     return parser.parse_args()
 
@@ -433,6 +435,98 @@ OPERATIONS = [
 ]
 
 
+# ---------------------------------------------------------------------- OCA's account_credit_control, same data
+
+OCA_TARGET = 10  # at least 10 times faster, with 10 times fewer queries
+
+
+def oca_policy(env):
+    """OCA's default three-level policy of the company, on its receivable accounts and by e-mail at every level
+    (as the add-on's benchmark policy), checked or set before the clock starts."""
+    policy = env.ref("account_credit_control.credit_control_3_time")
+    receivable = env["account.account"].search(
+        [("account_type", "=", "asset_receivable"), ("company_ids", "in", env.company.id)]
+    )
+    policy.account_ids = receivable
+    policy.level_ids.channel = "email"
+    return policy
+
+
+def oca_run(env):
+    policy = oca_policy(env)
+    return env["credit.control.run"].create({"date": date.today(), "policy_ids": [Command.set(policy.ids)]})
+
+
+def oca_generate(run):
+    run.generate_credit_lines()
+    return len(run.line_ids.partner_id)
+
+
+def oca_lines_to_send(env, count):
+    """The credit lines of the first ``count`` customers of a run of today, ready to send (before the clock)."""
+    run = oca_run(env)
+    run.generate_credit_lines()
+    partners = run.line_ids.partner_id.sorted("id")[:count]
+    lines = run.line_ids.filtered(lambda line: line.partner_id in partners)
+    lines.state = "to_be_sent"
+    return lines
+
+
+def oca_send(lines):
+    communications = lines.env["credit.control.communication"]._generate_comm_from_credit_lines(lines)
+    communications._generate_emails()
+    return len(communications)
+
+
+OCA_OPERATIONS = [
+    # OCA's operation, and the add-on's operation of the main table it is compared with
+    (Operation("OCA: credit lines of a run", oca_generate, setup=oca_run), "dunning preview"),
+    (
+        Operation(
+            "OCA: communications and e-mails, 1,000 customers",
+            oca_send,
+            setup=lambda env: oca_lines_to_send(env, 1000),
+        ),
+        "dunning send, 1,000 customers (no PDF)",
+    ),
+]
+
+
+def compare_with_oca(registry, results):
+    """Each OCA operation measured as the add-on's, and the ratios of time and queries (OCA / add-on)."""
+    rows = {}
+    for operation, ours in OCA_OPERATIONS:
+        runs = [measure_once(registry, operation) for _ in range(RUNS)]
+        errors = [run["error"] for run in runs if "error" in run]
+        if errors or "error" in results.get(ours, {"error": "not measured"}):
+            rows[operation.name] = {"error": errors[0] if errors else f"{ours} not measured"}
+            continue
+        row = {key: statistics.median(run[key] for run in runs) for key in ("seconds", "queries", "peak_mb")}
+        row["items"] = runs[0]["items"]
+        ours_row = results[ours]
+        row["versus"] = ours
+        row["time_ratio"] = row["seconds"] / max(ours_row["seconds"], 1e-6)
+        row["query_ratio"] = row["queries"] / max(ours_row["queries"], 1)
+        row["target_met"] = row["time_ratio"] >= OCA_TARGET and row["query_ratio"] >= OCA_TARGET
+        rows[operation.name] = row
+    return rows
+
+
+def print_oca(rows):
+    print(f"\nside by side with OCA account_credit_control 19.0 (same data, same run; target {OCA_TARGET}x)")
+    print(f"{'OCA operation':50} {'items':>6} {'seconds':>9} {'queries':>8}  {'x time':>7} {'x queries':>9}  target")
+    for name, row in rows.items():
+        if "error" in row:
+            print(f"{name:50} ERROR {row['error']}")
+            continue
+        met = "met" if row["target_met"] else "MISSED"
+        print(
+            f"{name:50} {row['items']:>6} {row['seconds']:>9.3f} {row['queries']:>8}  {row['time_ratio']:>7.1f} "
+            f"{row['query_ratio']:>9.1f}  {met}"
+        )
+        print(f"{'  versus: ' + row['versus']:50}")
+
+
 def reset_peak_memory():
     """Start the process's resident-memory high-water mark again from its current size (Linux)."""
     with open("/proc/self/clear_refs", "w") as clear_refs:
@@ -493,7 +587,10 @@ def measure_once(registry, operation):
 
 def main():
     args = parse_args()
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level", "warn"], setup_logging=True)
+    options = ["-c", args.config, "-d", args.database, "--log-level", "warn"]
+    if args.addons_path:
+        options += ["--addons-path", args.addons_path]
+    config.parse_config(options, setup_logging=True)
     registry = Registry(args.database)
     if args.generate:
         with registry.cursor() as cr:
@@ -524,8 +621,11 @@ def main():
             row["ratio"] = row["seconds"] / max(results[floor]["seconds"], 1e-6)
         row["target_met"] = target_met(row, target)
         results[name] = row
+    oca = compare_with_oca(Registry(args.oca_database), results) if args.oca_database else {}
     print_table(results, args.scale)
     print_backtest(backtest_result)
+    if oca:
+        print_oca(oca)
     os.makedirs(os.path.dirname(args.output), exist_ok=True)
     with open(args.output, "w") as output:
         json.dump(

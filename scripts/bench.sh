@@ -16,5 +16,26 @@ else
     log "updating $ADDON in $db: the code measured is the code of this tree"
     odoo_bin -d "$db" -u "$ADDON" --stop-after-init --max-cron-threads 0 --log-level warn --http-port 8169
 fi
+# OCA's account_credit_control 19.0 from its published wheel, in a copy of the data set (never in the add-on's
+# own database), to measure both on the same data in the same run.
+oca_version=19.0.1.0.0.13
+oca_dir=$CACHE/oca-account_credit_control-$oca_version
+if [ ! -d "$oca_dir/odoo/addons/account_credit_control" ]; then
+    log "downloading odoo-addon-account_credit_control $oca_version (the OCA's wheel)"
+    "$PY" -m pip download --quiet --no-deps -d "$oca_dir.tmp" "odoo-addon-account_credit_control==$oca_version"
+    "$PY" -m zipfile -e "$oca_dir.tmp"/*.whl "$oca_dir"
+    rm -rf "$oca_dir.tmp"
+fi
+oca_db=${db}_oca
+oca_addons="$(addons_path),$oca_dir/odoo/addons"
+if [ "$(psql -d "$oca_db" -Atqc "SELECT state FROM ir_module_module WHERE name = 'account_credit_control'" 2>/dev/null)" != installed ]; then
+    log "installing account_credit_control into $oca_db, a copy of $db"
+    copy_db "$db" "$oca_db"
+    odoo_bin -d "$oca_db" --addons-path "$oca_addons" -i account_credit_control --stop-after-init --max-cron-threads 0 \
+        --log-level warn --http-port 8169
+else
+    odoo_bin -d "$oca_db" --addons-path "$oca_addons" -u "$ADDON" --stop-after-init --max-cron-threads 0 \
+        --log-level warn --http-port 8169
+fi
 PYTHONPATH=$ODOO_DIR "$PY" "$ROOT/bench/bench.py" --config "$ODOO_CFG" --database "$db" --scale "$scale" \
-    --output "$ROOT/bench/results/latest.json"
+    --oca-database "$oca_db" --addons-path "$oca_addons" --output "$ROOT/bench/results/latest.json"

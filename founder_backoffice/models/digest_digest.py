@@ -6,7 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount, format_date
 
-from ..engine import forecast, kpi
+from ..engine import forecast
 
 DSO_DAYS = 90  # the digest's DSO is over the trailing quarter: a day or a week of sales says nothing
 WORST_LATE = 5
@@ -81,7 +81,7 @@ class DigestDigest(models.Model):
             "kpi_fb_runway_value": values["runway"] or 0.0,
             "kpi_fb_ar_overdue_value": values["ar_overdue"],
             "kpi_fb_ar_overdue_share_value": (values["ar_overdue_share"] or 0.0) * 100,
-            "kpi_fb_dso_value": kpi.dso(quarter["ar"], quarter["credit_sales"], DSO_DAYS) or 0.0,
+            "kpi_fb_dso_value": quarter["dso"] or 0.0,
             "kpi_fb_collected_value": values["collected"],
             "kpi_fb_promises_due_value": promises,
             "kpi_fb_abnormal_value": values["abnormal_count"],

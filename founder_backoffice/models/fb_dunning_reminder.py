@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..engine import dunning
 from ..report import text
@@ -143,6 +144,13 @@ class FbDunningReminder(models.Model):
         if other_than_runs:
             domain &= Domain("run_id", "not in", other_than_runs.ids)
         return dict(self._read_group(domain, ["partner_id"], ["date:max"]))
+
+    def unlink(self):
+        """Refuse before ``mail.thread`` deletes the chatter: its messages are the sent e-mails the history points
+        to (the check below is Odoo's, which runs only after that)."""
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._unlink_except_sent()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):

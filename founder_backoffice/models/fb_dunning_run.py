@@ -9,6 +9,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from ..engine import dunning, interest, levels
 
 _logger = logging.getLogger(__name__)
@@ -479,6 +481,13 @@ class FbDunningRun(models.Model):
             run.reminder_ids.filtered(lambda r: r.state == "draft")._set_state("cancelled")
         self.state = "cancelled"
         return True
+
+    def unlink(self):
+        """Refuse before ``mail.thread`` deletes the chatter: its messages are the sent e-mails the history points
+        to (the check below is Odoo's, which runs only after that)."""
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._unlink_except_sent()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
