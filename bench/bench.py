@@ -498,13 +498,10 @@ def compare_with_oca(registry, results):
     """Each OCA operation measured as the add-on's, and the ratios of time and queries (OCA / add-on)."""
     rows = {}
     for operation, ours in OCA_OPERATIONS:
-        runs = [measure_once(registry, operation) for _ in range(RUNS)]
-        errors = [run["error"] for run in runs if "error" in run]
-        if errors or "error" in results.get(ours, {"error": "not measured"}):
-            rows[operation.name] = {"error": errors[0] if errors else f"{ours} not measured"}
+        row = measure(registry, operation)
+        if "error" in row or "error" in results.get(ours, {"error": "not measured"}):
+            rows[operation.name] = {"error": row.get("error") or f"{ours} not measured"}
             continue
-        row = {key: statistics.median(run[key] for run in runs) for key in ("seconds", "queries", "peak_mb")}
-        row["items"] = runs[0]["items"]
         ours_row = results[ours]
         row["versus"] = ours
         row["time_ratio"] = row["seconds"] / max(ours_row["seconds"], 1e-6)
@@ -539,6 +536,17 @@ def peak_memory_mb():
     """The resident-memory high-water mark since ``reset_peak_memory`` (Linux, as the reset)."""
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+
+
+def measure(registry, operation):
+    """The median time, queries and peak memory of ``RUNS`` runs of ``operation``, or the first run's error."""
+    runs = [measure_once(registry, operation) for _ in range(RUNS)]
+    errors = [run["error"] for run in runs if "error" in run]
+    if errors:
+        return {"error": errors[0]}
+    row = {key: statistics.median(run[key] for run in runs) for key in ("seconds", "queries", "peak_mb")}
+    row["items"] = runs[0]["items"]
+    return row
 
 
 def measure_once(registry, operation):
@@ -612,17 +620,12 @@ def main():
     results = {}
     for operation in OPERATIONS:
         name, floor, target = operation.name, operation.floor, operation.target
-        runs = [measure_once(registry, operation) for _ in range(RUNS)]
-        errors = [run["error"] for run in runs if "error" in run]
-        if errors:
-            results[name] = {"error": errors[0]}
+        row = results[name] = measure(registry, operation)
+        if "error" in row:
             continue
-        row = {key: statistics.median(run[key] for run in runs) for key in ("seconds", "queries", "peak_mb")}
-        row["items"] = runs[0]["items"]
         if floor and floor in results and "seconds" in results[floor]:
             row["ratio"] = row["seconds"] / max(results[floor]["seconds"], 1e-6)
         row["target_met"] = target_met(row, target)
-        results[name] = row
     oca = compare_with_oca(Registry(args.oca_database), results) if args.oca_database else {}
     print_table(results, args.scale)
     print_backtest(backtest_result)
