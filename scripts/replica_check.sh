@@ -27,10 +27,12 @@ fi
 
 stop_replica() { [ -f "$replica_dir/postmaster.pid" ] && "${as_owner[@]}" "$bindir/pg_ctl" -D "$replica_dir" -m fast stop >/dev/null 2>&1; true; }
 cleanup() {
+    local status=$?
     [ -n "${odoo_pid:-}" ] && kill "$odoo_pid" 2>/dev/null && wait "$odoo_pid" 2>/dev/null
     stop_replica
     rm -rf "$replica_dir"
     drop_db "$db"
+    exit "$status"
 }
 trap cleanup EXIT
 
