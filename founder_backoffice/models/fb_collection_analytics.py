@@ -6,7 +6,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import periods
-from .fb_receivable import RECEIVABLE
 
 MONTHS = 12
 
@@ -85,11 +84,13 @@ class FbCollectionAnalytics(models.Model):
         def add(partner_id, month, measure, value):
             measures[(collector_of.get(partner_id), month)][measure] += value or 0
 
-        for month in months:
-            end = min(periods.month_end(month), today)
-            for partner_id, amount in self._overdue_by_customer(company, month - relativedelta(days=1)):
+        # a month starts with what was overdue at the end of the one before: each boundary is read once
+        boundaries = [months[0] - relativedelta(days=1)] + [min(periods.month_end(month), today) for month in months]
+        overdue = [self._overdue_by_customer(company, day) for day in boundaries]
+        for index, month in enumerate(months):
+            for partner_id, amount in overdue[index]:
                 add(partner_id, month, "overdue_start", amount)
-            for partner_id, amount in self._overdue_by_customer(company, end):
+            for partner_id, amount in overdue[index + 1]:
                 add(partner_id, month, "overdue_end", amount)
         for partner_id, month, amount in self._collected(company, months[0]):
             add(partner_id, month, "collected", amount)
@@ -198,28 +199,17 @@ class FbCollectionAnalytics(models.Model):
     @api.model
     def _reminder_to_payment(self, company, since):
         """By customer and month of payment: total days from the first sent reminder to the payment, and the
-        number of reminded invoices paid (an invoice's payment date is its receivable's last reconciliation)."""
+        number of reminded invoices paid (paid as ``fb.kpi._paid_invoices_query`` says)."""
         return self.env.execute_query(
             SQL(
-                """WITH paid AS (
-                       SELECT move.id, move.commercial_partner_id AS partner_id, MAX(partial.max_date) AS paid_date
-                         FROM account_move move
-                         JOIN account_move_line aml ON aml.move_id = move.id
-                         JOIN account_account account ON account.id = aml.account_id
-                         JOIN account_partial_reconcile partial ON partial.debit_move_id = aml.id
-                        WHERE move.company_id = %(company)s AND move.move_type = 'out_invoice'
-                          AND move.payment_state IN ('paid', 'in_payment') AND account.account_type = %(receivable)s
-                        GROUP BY move.id
-                       HAVING MAX(partial.max_date) >= %(since)s
-                   ), reminded AS (
+                """WITH reminded AS (
                        SELECT paid.partner_id, paid.paid_date, paid.paid_date - MIN(line.date) AS days
-                         FROM paid JOIN fb_dunning_line line ON line.move_id = paid.id AND line.state = 'sent'
-                        GROUP BY paid.id, paid.partner_id, paid.paid_date
+                         FROM (%s) paid
+                         JOIN fb_dunning_line line ON line.move_id = paid.move_id AND line.state = 'sent'
+                        GROUP BY paid.move_id, paid.partner_id, paid.paid_date
                    )
                    SELECT partner_id, date_trunc('month', paid_date)::date, SUM(GREATEST(days, 0)), COUNT(*)
                      FROM reminded GROUP BY 1, 2""",
-                company=company.id,
-                receivable=RECEIVABLE,
-                since=since,
+                self.env["fb.kpi"]._paid_invoices_query(company, date_from=since),
             )
         )

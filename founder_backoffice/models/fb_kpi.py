@@ -247,32 +247,41 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _paid_invoices(self, company, date_from=None, date_to=None, partner_ids=None, limit=None):
-        """Invoices fully paid (in the period), with their paid date: the last reconciliation of their
-        receivable items. Rows ``(partner id, invoice date, due date, paid date)``, newest paid first (the first
-        ``limit`` of them when given)."""
+        """Rows ``(partner id, invoice date, due date, paid date)`` of ``_paid_invoices_query``, newest paid first
+        (the first ``limit`` of them when given)."""
         return self._query(
             SQL(
-                """SELECT move.commercial_partner_id, move.invoice_date, move.invoice_date_due,
-                          MAX(partial.max_date) AS paid_date
-                     FROM account_move move
-                     JOIN account_move_line aml ON aml.move_id = move.id
-                     JOIN account_account account ON account.id = aml.account_id
-                     JOIN account_partial_reconcile partial ON partial.debit_move_id = aml.id
-                    WHERE move.company_id = %(company)s AND move.state = 'posted'
-                      AND move.move_type = 'out_invoice' AND move.payment_state IN ('paid', 'in_payment')
-                      AND account.account_type = %(receivable)s
-                      AND (%(partners)s IS NULL OR move.commercial_partner_id = ANY(%(partners)s))
-                    GROUP BY move.id
-                   HAVING %(date_from)s IS NULL OR MAX(partial.max_date) BETWEEN %(date_from)s AND %(date_to)s
-                    ORDER BY paid_date DESC
-                    LIMIT %(limit)s""",
-                limit=limit,
-                company=company.id,
-                receivable=RECEIVABLE,
-                partners=partner_ids,
-                date_from=date_from,
-                date_to=date_to,
+                """SELECT partner_id, invoice_date, due_date, paid_date FROM (%s) paid
+                    ORDER BY paid_date DESC LIMIT %s""",
+                self._paid_invoices_query(company, date_from, date_to, partner_ids),
+                limit,
             )
+        )
+
+    @api.model
+    def _paid_invoices_query(self, company, date_from=None, date_to=None, partner_ids=None):
+        """SQL of the invoices fully paid (from ``date_from``, to ``date_to``), with their paid date: the last
+        reconciliation of their receivable items. Columns ``move_id, partner_id`` (commercial), ``invoice_date,
+        due_date, paid_date``."""
+        return SQL(
+            """SELECT move.id AS move_id, move.commercial_partner_id AS partner_id, move.invoice_date,
+                      move.invoice_date_due AS due_date, MAX(partial.max_date) AS paid_date
+                 FROM account_move move
+                 JOIN account_move_line aml ON aml.move_id = move.id
+                 JOIN account_account account ON account.id = aml.account_id
+                 JOIN account_partial_reconcile partial ON partial.debit_move_id = aml.id
+                WHERE move.company_id = %(company)s AND move.state = 'posted'
+                  AND move.move_type = 'out_invoice' AND move.payment_state IN ('paid', 'in_payment')
+                  AND account.account_type = %(receivable)s
+                  AND (%(partners)s IS NULL OR move.commercial_partner_id = ANY(%(partners)s))
+                GROUP BY move.id
+               HAVING (%(date_from)s IS NULL OR MAX(partial.max_date) >= %(date_from)s)
+                  AND (%(date_to)s IS NULL OR MAX(partial.max_date) <= %(date_to)s)""",
+            company=company.id,
+            receivable=RECEIVABLE,
+            partners=partner_ids,
+            date_from=date_from,
+            date_to=date_to,
         )
 
     @api.model
