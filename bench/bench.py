@@ -25,7 +25,8 @@ from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
 
 RUNS = 3
-LETTER_CUSTOMERS = 20  # each letter is one wkhtmltopdf process: the figure is per customer
+LETTER_CUSTOMERS = 100  # a batch's letters are rendered by one wkhtmltopdf call (patched-Qt build)
+LETTER_HTTP_PORT = 8179  # wkhtmltopdf reads the letters' style sheets from Odoo's HTTP server, started for them
 # The cash forecast's backtest: customers with lasting habits, as (share of customers, mean days late, spread in
 # days); None: never pays. Forecast made 13 weeks before the data's end, compared with what came in.
 BACKTEST_HABITS = ((0.25, -5, 3), (0.30, 10, 4), (0.25, 45, 8), (0.12, 90, 20), (0.08, None, 0))
@@ -307,9 +308,24 @@ def dunning_send(reminders):
 
 
 def with_letters(env):
-    """The first reminders of a run whose levels attach a PDF letter, rendered by wkhtmltopdf (not test mode)."""
+    """The first reminders of a run whose levels attach a PDF letter, rendered by wkhtmltopdf (not test mode),
+    which reads the letters' style sheets over HTTP as from a running server: this process serves them."""
+    serve_http(env.cr.dbname)
+    env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{LETTER_HTTP_PORT}")
     env["fb.dunning.level"].search([]).attach_letter = True
     return planned_reminders(env, LETTER_CUSTOMERS)
+
+
+def serve_http(dbname):
+    """Odoo's HTTP server in a thread of this (forked) process, for this database only; once."""
+    if getattr(serve_http, "server", None):
+        return
+    import odoo.http
+    from odoo.service import server
+
+    config["http_interface"], config["http_port"], config["dbfilter"] = "127.0.0.1", LETTER_HTTP_PORT, f"^{dbname}$"
+    serve_http.server = server.ThreadedServer(odoo.http.root)
+    serve_http.server.http_spawn()
 
 
 def queue(env):
@@ -349,6 +365,17 @@ def kpi_refresh(env):
 
 def dashboard(env):
     return len(env["fb.kpi.snapshot"].get_dashboard("this_month")["cards"])
+
+
+def with_figures(env):
+    """The figures the job computes every 15 minutes, computed before the clock starts."""
+    env["fb.dashboard.figures"]._compute_ahead(env.company)
+    return env
+
+
+def figures_job(env):
+    env["fb.dashboard.figures"]._compute_ahead(env.company)
+    return env["fb.dashboard.figures"].search_count([("company_id", "=", env.company.id)])
 
 
 FLOOR_SQL = """
@@ -406,10 +433,10 @@ OPERATIONS = [
     Operation(
         "dunning send, 1,000 customers (no PDF)",
         dunning_send,
-        target={"seconds": 20, "queries_per_item": 15},
+        target={"seconds_per_item": 0.008, "queries_per_item": 15},
         setup=lambda env: planned_reminders(env, 1000),
     ),
-    Operation("dunning send with PDF letters", dunning_send, setup=with_letters),
+    Operation("dunning send with PDF letters", dunning_send, target={"seconds_per_item": 0.25}, setup=with_letters),
     Operation("collections queue: first page + count", queue, target={"seconds": 0.5}),
     Operation(
         "aging AR today: screen data",
@@ -431,7 +458,9 @@ OPERATIONS = [
     ),
     Operation("statements XLSX, all customers", statements_xlsx, target={"seconds": 1.5}),
     Operation("KPI snapshot refresh, 12 months", kpi_refresh, target={"seconds": 30}),
-    Operation("dashboard RPC", dashboard, target={"seconds": 1}),
+    Operation("dashboard RPC", dashboard, target={"seconds": 1}, setup=with_figures),
+    Operation("dashboard RPC, figures computed now", dashboard),
+    Operation("dashboard figures: the job, one company", figures_job, target={"seconds": 60}),
 ]
 
 
@@ -646,6 +675,8 @@ def target_met(row, target):
         checks.append(row["seconds"] <= target["seconds"])
     if "queries" in target:
         checks.append(row["queries"] <= target["queries"])
+    if "seconds_per_item" in target:
+        checks.append(row["seconds"] <= target["seconds_per_item"] * max(row["items"], 1))
     if "queries_per_item" in target:
         checks.append(row["queries"] <= target["queries_per_item"] * max(row["items"], 1))
     if "ratio" in target:

@@ -8,6 +8,7 @@ from . import fb_cash_forecast
 from . import fb_collection_analytics
 from . import fb_collection_queue
 from . import fb_collection_stage
+from . import fb_dashboard_figures
 from . import fb_dispute
 from . import fb_dunning_level
 from . import fb_dunning_line
@@ -25,6 +26,7 @@ from . import fb_pnl_report
 from . import fb_promise
 from . import fb_receivable
 from . import fb_statement_report
+from . import ir_qweb
 from . import mail_mail
 from . import res_company
 from . import res_config_settings

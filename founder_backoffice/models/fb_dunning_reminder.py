@@ -184,7 +184,9 @@ class FbDunningReminder(models.Model):
         sending.line_ids.move_id._fb_ensure_portal_tokens()
         for template in (to_mail - no_address).level_id.mail_template_id:
             batch = (to_mail - no_address).filtered(lambda r, t=template: r.level_id.mail_template_id == t)
-            mails = template.send_mail_batch(batch.ids, email_layout_xmlid="founder_backoffice.mail_layout_customer")
+            mails = template.with_context(fb_compile_once=True).send_mail_batch(
+                batch.ids, email_layout_xmlid="founder_backoffice.mail_layout_customer"
+            )
             batch._link_mails(mails)
             batch._attach_letters()
         sending._log_in_chatter()

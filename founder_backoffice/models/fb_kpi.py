@@ -347,7 +347,7 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _collections(self, company, date_from, date_to):
-        """Money collected from customers, promises kept, reminders sent by level."""
+        """Money collected from customers, promises kept, reminders sent."""
         [(collected,)] = self.env["account.payment"]._read_group(
             [
                 ("company_id", "=", company.id),
@@ -373,23 +373,20 @@ class FbKpi(models.AbstractModel):
                 ["__count"],
             )
         )
-        reminders = (
+        reminders_sent = (
             self.env["fb.dunning.reminder"]
             .sudo()
-            ._read_group(
+            .search_count(
                 [
                     ("company_id", "=", company.id),
                     ("state", "=", "sent"),
                     ("date", ">=", date_from),
                     ("date", "<=", date_to),
-                ],
-                ["level_id"],
-                ["__count"],
+                ]
             )
         )
         return {
             "collected": collected or 0.0,
             "promises_kept": kpi.share(promises.get("kept", 0), promises.get("kept", 0) + promises.get("broken", 0)),
-            "reminders_by_level": {level.name: count for level, count in reminders},
-            "reminders_sent": sum(count for _level, count in reminders),
+            "reminders_sent": reminders_sent,
         }

@@ -353,9 +353,11 @@ class FbKpiSnapshot(models.Model):
         today = fields.Date.context_today(snapshots)
         date_from, date_to = periods.period_bounds(period, today)
         previous_from, previous_to = periods.previous_period(date_from, date_to)
-        Kpi = snapshots.env["fb.kpi"]
-        current = Kpi.compute(company, date_from, date_to)
-        previous = Kpi.compute(company, previous_from, previous_to)
+        Figures = snapshots.env["fb.dashboard.figures"].sudo()
+        current, current_at = Figures._kpis(company, date_from, date_to)
+        previous, previous_at = Figures._kpis(company, previous_from, previous_to)
+        weeks, weeks_at = Figures._weeks(company, today)
+        computed_at = [at for at in (current_at, previous_at, weeks_at) if at]
         cards = [definition for definition in self._kpis() if definition.card]
         history = snapshots.search_read(
             [("company_id", "=", company.id)],
@@ -395,10 +397,19 @@ class FbKpiSnapshot(models.Model):
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(current["date_to"]),
             "cards": result,
-            "reminders_by_level": current["reminders_by_level"],
             "history": self._chart_series(history),
-            "forecast": self._forecast_chart(company, today),
+            "forecast": self._forecast_chart(company, weeks),
+            # when the oldest figure shown was computed by the job; False: all computed now
+            "computed_at": fields.Datetime.to_string(min(computed_at)) if computed_at else False,
         }
+
+    @api.model
+    def action_refresh_figures(self, company_id=None):
+        """The dashboard's *Refresh*: compute the figures the job keeps for the company again, now."""
+        self.check_access("write")
+        company = self._dashboard_company(company_id)
+        self.env["fb.dashboard.figures"].sudo().with_company(company)._compute_ahead(company)
+        return True
 
     def _span_texts(self, date_from, date_to):
         """What a card's figure covers, by ``KpiDefinition.span``, in the user's language and date format."""
@@ -420,9 +431,8 @@ class FbKpiSnapshot(models.Model):
         }
         return {"months": [fields.Date.to_string(row["month"]) for row in history], "series": series, "labels": labels}
 
-    def _forecast_chart(self, company, today):
+    def _forecast_chart(self, company, weeks):
         """The 13-week cash forecast's weeks for the chart (the founder may see them: the group was checked)."""
-        weeks = self.env["fb.cash.forecast"]._weeks(company, today)
         lowest, out = forecast.lowest_week(weeks), forecast.cash_out_week(weeks)
         return {
             "weeks": [

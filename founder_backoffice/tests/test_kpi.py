@@ -178,6 +178,37 @@ class TestFounderKpis(FounderBackofficeCommon):
         action = self.env["fb.kpi.snapshot"].get_card_action("ar_overdue", self.company.id)
         self.assertEqual(self.env["account.move"].search(action["domain"]).partner_id, self.b)
 
+    def test_dashboard_reads_the_figures_computed_ahead(self):
+        """The job's figures are what the dashboard shows, with their time, until they are 30 minutes old; the
+        founder's Refresh computes them again; a collections manager cannot."""
+        founder = self._persona("Founder")
+        Snapshot = self.env["fb.kpi.snapshot"].with_user(founder).with_company(self.company)
+        with self.enter_registry_test_mode():
+            self.env.ref("founder_backoffice.ir_cron_fb_dashboard_figures").method_direct_trigger()
+        figures = self.env["fb.dashboard.figures"].search([("company_id", "=", self.company.id)])
+        # 6 periods and the period before each, some shared (last month is this month's previous), and the forecast
+        self.assertIn("kpi:2026-01-01:2026-03-31", figures.mapped("key"))
+        self.assertIn("forecast:2026-03-31", figures.mapped("key"))
+        self._invoice(self.c, 250.0, date(2026, 4, 30), invoice_date=date(2026, 3, 30))
+        data = Snapshot.get_dashboard("this_quarter", self.company.id)
+        cards = {card["key"]: card for card in data["cards"]}
+        self.assertEqual(cards["revenue"]["value"], 1900.0, "the figures of the job, not yet the new invoice")
+        self.assertEqual(data["computed_at"], "2026-03-31 00:00:00")
+        self.assertEqual(len(data["forecast"]["weeks"]), 13)
+        with freeze_time("2026-03-31 00:31:00"):
+            data = Snapshot.get_dashboard("this_quarter", self.company.id)
+            self.assertIs(data["computed_at"], False, "figures 31 minutes old: computed now")
+            self.assertEqual({card["key"]: card for card in data["cards"]}["revenue"]["value"], 2150.0)
+            Snapshot.action_refresh_figures(self.company.id)
+            data = Snapshot.get_dashboard("this_quarter", self.company.id)
+        self.assertEqual(data["computed_at"], "2026-03-31 00:31:00")
+        self.assertEqual({card["key"]: card for card in data["cards"]}["revenue"]["value"], 2150.0)
+        manager = self._persona("Collections manager")
+        with self.assertRaises(AccessError):
+            self.env["fb.kpi.snapshot"].with_user(manager).action_refresh_figures(self.company.id)
+        with self.assertRaises(AccessError):
+            self.env["fb.dashboard.figures"].with_user(manager).search([])
+
     def test_only_founders_get_the_figures(self):
         collector = self._user("fb_kpi_collector", "founder_backoffice.group_collections_manager")
         accountant = self._user("fb_kpi_accountant", "account.group_account_manager")

@@ -423,6 +423,11 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
         self.assertTrue(dashboard["cards"])
 
+    def _act_refresh_figures(self):
+        self._call("fb.kpi.snapshot", "action_refresh_figures")
+        dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
+        self.assertTrue(dashboard["computed_at"], "the dashboard reads the figures just computed")
+
     def _act_payment_grade(self):
         [customer] = self._call("res.partner", "web_read", [self.customer.id], {"fb_payment_grade": {}})
         self.assertIs(customer["fb_payment_grade"], False, "no invoice paid yet: no grade")
@@ -513,6 +518,7 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         "Export promises to pay (`/web/export/xlsx`)": _act_export_promises,
         "Export contacts with their collector (`/web/export/csv`)": _act_export_contact_collectors,
         "KPI dashboard": _act_dashboard,
+        "Refresh the dashboard's figures": _act_refresh_figures,
         "See a customer's payment grade and an invoice's expected payment": _act_payment_grade,
         "See the customer's payment grade on an opportunity": _act_payment_grade_on_opportunity,
         "13-week cash forecast, a week's documents and its XLSX": _act_cash_forecast,

@@ -1,7 +1,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { cookie } from "@web/core/browser/cookie";
 import { getColor } from "@web/core/colors/colors";
-import { deserializeDate, formatDate } from "@web/core/l10n/dates";
+import { deserializeDate, deserializeDateTime, formatDate, formatDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -48,6 +48,13 @@ export class FounderDashboard extends Component {
         this.state.loading = false;
     }
 
+    /** Computes the figures the job keeps for the company again, now, then shows them. */
+    async onRefresh() {
+        this.state.loading = true;
+        await this.orm.call("fb.kpi.snapshot", "action_refresh_figures", [], { company_id: this.state.companyId });
+        await this.load();
+    }
+
     async onPeriodChange(ev) {
         this.state.period = ev.target.value;
         await this.load();
@@ -85,6 +92,13 @@ export class FounderDashboard extends Component {
             company: data.company.name,
             date_from: formatDate(deserializeDate(data.date_from)),
             date_to: formatDate(deserializeDate(data.date_to)),
+        });
+    }
+
+    /** When the figures shown were computed, where the job computed them ahead. */
+    get computedText() {
+        return _t("Figures of %(datetime)s", {
+            datetime: formatDateTime(deserializeDateTime(this.state.data.computed_at)),
         });
     }
 
