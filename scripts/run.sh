@@ -2,7 +2,7 @@
 # `make run`: sets up what is missing, creates once the database founder_demo with the add-on and its demo
 # data (updated when the add-on's files change), then serves Odoo on http://127.0.0.1:8069 until Ctrl-C.
 source "$(dirname "$0")/lib.sh"
-prepare_odoo pdf
+prepare_odoo pdf ocr
 
 db=founder_demo
 source_stamp=$(cd "$ROOT/$ADDON" && find . -type f -not -path '*/__pycache__/*' -printf '%P %s %T@\n' | sort | sha256sum | cut -c1-16)

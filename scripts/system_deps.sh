@@ -4,6 +4,7 @@
 #              font with Arabic glyphs, rtlcss (right-to-left style sheets), poppler-utils (pdftotext and
 #              pdftoppm, with which the tests read the PDFs)
 #   browser -> chromium (Odoo's browser tests / tours)
+#   ocr     -> tesseract with its English, Italian, Arabic and orientation data (reading scanned bills)
 # As root it installs them (Debian packages, npm); otherwise it says exactly what to install. The patched
 # wkhtmltopdf needs no root: it goes to the cache folder (see WKHTMLTOX_* in lib.sh).
 source "$(dirname "$0")/lib.sh"
@@ -55,7 +56,14 @@ for what in "$@"; do
         browser)
             command -v chromium >/dev/null || command -v google-chrome >/dev/null || missing_apt+=(chromium)
             ;;
-        *) die "unknown system dependency group '$what' (pdf, browser)" ;;
+        ocr)
+            command -v tesseract >/dev/null || missing_apt+=(tesseract-ocr)
+            for lang in eng ita ara osd; do
+                tesseract --list-langs 2>/dev/null | grep -qx "$lang" || missing_apt+=("tesseract-ocr-$lang")
+            done
+            command -v pdftoppm >/dev/null || missing_apt+=(poppler-utils)
+            ;;
+        *) die "unknown system dependency group '$what' (pdf, browser, ocr)" ;;
     esac
 done
 if [ ${#missing_apt[@]} -gt 0 ] || [ ${#missing_npm[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then

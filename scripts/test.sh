@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 started=$(date +%s)
 find_odoo
 bash "$ROOT/scripts/setup_venv.sh"
-bash "$ROOT/scripts/system_deps.sh" pdf browser
+bash "$ROOT/scripts/system_deps.sh" pdf browser ocr
 logdir=$ROOT/.test-logs
 rm -rf "$logdir" && mkdir -p "$logdir"
 

@@ -1,10 +1,30 @@
+import re
 import uuid
+
+from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
+from ..engine import bill_reader
+from ..tools import bill_text
 from .res_partner import COLLECTIONS, PROFILE
+
+# the bill's fields a reading fills, by the name the engine gives them
+BILL_FIELDS = {
+    "vendor_id": "partner_id",
+    "ref": "ref",
+    "invoice_date": "invoice_date",
+    "due_date": "invoice_date_due",
+    "currency": "currency_id",
+    "untaxed": "amount_untaxed",
+    "tax": "amount_tax",
+    "total": "amount_total",
+    "tax_rate": "amount_tax",
+}
+VENDOR_CANDIDATES = 5000  # vendors compared by name with a bill's text
 
 
 class AccountMove(models.Model):
@@ -54,6 +74,45 @@ class AccountMove(models.Model):
         "over 90 days late (doubtful).",
     )
 
+    fb_bill_text = fields.Text(
+        "Text read from the bill",
+        copy=False,
+        readonly=True,
+        groups=PROFILE,
+        help="The text read from the uploaded bill (its PDF text, or OCR of a scan): once the bill is posted, it "
+        "teaches where this vendor writes each field.",
+    )
+    fb_bill_reading = fields.Json(copy=False, readonly=True, groups=PROFILE)
+    fb_bill_check = fields.Char(
+        "Check the bill",
+        compute="_compute_fb_bill_check",
+        groups=PROFILE,
+        help="What to check on a bill read from a file.",
+    )
+
+    def _compute_fb_bill_check(self):
+        for move in self:
+            reading = move.fb_bill_reading or {}
+            names = [
+                move._fields[BILL_FIELDS[name]]._description_string(self.env)
+                for name in reading.get("to_check", ())
+                if name in BILL_FIELDS
+            ]
+            messages = []
+            if names:
+                messages.append(self.env._("Read from the attached file: check %s.", ", ".join(dict.fromkeys(names))))
+            if "totals" in reading.get("flags", ()):
+                messages.append(self.env._("Untaxed amount and taxes do not add up to the total printed on the bill."))
+            if "lines" in reading.get("flags", ()):
+                messages.append(self.env._("The bill's lines do not add up to its untaxed amount."))
+            if reading.get("total_differs"):
+                messages.append(
+                    self.env._(
+                        "The total printed on the bill is %s: check the lines and taxes.", reading["total_differs"]
+                    )
+                )
+            move.fb_bill_check = " ".join(messages) or False
+
     def _compute_fb_expected_payment_date(self):
         """The cash forecast's date of each open customer invoice (``fb.payment.habit``), the earliest of its items."""
         self.fb_expected_payment_date = False
@@ -92,7 +151,172 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         if reposted:
             self.env["fb.dunning.line"].sudo()._relink_to_items(posted & reposted)
+        posted.filtered(lambda move: move.is_purchase_document(include_receipts=True))._fb_learn_bill_layout()
         return posted
+
+    # ------------------------------------------------------------------ bill capture
+
+    def _get_edi_decoder(self, file_data, new=False):
+        """A PDF or an image that no e-invoice decoder takes (Factur-X, UBL, FatturaPA run first, with a higher
+        priority) is read as a paper bill, on vendor bills."""
+        decoder = super()._get_edi_decoder(file_data, new=new)
+        move_type = self.move_type if self else self.env.context.get("default_move_type")
+        if (
+            decoder
+            or move_type not in self.get_purchase_types(include_receipts=True)
+            or (file_data["import_file_type"] != "pdf" and file_data["mimetype"] not in bill_text.IMAGE_TYPES)
+        ):
+            return decoder
+        return {"priority": 1, "decoder": type(self)._fb_decode_bill}
+
+    def _fb_decode_bill(self, file_data, new=False):
+        """Fill the draft bill from the file; a reason (posted by Odoo in the chatter) when it cannot be read."""
+        self.ensure_one()
+        try:
+            text, ocr = bill_text.bill_text(file_data["raw"], file_data["mimetype"])
+        except bill_text.BillTextError as error:
+            return self.env._("the file could not be read (%s).", error)
+        vendors = self._fb_vendor_candidates(text)
+        company = self.company_id
+        reading = bill_reader.read_bill(
+            text,
+            [vendor for vendor, _layout in vendors.values()],
+            own_vats=[vat for vat in (company.vat, company.partner_id.vat) if vat],
+            own_domains=[company.email.split("@")[-1]] if company.email else [],
+            layouts={vendor_id: layout for vendor_id, (_vendor, layout) in vendors.items() if layout},
+            ocr=ocr,
+        )
+        if not set(reading.values) & {"ref", "invoice_date", "total", "vendor_id"}:
+            return self.env._("no vendor, bill number, date or total was found in it.")
+        self._fb_fill_bill(reading, text, ocr, file_data["name"])
+        return None
+
+    def _fb_vendor_candidates(self, text):
+        """``{partner id: (engine Vendor, learned layout)}``: the company's vendors, and any partner whose VAT
+        number, IBAN or e-mail domain appears in the text."""
+        Partner = self.env["res.partner"].with_company(self.company_id)
+        normalized = bill_reader.normalize(text)
+        vats = set(bill_reader.VAT_RE.findall(normalized.upper()))
+        vats |= {re.sub(r"^[A-Z]{2}", "", vat) for vat in vats}
+        ibans = [iban.replace(" ", "") for iban in bill_reader.IBAN_RE.findall(normalized.upper())]
+        domains = set(bill_reader.EMAIL_RE.findall(normalized))
+        company_domain = Partner._check_company_domain(self.company_id)
+        identified = Domain.OR(
+            [
+                Domain("vat", "in", list(vats)),
+                Domain("bank_ids.sanitized_acc_number", "in", ibans),
+                *(Domain("email", "=ilike", f"%@{domain}") for domain in domains),
+            ]
+        )
+        found = Partner.search(Domain(company_domain) & identified) if vats or ibans or domains else Partner
+        # the vendors that bill the company most, compared by name
+        found |= Partner.search(
+            [*company_domain, ("supplier_rank", ">", 0)], order="supplier_rank desc", limit=VENDOR_CANDIDATES
+        )
+        return {
+            partner.id: (
+                bill_reader.Vendor(
+                    partner.id,
+                    partner.name or "",
+                    vats=(partner.vat,) if partner.vat else (),
+                    ibans=tuple(partner.bank_ids.mapped("sanitized_acc_number")),
+                    domains=(partner.email.split("@")[-1],) if partner.email and "@" in partner.email else (),
+                ),
+                partner.fb_bill_layout,
+            )
+            for partner in found.commercial_partner_id
+        }
+
+    def _fb_fill_bill(self, reading, text, ocr, filename):
+        """Write what was read on the draft bill, leaving what the user already filled alone."""
+        values, vals = reading.values, {}
+        if "vendor_id" in values and not self.partner_id:
+            vals["partner_id"] = values["vendor_id"]
+        if values.get("ref") and not self.ref:
+            vals["ref"] = values["ref"]
+        if values.get("invoice_date") and not self.invoice_date:
+            vals["invoice_date"] = values["invoice_date"]
+        currency = values.get("currency") and self.env["res.currency"].search([("name", "=", values["currency"])])
+        if currency and currency != self.currency_id and not self.invoice_line_ids:
+            vals["currency_id"] = currency.id
+        if vals:
+            self.write(vals)
+        if values.get("due_date") and not self.invoice_payment_term_id:
+            self.invoice_date_due = values["due_date"]
+        if not self.invoice_line_ids and values.get("untaxed") is not None:
+            self.invoice_line_ids = self._fb_bill_lines(reading)
+        total_differs = (
+            values.get("total") is not None
+            and self.currency_id.compare_amounts(values["total"], self.amount_total) != 0
+        )
+        self.fb_bill_text = text
+        self.fb_bill_reading = {
+            "to_check": reading.to_check,
+            "flags": reading.flags,
+            "ocr": ocr,
+            "total_differs": self.currency_id.format(values["total"]) if total_differs else False,
+        }
+        filled = [
+            self._fields[BILL_FIELDS[name]]._description_string(self.env)
+            for name in values
+            if name in BILL_FIELDS and name not in ("untaxed", "tax", "tax_rate")
+        ]
+        self.message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "Bill read from %(file)s (%(how)s).",
+                    file=filename,
+                    how=self.env._("OCR of a scan") if ocr else self.env._("text of the PDF"),
+                ),
+                self.env._("Filled: %s.", ", ".join(dict.fromkeys(filled)) or self.env._("nothing")),
+            )
+        )
+
+    def _fb_bill_lines(self, reading):
+        """The bill's table as invoice lines, else one line of its untaxed amount; taxed at the rate read, with the
+        company's purchase tax of that rate."""
+        tax = self.env["account.tax"]
+        if reading.values.get("tax_rate") is not None:
+            tax = self.env["account.tax"].search(
+                [
+                    *self.env["account.tax"]._check_company_domain(self.company_id),
+                    ("type_tax_use", "=", "purchase"),
+                    ("amount_type", "=", "percent"),
+                    ("amount", "=", reading.values["tax_rate"]),
+                    ("price_include", "=", False),
+                ],
+                limit=1,
+            )
+        lines = reading.lines or [
+            bill_reader.BillLine(reading.values.get("ref") or self.env._("Bill"), 1.0, reading.values["untaxed"], 0.0)
+        ]
+        return [
+            Command.create(
+                {
+                    "name": line.description,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "tax_ids": [Command.set(tax.ids)],
+                }
+            )
+            for line in lines
+        ]
+
+    def _fb_learn_bill_layout(self):
+        """A posted bill read from a file teaches its vendor's layout: where the values the accountant confirmed
+        were written."""
+        for move in self.filtered(lambda move: move.sudo().fb_bill_text and move.partner_id):
+            vendor = move.partner_id.commercial_partner_id.sudo()
+            truth = {
+                "ref": move.ref,
+                "invoice_date": move.invoice_date,
+                "due_date": move.invoice_date_due,
+                "untaxed": move.amount_untaxed,
+                "tax": move.amount_tax,
+                "total": move.amount_total,
+            }
+            vendor.fb_bill_layout = bill_reader.learn_layout(move.sudo().fb_bill_text, truth, vendor.fb_bill_layout)
 
     def _fb_check_invoices_of(self, partner):
         """A promise or a payment plan holds back the dunning of its invoices: only posted customer invoices of

@@ -58,6 +58,13 @@ class ResPartner(models.Model):
         help="Who works this customer's overdue invoices; collections activities go to them.",
         groups=COLLECTIONS,
     )
+    fb_bill_layout = fields.Json(
+        "Bill layout",
+        copy=False,
+        readonly=True,
+        groups=PROFILE,
+        help="Learned from this vendor's bills read from files: the labels it writes before each field.",
+    )
     fb_credit_hold = fields.Boolean(
         "Credit hold",
         tracking=True,

@@ -1,3 +1,4 @@
+from . import test_bill_capture
 from . import test_cockpit
 from . import test_collections
 from . import test_documents

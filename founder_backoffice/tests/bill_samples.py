@@ -1,0 +1,306 @@
+"""Supplier bills of several layouts in English, Italian and Arabic, made the way real ones are: HTML printed to
+PDF by wkhtmltopdf (a text layer), then printed and scanned — 200 dpi grey pages, turned a little, blurred, with
+noise for the worst. Used by the tests, by ``make bench-ocr`` and for the demo's sample scan; no Odoo needed."""
+
+import io
+import random
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html import escape
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageFilter
+
+DPI = 200
+
+
+@dataclass(frozen=True)
+class SampleVendor:
+    name: str
+    vat: str
+    email: str
+    iban: str
+    lang: str  # en, it, ar
+    currency: str
+    tax_rate: float
+    layout: str  # "labels": label: value lines; "blocks": labels above values; "compact": number and date in a title
+
+
+VENDORS = (
+    SampleVendor(
+        "Northwind Supplies Ltd",
+        "GB123456727",
+        "accounts@northwind.example",
+        "GB33BUKB20201555555555",
+        "en",
+        "GBP",
+        20.0,
+        "labels",
+    ),
+    SampleVendor(
+        "Blue Harbor Logistics LLC",
+        "GB987654311",
+        "billing@blueharbor.example",
+        "GB94BARC10201530093459",
+        "en",
+        "USD",
+        20.0,
+        "blocks",
+    ),
+    SampleVendor(
+        "Ferramenta Rossi S.r.l.",
+        "IT09876540015",
+        "amministrazione@ferramentarossi.example",
+        "IT60X0542811101000000123456",
+        "it",
+        "EUR",
+        22.0,
+        "compact",
+    ),
+    SampleVendor(
+        "Studio Bianchi Consulenze S.r.l.",
+        "IT01122330150",
+        "fatture@studiobianchi.example",
+        "IT42L1234512345123456789012",
+        "it",
+        "EUR",
+        22.0,
+        "labels",
+    ),
+    SampleVendor(
+        "شركة الواحة للتجارة",
+        "310123456789003",
+        "billing@alwaha.example",
+        "SA0380000000608010167519",
+        "ar",
+        "SAR",
+        15.0,
+        "labels",
+    ),
+    SampleVendor(
+        "مؤسسة النخيل للخدمات",
+        "300987654321003",
+        "info@alnakheel.example",
+        "SA4420000001234567891234",
+        "ar",
+        "SAR",
+        15.0,
+        "blocks",
+    ),
+)
+ITEMS = {
+    "en": ("Printer paper A4 box", "Toner cartridge", "Office chair", "Delivery service", "Desk lamp", "Cables kit"),
+    "it": ("Viti inox 4x40", "Trapano a percussione", "Consulenza fiscale", "Cancelleria varia", "Trasporto merci"),
+    "ar": ("ورق طباعة", "خرطوشة حبر", "كرسي مكتب", "خدمة توصيل", "مصباح مكتب"),
+}
+TEXTS = {
+    "en": {
+        "title": "INVOICE",
+        "ref": "Invoice No",
+        "date": "Invoice date",
+        "due": "Due date",
+        "item": "Description",
+        "qty": "Qty",
+        "price": "Unit price",
+        "amount": "Amount",
+        "untaxed": "Subtotal",
+        "tax": "VAT",
+        "total": "Total due",
+        "vat": "VAT No",
+        "to": "Bill to",
+        "bank": "Bank details",
+    },
+    "it": {
+        "title": "FATTURA",
+        "ref": "Fattura n.",
+        "date": "Data fattura",
+        "due": "Scadenza",
+        "item": "Descrizione",
+        "qty": "Quantità",
+        "price": "Prezzo",
+        "amount": "Importo",
+        "untaxed": "Totale imponibile",
+        "tax": "IVA",
+        "total": "Totale documento",
+        "vat": "P.IVA",
+        "to": "Spett.le",
+        "bank": "Coordinate bancarie",
+    },
+    "ar": {
+        "title": "فاتورة ضريبية",
+        "ref": "رقم الفاتورة",
+        "date": "تاريخ الفاتورة",
+        "due": "تاريخ الاستحقاق",
+        "item": "الوصف",
+        "qty": "الكمية",
+        "price": "سعر الوحدة",
+        "amount": "المبلغ",
+        "untaxed": "المجموع قبل الضريبة",
+        "tax": "ضريبة القيمة المضافة",
+        "total": "الإجمالي",
+        "vat": "الرقم الضريبي",
+        "to": "العميل",
+        "bank": "الحساب البنكي",
+    },
+}
+BUYER = {"name": "Founder Co S.r.l.", "vat": "IT01234560017"}
+ARABIC_DIGITS = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")
+CURRENCY_SIGNS = {"GBP": "GBP", "USD": "USD", "EUR": "€", "SAR": "ر.س"}
+
+
+@dataclass
+class Sample:
+    vendor: SampleVendor
+    ref: str
+    invoice_date: date
+    due_date: date
+    lines: list  # (description, quantity, unit price, amount)
+    untaxed: float
+    tax: float
+    total: float
+    arabic_digits: bool = False
+    html: str = field(default="", repr=False)
+
+    @property
+    def truth(self):
+        """The fields a reader must find, as ``engine.bill_reader`` names them."""
+        return {
+            "vendor": self.vendor.name,
+            "ref": self.ref,
+            "invoice_date": self.invoice_date,
+            "due_date": self.due_date,
+            "currency": self.vendor.currency,
+            "untaxed": self.untaxed,
+            "tax": self.tax,
+            "total": self.total,
+        }
+
+
+def make_sample(rng, vendor, number):
+    """A bill of ``vendor`` with 1 to 4 lines, dated in the first half of 2026, due 30 days later."""
+    day = date(2026, 1, 5) + timedelta(days=rng.randrange(160))
+    lines = []
+    for description in rng.sample(ITEMS[vendor.lang], rng.randint(1, 4)):
+        quantity = rng.randint(1, 12)
+        price = round(rng.uniform(3, 900), 2)
+        lines.append((description, quantity, price, round(quantity * price, 2)))
+    untaxed = round(sum(line[3] for line in lines), 2)
+    tax = round(untaxed * vendor.tax_rate / 100, 2)
+    prefix = {"en": "INV", "it": "FT", "ar": "INV"}[vendor.lang]
+    sample = Sample(
+        vendor,
+        f"{prefix}-{day.year}-{number:04d}",
+        day,
+        day + timedelta(days=30),
+        lines,
+        untaxed,
+        tax,
+        round(untaxed + tax, 2),
+        arabic_digits=vendor.lang == "ar" and number % 2 == 0,
+    )
+    sample.html = render_html(sample)
+    return sample
+
+
+def _amount(sample, value):
+    if sample.vendor.lang == "it":
+        text = f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    else:
+        text = f"{value:,.2f}"
+    return text.translate(ARABIC_DIGITS) if sample.arabic_digits else text
+
+
+def _date(sample, value):
+    text = value.strftime("%d/%m/%Y")
+    return text.translate(ARABIC_DIGITS) if sample.arabic_digits else text
+
+
+def render_html(sample):
+    vendor, texts = sample.vendor, TEXTS[sample.vendor.lang]
+    sign = CURRENCY_SIGNS[vendor.currency]
+    number = sample.ref  # a document number keeps Latin digits, as Saudi e-invoices write it
+    dates = [
+        (texts["ref"], number),
+        (texts["date"], _date(sample, sample.invoice_date)),
+        (texts["due"], _date(sample, sample.due_date)),
+    ]
+    if vendor.layout == "blocks":
+        header = "".join(f"<p>{escape(label)}</p><p><b>{escape(value)}</b></p>" for label, value in dates)
+    elif vendor.layout == "compact":
+        header = (
+            f"<h2>{texts['title']} {escape(texts['ref'])} {escape(number)} del "
+            f"{escape(_date(sample, sample.invoice_date))}</h2>"
+            f"<p>{escape(texts['due'])}: {escape(_date(sample, sample.due_date))}</p>"
+        )
+    else:
+        header = f"<h2>{texts['title']}</h2>" + "".join(
+            f"<p>{escape(label)}: {escape(value)}</p>" for label, value in dates
+        )
+    rows = "".join(
+        f"<tr><td>{escape(description)}</td><td class='n'>{quantity}</td><td class='n'>{_amount(sample, price)}</td>"
+        f"<td class='n'>{_amount(sample, amount)}</td></tr>"
+        for description, quantity, price, amount in sample.lines
+    )
+    direction = "rtl" if vendor.lang == "ar" else "ltr"
+    return f"""<!DOCTYPE html><html dir="{direction}"><head><meta charset="utf-8"/><style>
+body {{ font-family: 'DejaVu Sans', 'Noto Naskh Arabic', sans-serif; font-size: 15px; margin: 40px; }}
+td {{ padding: 4px 14px; }} .n {{ text-align: end; }} h1 {{ font-size: 24px; }}
+</style></head><body>
+<h1>{escape(vendor.name)}</h1>
+<p>{escape(texts["vat"])}: {escape(vendor.vat)} &#160; {escape(vendor.email)}</p>
+{header}
+<p>{escape(texts["to"])}: {escape(BUYER["name"])} &#160; {escape(texts["vat"])} {escape(BUYER["vat"])}</p>
+<table><tr><th>{texts["item"]}</th><th>{texts["qty"]}</th><th>{texts["price"]}</th><th>{texts["amount"]}</th></tr>
+{rows}</table>
+<p>{escape(texts["untaxed"])}: {_amount(sample, sample.untaxed)} {sign}</p>
+<p>{escape(texts["tax"])} {vendor.tax_rate:.0f}%: {_amount(sample, sample.tax)} {sign}</p>
+<p><b>{escape(texts["total"])}: {_amount(sample, sample.total)} {sign}</b></p>
+<p>{escape(texts["bank"])}: IBAN {escape(vendor.iban)}</p>
+</body></html>"""
+
+
+def corpus(count, seed=2026):
+    """``count`` bills spread over the vendors, reproducible."""
+    rng = random.Random(seed)
+    return [make_sample(rng, VENDORS[index % len(VENDORS)], index + 1) for index in range(count)]
+
+
+def to_pdf(html):
+    """The HTML printed to an A4 PDF by wkhtmltopdf (a text layer, as a program's PDF export)."""
+    tool = shutil.which("wkhtmltopdf")
+    if not tool:
+        raise RuntimeError("wkhtmltopdf is needed to print the sample bills")
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder, "bill.html"), Path(folder, "bill.pdf")
+        source.write_text(html, encoding="utf-8")
+        subprocess.run([tool, "--quiet", "-s", "A4", str(source), str(target)], check=True, timeout=120)
+        return target.read_bytes()
+
+
+def to_scan(pdf, noisy=False, seed=0):
+    """The first page as a scanner gives it: 200 dpi grey, turned by up to 1.5 degrees (3 when ``noisy``),
+    blurred; ``noisy`` adds grain and a JPEG's artefacts. PNG (JPEG when noisy) bytes."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-f", "1", "-l", "1", "-", f"{folder}/page"],
+            input=pdf,
+            check=True,
+            timeout=120,
+        )
+        [path] = Path(folder).glob("page*.png")
+        page = Image.open(path).convert("L")
+    angle = rng.uniform(-3, 3) if noisy else rng.uniform(-1.5, 1.5)
+    page = page.rotate(angle, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    page = page.filter(ImageFilter.GaussianBlur(0.9 if noisy else 0.5))
+    buffer = io.BytesIO()
+    if noisy:
+        light, dark = (Image.effect_noise(page.size, 40).point(lambda level: max(0, level - 150)) for _ in "ld")
+        page = ImageChops.subtract(ImageChops.add(page, light), dark).filter(ImageFilter.GaussianBlur(0.4))
+        page.save(buffer, format="JPEG", quality=60, dpi=(DPI, DPI))
+    else:
+        page.save(buffer, format="PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()

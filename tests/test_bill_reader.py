@@ -1,0 +1,192 @@
+"""The bill reader on the text of English, Italian and Arabic bills, as a PDF's text layer or OCR gives it."""
+
+from datetime import date
+
+import pytest
+
+from founder_backoffice.engine import bill_reader as reader
+
+ENGLISH = """
+Northwind Supplies Ltd
+12 Harbour Road, Bristol BS1 4DJ
+VAT No: GB123456789   accounts@northwind.example
+Invoice No: NW-2026-0147
+Invoice date: 14/03/2026
+Due date: 13/04/2026
+Bill to: Founder Co S.r.l.  VAT IT01234567890
+
+Description              Qty   Unit price   Amount
+Printer paper A4 box      3       24.50      73.50
+Toner cartridge           2      112.00     224.00
+Subtotal                                    297.50
+VAT 20%                                      59.50
+Total due                               GBP 357.00
+IBAN GB33 BUKB 2020 1555 5555 55
+"""
+
+ITALIAN = """
+Ferramenta Rossi S.r.l.
+Via Roma 10, 20121 Milano - P.IVA IT09876543210
+Fattura n. 2026/318 del 31 marzo 2026
+Scadenza: 30/04/2026
+Descrizione                 Quantità  Prezzo   IVA   Importo
+Viti inox 4x40 (100 pz)          10    4,90    22%     49,00
+Trapano a percussione             1  1.089,00  22%  1.089,00
+Totale imponibile                                 1.138,00
+IVA 22%                                             250,36
+Totale documento                               € 1.388,36
+"""
+
+ARABIC = """
+شركة الواحة للتجارة
+الرقم الضريبي: ٣١٠١٢٣٤٥٦٧٨٩٠٠٣
+رقم الفاتورة: INV-٢٠٢٦-٠٥٥
+تاريخ الفاتورة: ١٥/٠٣/٢٠٢٦
+تاريخ الاستحقاق: ١٤/٠٤/٢٠٢٦
+المجموع قبل الضريبة: ١٬٢٠٠٫٠٠ ر.س
+ضريبة القيمة المضافة ١٥٪: ١٨٠٫٠٠ ر.س
+الإجمالي: ١٬٣٨٠٫٠٠ ر.س
+"""
+
+VENDORS = (
+    reader.Vendor(1, "Northwind Supplies Ltd", vats=("GB123456789",), domains=("northwind.example",)),
+    reader.Vendor(2, "Ferramenta Rossi S.r.l.", vats=("IT09876543210",)),
+    reader.Vendor(3, "شركة الواحة للتجارة", vats=("310123456789003",)),
+    reader.Vendor(4, "Bianchi Trasporti S.p.A.", ibans=("IT60 X054 2811 1010 0000 0123 456",)),
+)
+OWN = {"own_vats": ("IT01234567890",), "own_domains": ("founder.example",)}
+
+
+def test_english_bill_every_field():
+    reading = reader.read_bill(ENGLISH, VENDORS, **OWN)
+    assert reading.values["vendor_id"] == 1
+    assert reading.values["ref"] == "NW-2026-0147"
+    assert (reading.values["invoice_date"], reading.values["due_date"]) == (date(2026, 3, 14), date(2026, 4, 13))
+    assert reading.values["currency"] == "GBP"
+    assert (reading.values["untaxed"], reading.values["tax"], reading.values["total"]) == (297.5, 59.5, 357.0)
+    assert reading.values["tax_rate"] == 20.0
+    assert [(line.description, line.quantity, line.price_unit, line.amount) for line in reading.lines] == [
+        ("Printer paper A4 box", 3.0, 24.5, 73.5),
+        ("Toner cartridge", 2.0, 112.0, 224.0),
+    ]
+    assert reading.flags == [] and reading.to_check == []
+
+
+def test_italian_bill_numbers_dates_and_lines():
+    reading = reader.read_bill(ITALIAN, VENDORS, **OWN)
+    assert reading.values["vendor_id"] == 2
+    assert reading.values["ref"] == "2026/318"
+    assert reading.values["due_date"] == date(2026, 4, 30)
+    assert reading.values["currency"] == "EUR"
+    assert (reading.values["untaxed"], reading.values["tax"], reading.values["total"]) == (1138.0, 250.36, 1388.36)
+    assert [line.amount for line in reading.lines] == [49.0, 1089.0]
+    assert reading.values["tax_rate"] == 22.0
+    assert reading.flags == []
+
+
+def test_italian_date_written_in_words():
+    reading = reader.read_bill("Data fattura: 31 marzo 2026\nFattura n. 7", ())
+    assert reading.values["invoice_date"] == date(2026, 3, 31)
+
+
+def test_arabic_bill_arabic_indic_digits_and_separators():
+    reading = reader.read_bill(ARABIC, VENDORS, **OWN)
+    assert reading.values["vendor_id"] == 3
+    assert reading.values["ref"] == "INV-2026-055"
+    assert (reading.values["invoice_date"], reading.values["due_date"]) == (date(2026, 3, 15), date(2026, 4, 14))
+    assert reading.values["currency"] == "SAR"
+    assert (reading.values["untaxed"], reading.values["tax"], reading.values["total"]) == (1200.0, 180.0, 1380.0)
+    assert reading.values["tax_rate"] == 15.0
+    assert reading.to_check == []
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("1.234,56", 1234.56),
+        ("1,234.56", 1234.56),
+        ("1 234,56", 1234.56),
+        ("1234.5", 1234.5),
+        ("1.089", 1089.0),
+        ("-12,00", -12.0),
+        ("x", None),
+    ],
+)
+def test_amounts_of_every_convention(token, value):
+    assert reader.parse_amount(token) == value
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("2026-03-31", date(2026, 3, 31)),
+        ("31/03/2026", date(2026, 3, 31)),
+        ("31.03.26", date(2026, 3, 31)),
+        ("03/31/2026", date(2026, 3, 31)),
+        ("31 marzo 2026", date(2026, 3, 31)),
+        ("March 31, 2026", date(2026, 3, 31)),
+        ("31 مارس 2026", date(2026, 3, 31)),
+        ("31 آذار 2026", date(2026, 3, 31)),
+        ("31/02/2026", None),
+    ],
+)
+def test_dates_of_every_convention(token, value):
+    assert reader.parse_date(token) == value
+
+
+def test_normalize_arabic_text():
+    assert reader.normalize("\u200fالإجمالي: ١٬٣٨٠٫٥٠\u00a0ر.س") == "الإجمالي: 1,380.50 ر.س"
+    assert reader.normalize("۱۲۳") == "123"
+
+
+def test_vendor_matched_in_order_vat_iban_domain_name():
+    assert reader.match_vendor("P.IVA IT09876543210", VENDORS)[0].id == 2
+    # the buyer's own VAT number identifies no vendor
+    assert reader.match_vendor("VAT IT01234567890", VENDORS, own_vats=("IT01234567890",)) == (None, 0.0)
+    vendor, confidence = reader.match_vendor("IBAN: IT60X0542811101000000123456", VENDORS)
+    assert (vendor.id, confidence) == (4, 0.95)
+    vendor, confidence = reader.match_vendor("write to billing@northwind.example", VENDORS)
+    assert (vendor.id, confidence) == (1, 0.9)
+    vendor, confidence = reader.match_vendor("BIANCHI TRASPORTI SPA - Torino", VENDORS)
+    assert (vendor.id, confidence) == (4, 0.75)
+    # an IBAN that fails its check digits is a misread, not a match
+    assert reader.match_vendor("IBAN IT61X0542811101000000123456", VENDORS) == (None, 0.0)
+
+
+def test_amounts_that_do_not_add_up_are_flagged():
+    reading = reader.read_bill("Subtotal 100.00\nVAT 22.00\nTotal 125.00", ())
+    assert reading.flags == ["totals"]
+    assert reading.to_check == ["tax", "total", "untaxed"]
+
+
+def test_missing_amounts_are_inferred_with_less_confidence():
+    reading = reader.read_bill("Subtotal 100.00\nTotal 122.00", ())
+    assert reading.values["tax"] == 22.0
+    assert reading.values["tax_rate"] == 22.0
+    assert reading.flags == []
+
+
+def test_due_date_from_payment_terms():
+    reading = reader.read_bill("Invoice date: 01/03/2026\nPayment: net 30", ())
+    assert reading.values["due_date"] == date(2026, 3, 31)
+    assert reading.confidence["due_date"] == reader.FOUND_INFERRED
+
+
+def test_ocr_lowers_confidence():
+    text, ocr = reader.read_bill(ENGLISH, VENDORS, **OWN), reader.read_bill(ENGLISH, VENDORS, ocr=True, **OWN)
+    assert ocr.confidence["ref"] < text.confidence["ref"]
+
+
+def test_a_vendors_labels_are_learned_from_its_previous_bill():
+    first = "Acme Tools\nDoc. Ref: AC-001\nIssued on 02/01/2026\nPayable 250.00"
+    later = "Acme Tools\nDoc. Ref: AC-002\nIssued on 02/02/2026\nPayable 300.00"
+    vendors = (reader.Vendor(7, "Acme Tools"),)
+    before = reader.read_bill(later, vendors)
+    assert "ref" not in before.values and "total" not in before.values
+    layout = reader.learn_layout(first, {"ref": "AC-001", "invoice_date": date(2026, 1, 2), "total": 250.0})
+    assert layout == {"ref": ["doc. ref"], "invoice_date": ["issued on"], "total": ["payable"]}
+    after = reader.read_bill(later, vendors, layouts={7: layout})
+    assert after.values["ref"] == "AC-002"
+    assert after.values["invoice_date"] == date(2026, 2, 2)
+    assert after.values["total"] == 300.0
+    assert after.confidence["ref"] == reader.FOUND_LEARNED
