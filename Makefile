@@ -1,5 +1,5 @@
 # The two commands of the README, and the pieces they are made of.
-.PHONY: run test lint setup i18n bench load screenshots readme replica-check
+.PHONY: run test lint setup i18n bench bench-ocr load screenshots readme replica-check
 
 run:    ## serve Odoo with the add-on and demo data on http://127.0.0.1:8069 (admin / admin)
 	@bash scripts/run.sh
@@ -18,6 +18,9 @@ i18n:   ## export the add-on's terms to i18n/founder_backoffice.pot and merge th
 
 bench:  ## generate the benchmark data set once, then measure each operation (SCALE=1: 20,000 invoices)
 	@bash scripts/bench.sh
+
+bench-ocr:  ## generate 60 supplier bills (text PDF, clean and noisy scans, en/it/ar) and measure the fields read right
+	@bash scripts/bench_ocr.sh
 
 load:   ## Odoo with 4 workers and 2 cron workers under 20 Locust users for 2 minutes, dunning job running (after make bench)
 	@bash scripts/load.sh

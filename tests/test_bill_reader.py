@@ -190,3 +190,17 @@ def test_a_vendors_labels_are_learned_from_its_previous_bill():
     assert after.values["invoice_date"] == date(2026, 2, 2)
     assert after.values["total"] == 300.0
     assert after.confidence["ref"] == reader.FOUND_LEARNED
+
+
+def test_arabic_labels_read_by_ocr_without_their_dots():
+    # OCR read الإجمالي (total) as الإحمالي and الفاتورة as القانورة: the same letters once the dots are gone
+    reading = reader.read_bill("رقم القانورة: INV-2026-0009\nالإحمالي: 1,380.00 ر.س", ())
+    assert (reading.values["ref"], reading.values["total"]) == ("INV-2026-0009", 1380.0)
+    assert reader.skeleton("الإجمالي") == reader.skeleton("الإحمالي")
+
+
+def test_misread_labels_fall_back_on_positions_with_little_confidence():
+    reading = reader.read_bill("Northwind\nxq7 dte 14/03/2026\nzz: 13/04/2026\nNW-2026-0147\nTotal 10.00", ())
+    assert (reading.values["invoice_date"], reading.values["due_date"]) == (date(2026, 3, 14), date(2026, 4, 13))
+    assert reading.values["ref"] == "NW-2026-0147"
+    assert {"invoice_date", "due_date", "ref"} <= set(reading.to_check)

@@ -175,7 +175,14 @@ class AccountMove(models.Model):
         try:
             text, ocr = bill_text.bill_text(file_data["raw"], file_data["mimetype"])
         except bill_text.BillTextError as error:
-            return self.env._("the file could not be read (%s).", error)
+            return {
+                bill_text.NOT_A_BILL_FILE: self.env._("it is neither a PDF nor an image."),
+                bill_text.MISSING_TOOL: self.env._("%s is not installed on the server.", error.tool),
+                bill_text.TOO_SLOW: self.env._(
+                    "%(tool)s took more than %(seconds)s seconds on it.", tool=error.tool, seconds=bill_text.TIMEOUT
+                ),
+                bill_text.TOOL_FAILED: self.env._("%s could not read it.", error.tool),
+            }[error.reason]
         vendors = self._fb_vendor_candidates(text)
         company = self.company_id
         reading = bill_reader.read_bill(
@@ -228,7 +235,8 @@ class AccountMove(models.Model):
         }
 
     def _fb_fill_bill(self, reading, text, ocr, filename):
-        """Write what was read on the draft bill, leaving what the user already filled alone."""
+        """Write what was read on the draft bill, leaving what the user already filled alone; what was written,
+        and what of it to check, is said on the bill."""
         values, vals = reading.values, {}
         if "vendor_id" in values and not self.partner_id:
             vals["partner_id"] = values["vendor_id"]
@@ -239,28 +247,28 @@ class AccountMove(models.Model):
         currency = values.get("currency") and self.env["res.currency"].search([("name", "=", values["currency"])])
         if currency and currency != self.currency_id and not self.invoice_line_ids:
             vals["currency_id"] = currency.id
-        if vals:
-            self.write(vals)
+        self.write(vals)
+        written = {name for name, field in BILL_FIELDS.items() if field in vals}
         if values.get("due_date") and not self.invoice_payment_term_id:
             self.invoice_date_due = values["due_date"]
+            written.add("due_date")
         if not self.invoice_line_ids and values.get("untaxed") is not None:
             self.invoice_line_ids = self._fb_bill_lines(reading)
+            written |= {"untaxed", "tax", "total", "tax_rate"}
         total_differs = (
             values.get("total") is not None
             and self.currency_id.compare_amounts(values["total"], self.amount_total) != 0
         )
         self.fb_bill_text = text
         self.fb_bill_reading = {
-            "to_check": reading.to_check,
-            "flags": reading.flags,
+            "to_check": [name for name in reading.to_check if name in written],
+            "flags": reading.flags if written & {"untaxed", "tax", "total"} else [],
             "ocr": ocr,
             "total_differs": self.currency_id.format(values["total"]) if total_differs else False,
         }
-        filled = [
-            self._fields[BILL_FIELDS[name]]._description_string(self.env)
-            for name in values
-            if name in BILL_FIELDS and name not in ("untaxed", "tax", "tax_rate")
-        ]
+        filled = dict.fromkeys(
+            self._fields[BILL_FIELDS[name]]._description_string(self.env) for name in BILL_FIELDS if name in written
+        )
         self.message_post(
             body=Markup("%s<br/>%s")
             % (
@@ -269,7 +277,7 @@ class AccountMove(models.Model):
                     file=filename,
                     how=self.env._("OCR of a scan") if ocr else self.env._("text of the PDF"),
                 ),
-                self.env._("Filled: %s.", ", ".join(dict.fromkeys(filled)) or self.env._("nothing")),
+                self.env._("Filled: %s.", ", ".join(filled)) if filled else self.env._("Nothing was filled."),
             )
         )
 

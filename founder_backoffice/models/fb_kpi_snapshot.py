@@ -353,7 +353,7 @@ class FbKpiSnapshot(models.Model):
         today = fields.Date.context_today(snapshots)
         date_from, date_to = periods.period_bounds(period, today)
         previous_from, previous_to = periods.previous_period(date_from, date_to)
-        Figures = snapshots.env["fb.dashboard.figures"].sudo()
+        Figures = snapshots.env["fb.dashboard.figures"]
         current, current_at = Figures._kpis(company, date_from, date_to)
         previous, previous_at = Figures._kpis(company, previous_from, previous_to)
         weeks, weeks_at = Figures._weeks(company, today)

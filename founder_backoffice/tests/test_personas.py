@@ -7,9 +7,11 @@ rendered text, cells read back); a refused one must end in an access error, a va
 never data, never a server error.
 """
 
+import base64
 import csv
 import io
 import json
+import random
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from . import bill_samples
 from .common import PERSONAS, FounderBackofficeCommon
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -423,6 +426,27 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
         self.assertTrue(dashboard["cards"])
 
+    def _act_upload_paper_bill(self):
+        if not hasattr(type(self), "bill_pdf"):
+            sample = bill_samples.make_sample(random.Random(5), bill_samples.VENDORS[2], 1)  # Italian, EUR, 22 %
+            type(self).bill_pdf = (sample, bill_samples.to_pdf(sample.html))
+        sample, pdf = self.bill_pdf
+        [attachment_id] = self._call(
+            "ir.attachment",
+            "create",
+            [{"name": "bill.pdf", "datas": base64.b64encode(pdf).decode(), "mimetype": "application/pdf"}],
+        )
+        journal = self.company_data["default_journal_purchase"]
+        action = self._call(
+            "account.journal",
+            "create_document_from_attachment",
+            journal.ids,
+            [attachment_id],
+            context={"default_move_type": "in_invoice"},
+        )
+        [bill] = self._call("account.move", "web_read", [action["res_id"]], {"ref": {}, "amount_total": {}})
+        self.assertEqual((bill["ref"], bill["amount_total"]), (sample.ref, sample.total))
+
     def _act_refresh_figures(self):
         self._call("fb.kpi.snapshot", "action_refresh_figures")
         dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
@@ -519,6 +543,7 @@ class TestPersonas(FounderBackofficeCommon, HttpCase):
         "Export contacts with their collector (`/web/export/csv`)": _act_export_contact_collectors,
         "KPI dashboard": _act_dashboard,
         "Refresh the dashboard's figures": _act_refresh_figures,
+        "Upload a paper bill on the vendor bills": _act_upload_paper_bill,
         "See a customer's payment grade and an invoice's expected payment": _act_payment_grade,
         "See the customer's payment grade on an opportunity": _act_payment_grade_on_opportunity,
         "13-week cash forecast, a week's documents and its XLSX": _act_cash_forecast,

@@ -2,7 +2,7 @@
 TIFF) by Tesseract, after turning, straightening and binarizing the scan.
 
 Poppler's ``pdftotext``/``pdftoppm`` and ``tesseract`` (with its ``ara``, ``ita`` and ``osd`` data) are the set-up's
-system dependencies; ``BillTextError`` says in words what is missing or unreadable.
+system dependencies; ``BillTextError`` says what is missing or unreadable.
 """
 
 import io
@@ -23,20 +23,29 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
 MAX_SKEW, SKEW_STEP = 5.0, 0.5
 
 
+# why a file cannot be read (``BillTextError.reason``)
+NOT_A_BILL_FILE, MISSING_TOOL, TOO_SLOW, TOOL_FAILED = "not_a_bill_file", "missing_tool", "too_slow", "tool_failed"
+
+
 class BillTextError(Exception):
-    """The file cannot be read: the message says why, for the bill's chatter."""
+    """The file cannot be read: ``reason`` (one of the constants above) and the ``tool`` concerned, for a message
+    in the bill's chatter in the user's language."""
+
+    def __init__(self, reason, tool=""):
+        super().__init__(f"{reason}: {tool}")
+        self.reason, self.tool = reason, tool
 
 
 def _run(command, data=None):
     tool = shutil.which(command[0])
     if not tool:
-        raise BillTextError(f"{command[0]} is not installed on the server")
+        raise BillTextError(MISSING_TOOL, command[0])
     try:
         return subprocess.run([tool, *command[1:]], input=data, capture_output=True, timeout=TIMEOUT, check=True).stdout
     except subprocess.TimeoutExpired as error:
-        raise BillTextError(f"{command[0]} took longer than {TIMEOUT} s") from error
+        raise BillTextError(TOO_SLOW, command[0]) from error
     except subprocess.CalledProcessError as error:
-        raise BillTextError(error.stderr.decode(errors="replace").strip()[:300] or f"{command[0]} failed") from error
+        raise BillTextError(TOOL_FAILED, command[0]) from error
 
 
 def bill_text(raw, mimetype):
@@ -50,7 +59,7 @@ def bill_text(raw, mimetype):
         image = Image.open(io.BytesIO(raw))
         image.load()
     except (UnidentifiedImageError, OSError) as error:
-        raise BillTextError("the file is neither a PDF nor an image") from error
+        raise BillTextError(NOT_A_BILL_FILE) from error
     return ocr(image), True
 
 
