@@ -322,14 +322,14 @@ def _label_spans(line_lower, labels):
 
 def _line_owner(line_lower, layout):
     """The field whose longest label this line holds (learned labels first), with the label's position."""
-    best = None
+    found = []
     for name in LABELS:
         learned, standard = _labels(name, layout)
         for labels, quality in ((learned, FOUND_LEARNED), (standard, FOUND_LABEL)):
             span = _label_spans(line_lower, labels)
-            if span and (best is None or (quality, len(span[2])) > (best[3], len(best[2][2]))):
-                best = (name, span[:2], span, quality)
-    return best
+            if span:
+                found.append((name, span[:2], span, quality))
+    return max(found, key=lambda owner: (owner[3], len(owner[2][2])), default=None)
 
 
 def _value(name, text):

@@ -253,7 +253,7 @@ class AccountMove(models.Model):
             self.invoice_date_due = values["due_date"]
             written.add("due_date")
         if not self.invoice_line_ids and values.get("untaxed") is not None:
-            self.invoice_line_ids = self._fb_bill_lines(reading)
+            self.write({"invoice_line_ids": self._fb_bill_lines(reading)})
             written |= {"untaxed", "tax", "total", "tax_rate"}
         total_differs = (
             values.get("total") is not None
