@@ -4,7 +4,7 @@
 #              font with Arabic glyphs, rtlcss (right-to-left style sheets), poppler-utils (pdftotext and
 #              pdftoppm, with which the tests read the PDFs)
 #   browser -> chromium (Odoo's browser tests / tours)
-#   ocr     -> tesseract with its English, Italian, Arabic and orientation data (reading scanned bills)
+#   ocr     -> tesseract with its English, Italian, Arabic (language and script) and orientation data (reading scanned bills)
 # As root it installs them (Debian packages, npm); otherwise it says exactly what to install. The patched
 # wkhtmltopdf needs no root: it goes to the cache folder (see WKHTMLTOX_* in lib.sh).
 source "$(dirname "$0")/lib.sh"
@@ -61,6 +61,7 @@ for what in "$@"; do
             for lang in eng ita ara osd; do
                 tesseract --list-langs 2>/dev/null | grep -qx "$lang" || missing_apt+=("tesseract-ocr-$lang")
             done
+            tesseract --list-langs 2>/dev/null | grep -qx Arabic || missing_apt+=(tesseract-ocr-script-arab)
             command -v pdftoppm >/dev/null || missing_apt+=(poppler-utils)
             ;;
         *) die "unknown system dependency group '$what' (pdf, browser, ocr)" ;;

@@ -153,10 +153,50 @@ def test_vendor_matched_in_order_vat_iban_domain_name():
     assert reader.match_vendor("IBAN IT61X0542811101000000123456", VENDORS) == (None, 0.0)
 
 
+def test_identifiers_are_what_the_vendor_search_looks_for():
+    found = reader.identifiers(
+        "P.IVA IT 09876543210 - VAT IT01234567890\nIBAN IT60 X054 2811 1010 0000 0123 456 / IT61X0542811101000000123456\n"
+        "billing@Northwind.example, buyer@founder.example",
+        own_vats=("01234567890",),
+        own_domains=("founder.example",),
+    )
+    assert found.vats == {"IT09876543210", "09876543210"}
+    assert found.ibans == {"IT60X0542811101000000123456"}
+    assert found.domains == {"northwind.example"}
+
+
 def test_amounts_that_do_not_add_up_are_flagged():
     reading = reader.read_bill("Subtotal 100.00\nVAT 22.00\nTotal 125.00", ())
     assert reading.flags == ["totals"]
     assert reading.to_check == ["tax", "total", "untaxed"]
+
+
+def test_a_misread_amount_is_mended_from_the_two_that_agree_with_the_rate():
+    reading = reader.read_bill("Subtotal 100.00\nVAT 22% 82.00\nTotal 122.00", ())
+    assert (reading.values["tax"], reading.flags) == (22.0, [])
+    assert reading.to_check == ["tax"]
+    reading = reader.read_bill("Imponibile 1.000,00\nIVA 22% 220,00\nTotale 1.720,00", ())
+    assert (reading.values["total"], reading.to_check) == (1220.0, ["total"])
+    # VAT and total agree with the rate: the untaxed amount was misread
+    reading = reader.read_bill("Subtotal 900.00\nVAT 22% 22.00\nTotal 122.00", ())
+    assert (reading.values["untaxed"], reading.to_check) == (100.0, ["untaxed"])
+    # no two agree: left as read, flagged
+    reading = reader.read_bill("Subtotal 900.00\nVAT 22% 82.00\nTotal 122.00", ())
+    assert (reading.values["untaxed"], reading.flags) == (900.0, ["totals"])
+
+
+def test_arabic_ocr_amounts_rate_first_and_decimals_first():
+    text = "المجموع قبل الضريبة: ۱۵ر۱۸۰۸۷ ر.س\nضريبة القيمة المضافة %15: ۰۷ر۲۷۱۳ ر.س\nالإجمالي: ۲۲ر۲۰۸۰۰ ر.س"
+    reading = reader.read_bill(text, (), ocr=True)
+    assert [reading.values[name] for name in ("untaxed", "tax", "total", "tax_rate")] == [
+        18087.15,
+        2713.07,
+        20800.22,
+        15,
+    ]
+    assert reading.flags == []
+    # a text layer keeps what it says
+    assert reader.read_bill("الإجمالي: 22ر20800", ()).values.get("total") != 20800.22
 
 
 def test_missing_amounts_are_inferred_with_less_confidence():

@@ -134,7 +134,11 @@ DATE_RE = re.compile(
 AMOUNT_RE = re.compile(r"(?<![\w.,/-])-?(?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,2})?(?![\w/%]|[.,]\d)")
 # where no label was read: a token of letters and digits as programs number documents (INV-2026-0147, FT/318)
 DOCUMENT_NUMBER_RE = re.compile(r"\b[A-Z]{2,5}[-/ ]?\d{2,4}(?:[-/]\d{1,6})+\b")
-PERCENT_RE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+# Tesseract writes an Arabic-Indic amount's decimals first and its decimal separator as the letter reh:
+# "١٨٠٨٧٫١٥" comes out as "15ر18087"
+OCR_ARABIC_DECIMAL_RE = re.compile(r"(?<![\w.,])(\d{2})ر(\d{1,9})(?![\w.,])")
+# "22%", and "%15" as Arabic writes it
+PERCENT_RE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,]\d)")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 EMAIL_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 VAT_RE = re.compile(r"\b(?:[A-Z]{2} ?)?\d[\dA-Z]{7,14}\b")
@@ -253,7 +257,7 @@ def iban_is_valid(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
-def _vat_key(vat: str) -> str:
+def vat_key(vat: str) -> str:
     """A VAT number without its country prefix, spaces and dots: ``IT 098.765`` and ``098765`` are one."""
     return re.sub(r"^[A-Z]{2}", "", re.sub(r"[\s.-]", "", vat.upper()))
 
@@ -360,6 +364,8 @@ def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=F
     :param ocr: the text comes from OCR: every confidence is a little lower
     """
     text = normalize(text)
+    if ocr:
+        text = OCR_ARABIC_DECIMAL_RE.sub(r"\2.\1", text)
     lines = [line for line in text.splitlines() if line]
     reading = Reading()
     vendor, how = match_vendor(text, vendors, own_vats, own_domains)
@@ -383,7 +389,7 @@ def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=F
             # "Fattura n. 318 del 31/03/2026": the number and its date in one line
             reading.set("invoice_date", parse_date(dated.group(0)), quality - 0.04)
         if name == "tax" and (rate := PERCENT_RE.search(line)):
-            reading.set("tax_rate", parse_amount(rate.group(1)), quality)
+            reading.set("tax_rate", parse_amount(rate.group(1) or rate.group(2)), quality)
         if name in AMOUNT_FIELDS and name in reading.values:
             continue  # the first total of a kind is the bill's (a later "Total" may be a page's or a line's)
         reading.set(name, value, quality)
@@ -471,8 +477,12 @@ def _check_amounts(reading):
         reading.set("total", round(untaxed + tax, 2), FOUND_INFERRED)
     total = values.get("total")
     if untaxed is not None and tax is not None and total is not None:
+        mended = None
+        if not _close(untaxed + tax, total) and "tax_rate" in values:
+            mended = _mend_by_rate(reading)
+            untaxed, tax, total = (values[name] for name in AMOUNT_FIELDS)
         if _close(untaxed + tax, total):
-            for name in AMOUNT_FIELDS:
+            for name in set(AMOUNT_FIELDS) - {mended}:
                 confidence[name] = max(confidence[name], 0.99)
         else:
             reading.flags.append("totals")
@@ -485,23 +495,62 @@ def _check_amounts(reading):
             reading.set("tax_rate", nearest, FOUND_INFERRED)
 
 
+def _mend_by_rate(reading):
+    """Three amounts that do not add up, and the VAT rate: two of them that agree with the rate are right (a
+    misread digit rarely keeps that agreement), the third is computed from them; the name of the one mended."""
+    values, rate = reading.values, reading.values["tax_rate"] / 100
+    untaxed, tax, total = (values[name] for name in AMOUNT_FIELDS)
+    if _close(untaxed * (1 + rate), total):
+        name, value = "tax", total - untaxed
+    elif _close(untaxed * rate, tax):
+        name, value = "total", untaxed + tax
+    elif rate and abs(tax * (1 + rate) / rate - total) <= 0.006 * (1 + rate) / rate:
+        name, value = "untaxed", total - tax
+    else:
+        return None
+    values[name], reading.confidence[name] = round(value, 2), FOUND_GUESSED
+    return name
+
+
 # ---------------------------------------------------------------------- vendors and learning
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """What identifies the sender on a bill: VAT numbers (as written, and without their country prefix), valid
+    IBANs and e-mail domains, the buyer's own left out."""
+
+    vats: frozenset
+    ibans: frozenset
+    domains: frozenset
+
+
+def identifiers(text, own_vats=(), own_domains=()):
+    """The ``Identifiers`` written in ``text`` (normalized)."""
+    own_vats = {vat_key(vat) for vat in own_vats}
+    vats = {re.sub(r"[\s.-]", "", token) for token in VAT_RE.findall(text.upper())}
+    return Identifiers(
+        vats=frozenset(form for vat in vats if vat_key(vat) not in own_vats for form in (vat, vat_key(vat))),
+        ibans=frozenset(
+            iban for iban in (token.replace(" ", "") for token in IBAN_RE.findall(text.upper())) if iban_is_valid(iban)
+        ),
+        domains=frozenset(domain.lower() for domain in EMAIL_RE.findall(text))
+        - {domain.lower() for domain in own_domains},
+    )
 
 
 def match_vendor(text, vendors, own_vats=(), own_domains=()):
     """``(vendor, confidence)``: by VAT number, else IBAN, else e-mail domain, else name; ``(None, 0)``."""
     text = normalize(text)
-    found = {_vat_key(token) for token in VAT_RE.findall(text.upper())} - {_vat_key(vat) for vat in own_vats}
+    found = identifiers(text, own_vats, own_domains)
     for vendor in vendors:
-        if found & {_vat_key(vat) for vat in vendor.vats}:
+        if found.vats & {vat_key(vat) for vat in vendor.vats}:
             return vendor, 0.99
-    ibans = {iban.replace(" ", "") for iban in IBAN_RE.findall(text.upper()) if iban_is_valid(iban)}
     for vendor in vendors:
-        if ibans & {iban.replace(" ", "").upper() for iban in vendor.ibans}:
+        if found.ibans & {iban.replace(" ", "").upper() for iban in vendor.ibans}:
             return vendor, 0.95
-    domains = {domain.lower() for domain in EMAIL_RE.findall(text)} - {domain.lower() for domain in own_domains}
     for vendor in vendors:
-        if domains & {domain.lower() for domain in vendor.domains}:
+        if found.domains & {domain.lower() for domain in vendor.domains}:
             return vendor, 0.9
     words = f" {_name_key(text)} "
     named = [vendor for vendor in vendors if _name_key(vendor.name) and f" {_name_key(vendor.name)} " in words]

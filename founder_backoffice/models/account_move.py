@@ -1,4 +1,3 @@
-import re
 import uuid
 
 from markupsafe import Markup
@@ -183,13 +182,17 @@ class AccountMove(models.Model):
                 ),
                 bill_text.TOOL_FAILED: self.env._("%s could not read it.", error.tool),
             }[error.reason]
-        vendors = self._fb_vendor_candidates(text)
         company = self.company_id
+        own_vats = [vat for vat in (company.vat, company.partner_id.vat) if vat]
+        own_domains = [company.email.split("@")[-1]] if company.email else []
+        vendors = self._fb_vendor_candidates(
+            bill_reader.identifiers(bill_reader.normalize(text), own_vats, own_domains)
+        )
         reading = bill_reader.read_bill(
             text,
             [vendor for vendor, _layout in vendors.values()],
-            own_vats=[vat for vat in (company.vat, company.partner_id.vat) if vat],
-            own_domains=[company.email.split("@")[-1]] if company.email else [],
+            own_vats=own_vats,
+            own_domains=own_domains,
             layouts={vendor_id: layout for vendor_id, (_vendor, layout) in vendors.items() if layout},
             ocr=ocr,
         )
@@ -198,26 +201,25 @@ class AccountMove(models.Model):
         self._fb_fill_bill(reading, text, ocr, file_data["name"])
         return None
 
-    def _fb_vendor_candidates(self, text):
-        """``{partner id: (engine Vendor, learned layout)}``: the company's vendors, and any partner whose VAT
-        number, IBAN or e-mail domain appears in the text."""
+    def _fb_vendor_candidates(self, found):
+        """``{partner id: (engine Vendor, learned layout)}``: the company's main vendors, and any partner of one
+        of the VAT numbers, IBANs or e-mail domains ``found`` on the bill."""
         Partner = self.env["res.partner"].with_company(self.company_id)
-        normalized = bill_reader.normalize(text)
-        vats = set(bill_reader.VAT_RE.findall(normalized.upper()))
-        vats |= {re.sub(r"^[A-Z]{2}", "", vat) for vat in vats}
-        ibans = [iban.replace(" ", "") for iban in bill_reader.IBAN_RE.findall(normalized.upper())]
-        domains = set(bill_reader.EMAIL_RE.findall(normalized))
         company_domain = Partner._check_company_domain(self.company_id)
         identified = Domain.OR(
             [
-                Domain("vat", "in", list(vats)),
-                Domain("bank_ids.sanitized_acc_number", "in", ibans),
-                *(Domain("email", "=ilike", f"%@{domain}") for domain in domains),
+                Domain("vat", "in", list(found.vats)),
+                Domain("bank_ids.sanitized_acc_number", "in", list(found.ibans)),
+                *(Domain("email", "=ilike", f"%@{domain}") for domain in found.domains),
             ]
         )
-        found = Partner.search(Domain(company_domain) & identified) if vats or ibans or domains else Partner
+        partners = (
+            Partner.search(Domain(company_domain) & identified)
+            if found.vats or found.ibans or found.domains
+            else Partner
+        )
         # the vendors that bill the company most, compared by name
-        found |= Partner.search(
+        partners |= Partner.search(
             [*company_domain, ("supplier_rank", ">", 0)], order="supplier_rank desc", limit=VENDOR_CANDIDATES
         )
         return {
@@ -231,7 +233,7 @@ class AccountMove(models.Model):
                 ),
                 partner.fb_bill_layout,
             )
-            for partner in found.commercial_partner_id
+            for partner in partners.commercial_partner_id
         }
 
     def _fb_fill_bill(self, reading, text, ocr, filename):

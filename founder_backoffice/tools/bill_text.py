@@ -1,10 +1,11 @@
 """The text of a bill file: a PDF's own text layer when it has one, else the OCR of its pages (or of a JPG, PNG or
 TIFF) by Tesseract, after turning, straightening and binarizing the scan.
 
-Poppler's ``pdftotext``/``pdftoppm`` and ``tesseract`` (with its ``ara``, ``ita`` and ``osd`` data) are the set-up's
+Poppler's ``pdftotext``/``pdftoppm`` and ``tesseract`` (with its ``eng``, ``ita``, ``ara``, ``Arabic`` and ``osd`` data) are the set-up's
 system dependencies; ``BillTextError`` says what is missing or unreadable.
 """
 
+import functools
 import io
 import re
 import shutil
@@ -18,7 +19,9 @@ DPI = 200  # scanned PDFs are rasterized at a scanner's usual resolution
 MIN_LETTERS = 40  # a text layer with fewer letters is a scan's (or none)
 MAX_PAGES = 5
 TIMEOUT = 60  # seconds for one tool on one page
-LANGUAGES = {"Arabic": "ara+eng", "Latin": "eng+ita"}
+# per script, the first whose data is installed: Tesseract's Arabic script model reads Arabic-Indic digits better
+# than its Arabic language model
+LANGUAGES = {"Arabic": ("Arabic+eng", "ara+eng"), "Latin": ("eng+ita",)}
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
 MAX_SKEW, SKEW_STEP = 5.0, 0.5
 
@@ -85,7 +88,14 @@ def ocr(image):
     if script == "Arabic":  # the Arabic model misses dots at 200 dpi: read it as a 300 dpi scan
         image = image.resize((image.width * 3 // 2, image.height * 3 // 2), Image.Resampling.LANCZOS)
     image = binarize(deskew(image))
-    return _tesseract(image, ["-l", LANGUAGES.get(script, LANGUAGES["Latin"]), "--psm", "6"]).decode()
+    return _tesseract(image, ["-l", _languages(script), "--psm", "6"]).decode()
+
+
+@functools.cache
+def _languages(script):
+    installed = set(_run(["tesseract", "--list-langs"]).decode().split())
+    choices = LANGUAGES.get(script, LANGUAGES["Latin"])
+    return next((langs for langs in choices if set(langs.split("+")) <= installed), choices[-1])
 
 
 def _tesseract(image, options):
