@@ -37,9 +37,12 @@ export PATH="$WKHTMLTOPDF_DIR:$PATH"
 # database's first loaded language becomes its default, so en_US is always loaded first).
 TEMPLATE_MODULES=account,crm,mail,hr,l10n_it,l10n_sa
 TEMPLATE_LANGS=it_IT,ar_001
-# Odoo's own tests that must pass with the add-on installed as they do without it (make test).
+# Odoo's own tests that must pass with the add-on installed as they do without it (make test): the classes of
+# what the add-on extends or reads (posting, invoices, payments, sending, portal, partners, merges, the journal
+# dashboard), all of crm. Reconciliation and the payment wizard, which it does not extend, are left out: they
+# took a quarter of the run.
 CORE_TESTS=$(printf '/account:%s,' TestAccountMoveOutInvoiceOnchanges TestAccountMoveInInvoiceOnchanges \
-    TestAccountMoveOutRefundOnchanges TestAccountPaymentRegister TestAccountPayment TestAccountMoveReconcile \
+    TestAccountMoveOutRefundOnchanges TestAccountPayment \
     TestAccountMoveSend TestAccountMovePaymentsWidget TestPortalInvoice TestAccountPartner \
     TestAccountJournalDashboard TestMergePartner TestAccountMergeWizard)/crm,/mail:TestPartner
 

@@ -155,7 +155,8 @@ def test_vendor_matched_in_order_vat_iban_domain_name():
 
 def test_identifiers_are_what_the_vendor_search_looks_for():
     found = reader.identifiers(
-        "P.IVA IT 09876543210 - VAT IT01234567890\nIBAN IT60 X054 2811 1010 0000 0123 456 / IT61X0542811101000000123456\n"
+        "P.IVA IT 09876543210 - VAT IT01234567890\n"
+        "IBAN IT60 X054 2811 1010 0000 0123 456 / IT61X0542811101000000123456\n"
         "billing@Northwind.example, buyer@founder.example",
         own_vats=("01234567890",),
         own_domains=("founder.example",),

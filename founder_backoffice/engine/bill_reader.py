@@ -135,7 +135,7 @@ AMOUNT_RE = re.compile(r"(?<![\w.,/-])-?(?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{
 # where no label was read: a token of letters and digits as programs number documents (INV-2026-0147, FT/318)
 DOCUMENT_NUMBER_RE = re.compile(r"\b[A-Z]{2,5}[-/ ]?\d{2,4}(?:[-/]\d{1,6})+\b")
 # Tesseract writes an Arabic-Indic amount's decimals first and its decimal separator as the letter reh:
-# "١٨٠٨٧٫١٥" comes out as "15ر18087"
+# 18087.15 printed in Arabic-Indic digits comes out as "15ر18087"
 OCR_ARABIC_DECIMAL_RE = re.compile(r"(?<![\w.,])(\d{2})ر(\d{1,9})(?![\w.,])")
 # "22%", and "%15" as Arabic writes it
 PERCENT_RE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,]\d)")

@@ -30,7 +30,6 @@ class FbKpi(models.AbstractModel):
     def compute(self, company, date_from, date_to):
         """Every KPI of ``company`` over the period, read in SQL without record rules: only for the founder's
         dashboard and snapshots, which check the group first (not callable over RPC)."""
-        self.env.flush_all()
         today = fields.Date.context_today(self)
         end = min(date_to, today)
         days = periods.days_in(date_from, end)
@@ -67,6 +66,8 @@ class FbKpi(models.AbstractModel):
         return {}
 
     def _query(self, sql):
+        """The rows of ``sql`` over what is written so far (raw SQL does not flush what it reads)."""
+        self.env.flush_all()
         return self.env.execute_query(sql)
 
     # ------------------------------------------------------------------ profit and loss, cash

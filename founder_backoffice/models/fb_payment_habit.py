@@ -132,7 +132,8 @@ class FbPaymentHabit(models.AbstractModel):
     def _demo_payment_history(self):
         """Demo data: a year of monthly invoices paid by each demo customer's habit (on time, about 10 days late
         and getting better, about 45 days late, early; one never pays), the founding capital, salaries paid
-        every month and monthly rent bills, so that the profiles, the forecast and the charts have a history."""
+        every month and monthly rent bills, so that the profiles, the forecast and the charts have a history.
+        Created and posted in batches: one at a time, the demo took minutes to load."""
         Move = self.env["account.move"]
         company = self.env.company
         today = fields.Date.context_today(self)
@@ -143,11 +144,12 @@ class FbPaymentHabit(models.AbstractModel):
             "demo_partner_bright": [-6, -5, -4, -7, -5, -3, -6, -5, -4, -5, -6],
             "demo_partner_riyada": [None] * 3,
         }
-        for xml_id, lateness in habits.items():
+        invoice_vals, lateness = [], []
+        for xml_id, lates in habits.items():
             partner = self.env.ref(f"founder_backoffice.{xml_id}")
-            for months_ago, late in enumerate(lateness, start=2):
+            for months_ago, late in enumerate(lates, start=2):
                 invoice_date = today - relativedelta(months=months_ago)
-                invoice = Move.create(
+                invoice_vals.append(
                     {
                         "move_type": "out_invoice",
                         "partner_id": partner.id,
@@ -160,60 +162,91 @@ class FbPaymentHabit(models.AbstractModel):
                         ],
                     }
                 )
-                invoice.action_post()
-                paid_on = invoice.invoice_date_due + relativedelta(days=late) if late is not None else None
-                if paid_on and paid_on < today:
-                    self._demo_pay(invoice, paid_on)
+                lateness.append(late)
+        invoices = Move.create(invoice_vals)
+        invoices.action_post()
+        paid = {
+            invoice: invoice.invoice_date_due + relativedelta(days=late)
+            for invoice, late in zip(invoices, lateness, strict=True)
+            if late is not None and invoice.invoice_date_due + relativedelta(days=late) < today
+        }
         bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
         accounts = self.env["account.account"].with_company(company)
         equity = accounts.search([("account_type", "=", "equity"), ("company_ids", "in", company.id)], limit=1)
         salaries = accounts.search([("account_type", "=", "expense"), ("company_ids", "in", company.id)], limit=1)
-        self._demo_entry(
-            today - relativedelta(months=13), bank.default_account_id, equity, 120000.0, "Founding capital"
+        entries = [(today - relativedelta(months=13), bank.default_account_id, equity, 120000.0, "Founding capital")]
+        entries += [
+            (today - relativedelta(months=months_ago), salaries, bank.default_account_id, 9500.0, "Salaries")
+            for months_ago in range(12, 0, -1)
+        ]
+        Move.create(
+            [
+                {
+                    "move_type": "entry",
+                    "date": day,
+                    "ref": label,
+                    "line_ids": [
+                        Command.create({"name": label, "account_id": debit.id, "debit": amount}),
+                        Command.create({"name": label, "account_id": credit.id, "credit": amount}),
+                    ],
+                }
+                for day, debit, credit, amount, label in entries
+            ]
+        ).action_post()
+        landlord, supplier = self.env["res.partner"].create(
+            [
+                {"name": "Immobiliare Centro S.r.l.", "is_company": True},
+                {"name": "Forniture Ufficio S.p.A.", "is_company": True},
+            ]
         )
-        landlord = self.env["res.partner"].create({"name": "Immobiliare Centro S.r.l.", "is_company": True})
-        for months_ago in range(12, 0, -1):
-            day = today - relativedelta(months=months_ago)
-            self._demo_entry(day, salaries, bank.default_account_id, 9500.0, "Salaries")
-            rent = self._demo_bill(landlord, day, 1800.0)
-            self._demo_pay(rent, rent.invoice_date_due)
-        self._demo_bill(landlord, today - relativedelta(days=20), 1800.0)
-        supplier = self.env["res.partner"].create({"name": "Forniture Ufficio S.p.A.", "is_company": True})
-        self._demo_bill(supplier, today - relativedelta(days=10), 4200.0)
+        bills = [(landlord, today - relativedelta(months=months_ago), 1800.0) for months_ago in range(12, 0, -1)]
+        bills += [
+            (landlord, today - relativedelta(days=20), 1800.0),
+            (supplier, today - relativedelta(days=10), 4200.0),
+        ]
+        bills = Move.create(
+            [
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": vendor.id,
+                    "invoice_date": day,
+                    "invoice_date_due": day + relativedelta(days=30),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Rent and supplies", "quantity": 1, "price_unit": amount})
+                    ],
+                }
+                for vendor, day, amount in bills
+            ]
+        )
+        bills.action_post()
+        paid.update({bill: bill.invoice_date_due for bill in bills[:12]})
+        self._demo_pay(paid, bank)
 
     @api.model
-    def _demo_pay(self, move, on):
-        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
-            {"payment_date": on}
-        )._create_payments()
-
-    @api.model
-    def _demo_entry(self, day, debit_account, credit_account, amount, label):
-        move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "date": day,
-                "ref": label,
-                "line_ids": [
-                    Command.create({"name": label, "account_id": debit_account.id, "debit": amount}),
-                    Command.create({"name": label, "account_id": credit_account.id, "credit": amount}),
-                ],
-            }
+    def _demo_pay(self, paid, journal):
+        """Pay each move of ``paid`` (move -> payment date) in full from ``journal``: one payment each, created,
+        posted and matched with its move together."""
+        payments = self.env["account.payment"].create(
+            [
+                {
+                    "payment_type": "inbound" if move.is_inbound() else "outbound",
+                    "partner_type": "customer" if move.is_sale_document() else "supplier",
+                    "partner_id": move.commercial_partner_id.id,
+                    "amount": move.amount_residual,
+                    "currency_id": move.currency_id.id,
+                    "date": day,
+                    "journal_id": journal.id,
+                    "memo": move.name,
+                }
+                for move, day in paid.items()
+            ]
         )
-        move.action_post()
-
-    @api.model
-    def _demo_bill(self, vendor, day, amount):
-        bill = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": vendor.id,
-                "invoice_date": day,
-                "invoice_date_due": day + relativedelta(days=30),
-                "invoice_line_ids": [
-                    Command.create({"name": "Rent and supplies", "quantity": 1, "price_unit": amount})
-                ],
-            }
+        payments.action_post()
+        self.env["account.move.line"]._reconcile_plan(
+            [
+                (move.line_ids + payment.move_id.line_ids).filtered(
+                    lambda line: line.account_type in ("asset_receivable", "liability_payable") and not line.reconciled
+                )
+                for move, payment in zip(paid, payments, strict=True)
+            ]
         )
-        bill.action_post()
-        return bill

@@ -1,8 +1,8 @@
 """The text of a bill file: a PDF's own text layer when it has one, else the OCR of its pages (or of a JPG, PNG or
 TIFF) by Tesseract, after turning, straightening and binarizing the scan.
 
-Poppler's ``pdftotext``/``pdftoppm`` and ``tesseract`` (with its ``eng``, ``ita``, ``ara``, ``Arabic`` and ``osd`` data) are the set-up's
-system dependencies; ``BillTextError`` says what is missing or unreadable.
+Poppler's ``pdftotext``/``pdftoppm`` and ``tesseract`` (with its ``eng``, ``ita``, ``ara``, ``Arabic`` and ``osd``
+data) are the set-up's system dependencies; ``BillTextError`` says what is missing or unreadable.
 """
 
 import functools
