@@ -1,6 +1,8 @@
 import random
+from datetime import date
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import file_open
 
 from . import bill_samples
 from .common import FounderBackofficeCommon
@@ -85,6 +87,15 @@ class TestBillCapture(FounderBackofficeCommon, HttpCase):
         bill, _attachment = self._upload("scan.png", bill_samples.to_scan(self.pdf, seed=3), "image/png")
         self._assert_filled(bill)
         self.assertIn("(OCR of a scan)", " ".join(bill.message_ids.mapped("body")))
+
+    def test_the_demo_scan_becomes_a_filled_draft_bill(self):
+        """The paper bill shipped with the demo (make run), dropped on the bills list."""
+        with file_open("founder_backoffice/static/demo/bill_ferramenta_rossi.jpg", "rb") as scan:
+            bill, _attachment = self._upload("bill_ferramenta_rossi.jpg", scan.read(), "image/jpeg")
+        self.assertEqual((bill.partner_id, bill.ref), (self.vendor, "FT-2026-0412"))
+        self.assertEqual((bill.invoice_date, bill.invoice_date_due), (date(2026, 2, 4), date(2026, 3, 6)))
+        self.assertEqual((bill.amount_untaxed, bill.amount_tax, bill.amount_total), (17372.20, 3821.88, 21194.08))
+        self.assertEqual(bill.invoice_line_ids.mapped("quantity"), [10, 7, 9])
 
     def test_unreadable_file_keeps_the_attachment_and_says_why(self):
         blank = bill_samples.to_scan(bill_samples.to_pdf("<html><body><p>&#160;</p></body></html>"))
