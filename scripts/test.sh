@@ -26,7 +26,7 @@ PYEOF
 ) || { plain_total=0 plain_bad=1 plain_skipped=0; }
 [ "$plain_rc" = 0 ] || [ "$plain_bad" -gt 0 ] || plain_bad=1
 
-tpl=$(bash "$ROOT/scripts/template_db.sh")
+tpl=$(bash "$ROOT/scripts/template_db.sh" tests)
 ensure_pg
 write_odoo_cfg
 # Names and port of this run only: two runs on one server do not touch each other's databases.
@@ -35,12 +35,13 @@ port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 trap 'drop_db "$db"; drop_db "${db}_core"' EXIT
 copy_db "$tpl" "$db"
 log "Odoo tests of $ADDON in database $db (log: $logdir/odoo.log)"
-# A hung run (a browser, a report tool) ends here with a message instead of at CI's own limit.
+# A hung run (a browser, a report tool) ends here with a message instead of at CI's own limit. The log ends
+# with each class's and test's time (odoo.tests.stats at DEBUG), set-up included.
 limit=${FB_TEST_TIMEOUT:-2400}
 odoo_rc=0
 timeout --kill-after=30 "$limit" "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" -i "$ADDON" \
     --test-tags "$(printf '/%s,' $ADDONS | sed 's/,$//')" --stop-after-init --max-cron-threads 0 --workers 0 \
-    --http-port "$port" > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
+    --http-port "$port" --log-handler odoo.tests.stats:DEBUG > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
 [ "$odoo_rc" != 124 ] && [ "$odoo_rc" != 137 ] || log "the Odoo tests did not finish within $limit s: stopped (see $logdir/odoo.log)"
 grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$logdir/odoo.log" | head -60 >&2 || true
 result=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$logdir/odoo.log" | tail -1 || true)
@@ -70,7 +71,7 @@ read -r wheels_passed wheels_bad < <(sed -nE 's/^wheels: ([0-9]+) passed, ([0-9]
 run_core_suites() {
     ODOO_TEST_FAILURE_RETRIES=1 PYTHONPATH=$ODOO_DIR timeout --kill-after=30 "$limit" "$PY" "$ROOT/scripts/odoo_suites.py" -c "$ODOO_CFG" -d "$1" \
         --test-tags "$CORE_TESTS" --stop-after-init --max-cron-threads 0 --workers 0 --http-port "$port" \
-        > "$2" 2>&1 || true
+        --log-handler odoo.tests.stats:DEBUG > "$2" 2>&1 || true
 }
 
 # Odoo's own suites must end with the add-on installed exactly as without it: the outcome without it is
