@@ -21,7 +21,9 @@ class FbDunningLine(models.Model):
 
     _name = "fb.dunning.line"
     _description = "Payment reminder line"
-    _order = "date desc, reminder_id, date_maturity, id"
+    # "reminder_id.id": the reminder's own order (date desc, id desc) without joining its table, which a
+    # reminder's lines are read with (a join the planner gets badly wrong right after a run creates them)
+    _order = "date desc, reminder_id.id desc, date_maturity, id"
     _check_company_auto = True
 
     reminder_id = fields.Many2one("fb.dunning.reminder", required=True, ondelete="cascade", index=True)
