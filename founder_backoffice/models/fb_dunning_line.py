@@ -21,8 +21,8 @@ class FbDunningLine(models.Model):
 
     _name = "fb.dunning.line"
     _description = "Payment reminder line"
-    # "reminder_id.id": the reminder's own order (date desc, id desc) without joining its table, which a
-    # reminder's lines are read with (a join the planner gets badly wrong right after a run creates them)
+    # As the reminders (date desc, id desc), by "reminder_id.id" so that reading a reminder's lines does not join
+    # the reminders: right after a run creates its lines, the planner got that join badly wrong
     _order = "date desc, reminder_id.id desc, date_maturity, id"
     _check_company_auto = True
 
