@@ -42,12 +42,9 @@ VENDORS = [
 
 def read(index, sample, pdf, kind):
     """Make the file of one sample and kind from its PDF, read it; ``(kind, language, {field: right}, seconds)``."""
-    if kind == "text PDF":
-        raw, mimetype = pdf, "application/pdf"
-    else:
-        raw, mimetype = bill_samples.to_scan(pdf, noisy=kind == "noisy scan", seed=index), "image/png"
+    raw = pdf if kind == "text PDF" else bill_samples.to_scan(pdf, noisy=kind == "noisy scan", seed=index)
     start = time.perf_counter()
-    text, ocr = bill_text.bill_text(raw, mimetype)
+    text, ocr = bill_text.bill_text(raw)
     reading = bill_reader.read_bill(text, VENDORS, own_vats=(bill_samples.BUYER["vat"],), ocr=ocr)
     seconds = time.perf_counter() - start
     values = dict(reading.values)

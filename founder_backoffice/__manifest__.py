@@ -1,6 +1,6 @@
 {
     "name": "Founder Back Office",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "Collections, automated dunning, founder KPIs and localized AR/AP reports for small companies",
     "author": "Founder Back Office developers",
     "license": "LGPL-3",

@@ -1,10 +1,22 @@
 """The bill reader on the text of English, Italian and Arabic bills, as a PDF's text layer or OCR gives it."""
 
+import importlib.util
+import io
+import math
+import random
+import re
+import shutil
+import subprocess
+import time
 from datetime import date
+from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+from PIL import Image, PngImagePlugin
 
 from founder_backoffice.engine import bill_reader as reader
+from founder_backoffice.tools import bill_text
 
 ENGLISH = """
 Northwind Supplies Ltd
@@ -245,3 +257,148 @@ def test_misread_labels_fall_back_on_positions_with_little_confidence():
     assert (reading.values["invoice_date"], reading.values["due_date"]) == (date(2026, 3, 14), date(2026, 4, 13))
     assert reading.values["ref"] == "NW-2026-0147"
     assert {"invoice_date", "due_date", "ref"} <= set(reading.to_check)
+
+
+# ---------------------------------------------------------------------- bounds: the text comes from anyone's e-mail
+
+HOSTILE_WORD = "a" * 50_000  # what pdftotext gives of a 2 KB PDF
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda: reader.EMAIL_RE.findall(HOSTILE_WORD),
+        lambda: reader.EMAIL_RE.findall("@".join([HOSTILE_WORD[:5000]] * 10)),
+        lambda: reader._value("ref", HOSTILE_WORD),
+        lambda: reader.identifiers(HOSTILE_WORD),
+        lambda: reader.read_bill("\n".join(["Invoice number " + HOSTILE_WORD] * 5), VENDORS),
+        lambda: reader.learn_layout("Invoice number " + HOSTILE_WORD, {"ref": "a1", "total": 1.0}),
+    ],
+    ids=["email", "email many @", "ref", "identifiers", "read_bill", "learn_layout"],
+)
+def test_a_50000_letter_word_is_read_in_milliseconds(read):
+    """It took 96 s in ``identifiers`` and 426 s in ``read_bill`` (the e-mail and bill-number patterns were
+    quadratic): one generous bound, far from both."""
+    start = time.perf_counter()
+    read()
+    assert time.perf_counter() - start < 0.5
+
+
+def test_the_bill_number_is_the_one_the_former_pattern_found():
+    """``_reference`` reads each run once; the pattern it replaces, on short texts where it was fast."""
+    former = re.compile(r"[A-Za-z0-9][\w/.-]*\d[\w/.-]*")
+    rng = random.Random(30)
+    for _ in range(5000):
+        text = "".join(rng.choice("aZ09_/.-é :#") for _ in range(rng.randint(0, 24)))
+        match = former.search(text)
+        assert reader._reference(text) == (match.group(0) if match else None), text
+
+
+def test_the_text_read_is_bounded():
+    text = reader.normalize("Invoice number 318\n" + "x" * 1_000_000)
+    assert len(text) <= reader.MAX_TEXT_CHARS
+    assert max(len(token) for token in text.split()) == reader.MAX_TOKEN_CHARS
+    assert reader.read_bill(text, ()).values["ref"] == "318"
+
+
+def test_a_400_digit_amount_is_unreadable_not_infinite():
+    assert reader.parse_amount("9" * 400) is None
+    assert reader.parse_amount("999.999.999.999,99") == 999999999999.99
+    reading = reader.read_bill(f"Subtotal {'9' * 400}\nVAT rate 22% of the subtotal\nTotal {'1' * 400}.00", ())
+    assert reading.values.get("untaxed") is None and reading.values.get("total") is None
+    assert all(math.isfinite(value) for value in reading.values.values() if isinstance(value, float))
+
+
+def test_the_vendor_is_searched_by_the_first_email_domains_only():
+    text = " ".join(f"billing@vendor{index}.example" for index in range(1000))
+    found = reader.identifiers(text, own_domains=("Vendor0.example",))
+    assert found.domains == {f"vendor{index}.example" for index in range(1, reader.MAX_DOMAINS + 1)}
+
+
+def test_a_vendors_learned_layout_is_bounded():
+    layout = None
+    for index in range(10):
+        layout = reader.learn_layout(f"Payable{'!' * index} 250.00", {"total": 250.0}, layout)
+    assert layout == {"total": [f"payable{'!' * index}" for index in range(9, 4, -1)]}
+    # a label longer than any a bill prints is not learned
+    assert reader.learn_layout(f"{'x' * 61} 250.00", {"total": 250.0}) == {}
+
+
+def test_a_stored_layout_is_cleaned_before_use():
+    stored = {"ref": [1, "", "x" * 61, "doc. ref", *"abcdef"], "total": "payable", "evil": ["a"]}
+    assert reader.clean_layout(stored) == {"ref": ["doc. ref", "a", "b", "c", "d"]}
+    assert reader.clean_layout(["ref"]) == {}
+    reading = reader.read_bill("Doc. Ref: AC-002", (reader.Vendor(7, "Acme"),), layouts={7: "garbage"})
+    assert "ref" not in reading.values
+
+
+# ---------------------------------------------------------------------- bill files: types and pixels
+
+
+def _png(size=(40, 30), mode="L"):
+    buffer = io.BytesIO()
+    Image.new(mode, size, 255).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _reason(call):
+    with pytest.raises(bill_text.BillTextError) as error:
+        call()
+    return error.value.reason
+
+
+def test_a_bill_file_is_told_by_its_first_bytes():
+    assert bill_text.file_type(_png()) == "image/png"
+    assert bill_text.file_type(b"%PDF-1.4\n%...") == "application/pdf"
+    webp = io.BytesIO()
+    Image.new("L", (40, 30), 255).save(webp, format="WEBP")
+    assert _reason(lambda: bill_text.file_type(webp.getvalue())) == bill_text.NOT_A_BILL_FILE
+    assert _reason(lambda: bill_text.file_type(b"%!PS-Adobe-3.0 EPSF-3.0")) == bill_text.NOT_A_BILL_FILE
+    too_large = b"%PDF-1.4\n" + b"0" * bill_text.MAX_FILE_BYTES
+    assert _reason(lambda: bill_text.file_type(too_large)) == bill_text.TOO_LARGE
+    # only the plugin of the type told is used: a WebP is not decoded as a PNG
+    assert _reason(lambda: bill_text.decode_image(webp.getvalue(), "image/png")) == bill_text.NOT_A_BILL_FILE
+
+
+def test_an_image_over_the_pixel_bound_is_refused_before_decoding():
+    huge = _png((7000, 7000), mode="1")  # 49 million pixels in a small file
+    with patch.object(PngImagePlugin.PngImageFile, "load", side_effect=AssertionError("decoded")):
+        assert _reason(lambda: bill_text.decode_image(huge, "image/png")) == bill_text.TOO_LARGE
+
+
+def test_a_large_image_is_read_at_the_page_bound():
+    page = bill_text.decode_image(_png((4000, 4000)), "image/png")
+    assert page.mode == "L"
+    assert page.width * page.height <= bill_text.PAGE_PIXELS < 4000 * 4000
+
+
+def test_a_tool_is_killed_at_the_deadline():
+    start = time.monotonic()
+    with patch.object(subprocess.Popen, "kill", autospec=True, side_effect=subprocess.Popen.kill) as kill:
+        assert _reason(lambda: bill_text._run(["sleep", "30"], time.monotonic() + 0.5)) == bill_text.TOO_SLOW
+    assert time.monotonic() - start < 5
+    assert kill.call_count == 1 and kill.call_args.args[0].poll() is not None
+
+
+def test_a_tool_writes_no_more_than_its_limit():
+    deadline = time.monotonic() + 10
+    assert _reason(lambda: bill_text._run(["yes"], deadline, limit=100_000)) == bill_text.TOO_LARGE
+    assert bill_text._run(["yes"], deadline, limit=1000, cut=True) == b"y\n" * 500
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm") or not shutil.which("tesseract"), reason="poppler and tesseract")
+def test_one_deadline_for_the_whole_file():
+    """Five text-less pages of 64 x 64 inches: each tool call gets what is left of the file's deadline."""
+    pdf = _bill_samples().huge_pages_pdf()
+    start = time.monotonic()
+    assert _reason(lambda: bill_text.bill_text(pdf, time.monotonic() + 2)) == bill_text.TOO_SLOW
+    assert time.monotonic() - start < 6
+
+
+def _bill_samples():
+    """The add-on's sample and hostile bill files (its tests package imports Odoo: the module alone is loaded)."""
+    path = Path(bill_text.__file__).parent.parent / "tests" / "bill_samples.py"
+    spec = importlib.util.spec_from_file_location("bill_samples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from founder_backoffice.engine.collections import (
     PLAN_MAX_DAYS,
     PROMISE_MAX_DAYS,
+    agreed_date_ok,
     plan_dates_ok,
     priority_score,
     promise_date_ok,
@@ -50,3 +51,7 @@ def test_commitment_dates_are_bounded():
     assert plan_dates_ok(day, [day, day + timedelta(days=PLAN_MAX_DAYS)])
     assert not plan_dates_ok(day, [day, day + timedelta(days=PLAN_MAX_DAYS + 1)])
     assert not plan_dates_ok(day, [day - timedelta(days=1)])
+    # the day of agreement has come: a promise dated in 2030 would hold dunning back until 2030 + 90 days
+    assert agreed_date_ok(day, day)
+    assert agreed_date_ok(day - timedelta(days=1), day)
+    assert not agreed_date_ok(date(2030, 1, 1), day)

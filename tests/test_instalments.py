@@ -66,6 +66,22 @@ def test_schedule_rejects_bad_plans(count, frequency):
         instalments.schedule_dates(date(2026, 1, 1), count, frequency)
 
 
+def test_instalment_count_is_bounded_before_any_work():
+    assert instalments.MAX_COUNT >= 730 // 7 + 1  # a weekly plan of two years fits
+    assert len(instalments.schedule_dates(date(2026, 1, 1), instalments.MAX_COUNT, "weekly")) == instalments.MAX_COUNT
+    for count in (instalments.MAX_COUNT + 1, 10**9):
+        with pytest.raises(ValueError, match="1 to 120 instalments"):
+            instalments.split_amount(10**12, count)
+        with pytest.raises(ValueError, match="1 to 120 instalments"):
+            instalments.schedule_dates(date(2026, 1, 1), count, "weekly")
+
+
+@pytest.mark.parametrize("frequency", instalments.FREQUENCIES)
+def test_schedule_past_the_end_of_the_calendar_is_a_value_error(frequency):
+    with pytest.raises(ValueError):
+        instalments.schedule_dates(date(9999, 12, 1), 10, frequency)
+
+
 def test_allocate_500_over_a_1000_plan():
     plan = [D("333.33"), D("333.33"), D("333.34")]
     assert instalments.allocate_payments(plan, 500) == [(D("333.33"), "paid"), (D("166.67"), "partial"), (0, "open")]

@@ -95,6 +95,28 @@ def test_month_starts():
     assert periods.month_starts(TODAY, TODAY - timedelta(days=1)) == []
 
 
+def test_month_starts_reach_the_last_month_of_the_calendar():
+    assert periods.month_starts(date(9999, 11, 5), date(9999, 12, 31)) == [date(9999, 11, 1), date(9999, 12, 1)]
+    assert periods.months_in(date(9999, 12, 1), date(9999, 12, 31)) == 1.0
+    assert len(periods.month_starts(date(1, 1, 1), date(9999, 12, 31))) == 9999 * 12
+
+
+def test_month_count():
+    assert periods.month_count(date(2026, 1, 31), date(2026, 1, 1)) == 0
+    assert periods.month_count(date(2026, 1, 31), date(2026, 2, 1)) == 2
+    assert periods.month_count(date(2017, 1, 1), date(2026, 12, 31)) == periods.MAX_REPORT_MONTHS
+
+
+def test_the_dates_reports_accept_stay_away_from_the_ends_of_the_calendar():
+    assert periods.in_range(periods.FIRST_DAY) and periods.in_range(periods.LAST_DAY)
+    assert not periods.in_range(date(1, 1, 1)) and not periods.in_range(date(9999, 12, 31))
+    assert not periods.in_range(periods.FIRST_DAY - timedelta(days=1))
+    assert not periods.in_range(periods.LAST_DAY + timedelta(days=1))
+    # a period shifted back a year and a 13-week forecast still fit in the calendar
+    assert periods.previous_period(date(1900, 1, 1), date(1900, 12, 31)) == (date(1899, 1, 1), date(1899, 12, 31))
+    assert periods.LAST_DAY + timedelta(weeks=14) < date.max
+
+
 def test_month_end():
     assert periods.month_end(date(2026, 2, 3)) == date(2026, 2, 28)
     assert periods.month_end(date(2028, 2, 3)) == date(2028, 2, 29)

@@ -6,6 +6,9 @@ its labels on the same line (before it, where an extraction wrote a right-to-lef
 next line. A vendor's earlier bills teach the labels that vendor uses (``learn_layout``): no rule is written by
 hand. The amounts are checked against each other (untaxed + VAT = total, the lines' sum = untaxed); a field below
 ``LOW_CONFIDENCE`` or an inconsistent amount is listed in ``Reading.to_check``.
+
+The text comes from files anyone may e-mail to the bills alias: it is bounded by ``normalize`` (``MAX_TEXT_CHARS``,
+tokens cut at ``MAX_TOKEN_CHARS``) and every pattern runs in time linear in its length.
 """
 
 import re
@@ -18,11 +21,20 @@ LOW_CONFIDENCE = 0.8
 FOUND_LEARNED, FOUND_LABEL, FOUND_INFERRED, FOUND_GUESSED = 0.97, 0.92, 0.85, 0.6
 OCR_FACTOR = 0.95
 AMOUNT_FIELDS = ("untaxed", "tax", "total")
+# Bounds of a reading: the text read (a 5-page bill's text layer is well under it), one token (no field is that
+# long: a longer run of characters is cut), an amount's digits before its decimals (a longer number is unreadable,
+# not infinite), the e-mail domains a vendor is searched by, and what a vendor's learned layout keeps per field.
+MAX_TEXT_CHARS = 30_000
+MAX_TOKEN_CHARS = 100
+MAX_AMOUNT_DIGITS = 12
+MAX_DOMAINS = 10
+MAX_LABELS, MAX_LABEL_CHARS = 5, 60
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Arabic decimal and thousands separators, Arabic comma; direction marks, tatweel, no-break spaces
 _SEPARATORS = str.maketrans({"٫": ".", "٬": ",", "،": ",", "\u00a0": " ", "\u202f": " ", "\u0640": None})
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LONG_TOKEN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
 
 # Labels of each field, lower case, longest first when matched: a line belongs to the longest label it holds.
 LABELS = {
@@ -140,7 +152,8 @@ OCR_ARABIC_DECIMAL_RE = re.compile(r"(?<![\w.,])(\d{2})ر(\d{1,9})(?![\w.,])")
 # "22%", and "%15" as Arabic writes it
 PERCENT_RE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,]\d)")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
-EMAIL_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+# an address's domain, found from its "@" (a run of letters without one costs nothing), labels of at most 63 characters
+EMAIL_RE = re.compile(r"(?<=[\w.+-])@([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
 VAT_RE = re.compile(r"\b(?:[A-Z]{2} ?)?\d[\dA-Z]{7,14}\b")
 PAYMENT_DAYS_RE = re.compile(r"(?:net\s+(\d{1,3})\b|(\d{1,3})\s*(?:days|giorni|gg|يوم|أيام))", re.IGNORECASE)
 CURRENCIES = (
@@ -203,8 +216,10 @@ class Reading:
 
 def normalize(text: str) -> str:
     """ASCII digits and separators, Arabic letters rather than their presentation forms (as PDF text layers give
-    them), no direction marks or tatweel, single spaces, one line per line."""
-    text = _MARKS.sub("", unicodedata.normalize("NFKC", text).translate(_DIGITS).translate(_SEPARATORS))
+    them), no direction marks or tatweel, single spaces, one line per line; the first ``MAX_TEXT_CHARS``
+    characters, each token cut at ``MAX_TOKEN_CHARS``."""
+    text = unicodedata.normalize("NFKC", text[:MAX_TEXT_CHARS]).translate(_DIGITS).translate(_SEPARATORS)
+    text = _LONG_TOKEN.sub(lambda match: match.group(0)[:MAX_TOKEN_CHARS], _MARKS.sub("", text))[:MAX_TEXT_CHARS]
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
 
 
@@ -221,7 +236,7 @@ def parse_amount(token: str) -> float | None:
     if match:
         decimals, token = match.group(1), token[: match.start()]
     digits = token.replace(".", "").replace(",", "")
-    if not digits:
+    if not digits or len(digits.lstrip("0")) > MAX_AMOUNT_DIGITS:
         return None
     value = float(f"{digits}.{decimals or 0}")
     return -value if negative else value
@@ -342,14 +357,26 @@ def _value(name, text):
         match = DATE_RE.search(text)
         return parse_date(match.group(0)) if match else None
     if name == "ref":
-        match = re.search(r"[A-Za-z0-9][\w/.-]*\d[\w/.-]*", text.strip(" :#.-"))
-        return match.group(0).rstrip(".") if match else None
+        reference = _reference(text.strip(" :#.-"))
+        return reference.rstrip(".") if reference else None
     if name == "vat":
         match = VAT_RE.search(text.upper())
         return match.group(0).replace(" ", "") if match else None
     amounts = [parse_amount(match.group(0)) for match in AMOUNT_RE.finditer(text)]
     amounts = [amount for amount in amounts if amount is not None]
     return amounts[-1] if amounts else None
+
+
+def _reference(text):
+    """The first run of word characters, ``/``, ``.`` and ``-`` holding a Latin letter or a digit followed by a digit,
+    from that letter or digit on (INV-2026/0147, 318): each run is looked at once, whatever its length."""
+    for run in re.finditer(r"[\w/.-]+", text):
+        token = run.group(0)
+        last_digit = max((index for index, char in enumerate(token) if char.isdecimal()), default=0)
+        start = re.search(r"[A-Za-z0-9]", token[:last_digit])
+        if start:
+            return token[start.start() :]
+    return None
 
 
 # ---------------------------------------------------------------------- reading
@@ -372,7 +399,7 @@ def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=F
     layout = None
     if vendor:
         reading.set("vendor_id", vendor.id, how)
-        layout = (layouts or {}).get(vendor.id)
+        layout = clean_layout((layouts or {}).get(vendor.id))
     for index, line in enumerate(lines):
         owner = _line_owner(line.lower(), layout)
         if not owner:
@@ -526,16 +553,20 @@ class Identifiers:
 
 
 def identifiers(text, own_vats=(), own_domains=()):
-    """The ``Identifiers`` written in ``text`` (normalized)."""
+    """The ``Identifiers`` written in ``text`` (normalized); the first ``MAX_DOMAINS`` e-mail domains."""
     own_vats = {vat_key(vat) for vat in own_vats}
+    own_domains = {domain.lower() for domain in own_domains}
     vats = {re.sub(r"[\s.-]", "", token) for token in VAT_RE.findall(text.upper())}
     return Identifiers(
         vats=frozenset(form for vat in vats if vat_key(vat) not in own_vats for form in (vat, vat_key(vat))),
         ibans=frozenset(
             iban for iban in (token.replace(" ", "") for token in IBAN_RE.findall(text.upper())) if iban_is_valid(iban)
         ),
-        domains=frozenset(domain.lower() for domain in EMAIL_RE.findall(text))
-        - {domain.lower() for domain in own_domains},
+        domains=frozenset(
+            [domain for domain in dict.fromkeys(map(str.lower, EMAIL_RE.findall(text))) if domain not in own_domains][
+                :MAX_DOMAINS
+            ]
+        ),
     )
 
 
@@ -561,8 +592,9 @@ def match_vendor(text, vendors, own_vats=(), own_domains=()):
 
 def learn_layout(text, truth, layout=None):
     """The labels this vendor writes before each field, learned from one of its bills and the values a person
-    confirmed on it (``truth``: field -> value); merged into ``layout`` (field -> labels, newest first)."""
-    layout = {name: list(labels) for name, labels in (layout or {}).items()}
+    confirmed on it (``truth``: field -> value); merged into ``layout`` (field -> labels, newest first, at most
+    ``MAX_LABELS`` of each field)."""
+    layout = clean_layout(layout)
     lines = [line for line in normalize(text).splitlines() if line]
     for name, expected in truth.items():
         if name not in LABELS or expected in (None, False, ""):
@@ -574,13 +606,29 @@ def learn_layout(text, truth, layout=None):
             label = re.sub(r"[\s:#.\-]+$", "", line[:position]).strip().lower()
             if not label and index:
                 label = re.sub(r"[\s:#.\-]+$", "", lines[index - 1]).strip().lower()
-            if label and not re.search(r"\d{3}", label):
+            if label and len(label) <= MAX_LABEL_CHARS and not re.search(r"\d{3}", label):
                 known = layout.setdefault(name, [])
                 if label in known:
                     known.remove(label)
                 known.insert(0, label)
+                del known[MAX_LABELS:]
             break
     return layout
+
+
+def clean_layout(layout):
+    """A stored layout as the reader uses it (it is data a user may have written): the known fields, each with at most
+    ``MAX_LABELS`` labels of at most ``MAX_LABEL_CHARS`` characters."""
+    if not isinstance(layout, dict):
+        return {}
+    cleaned = {}
+    for name in LABELS:
+        labels = layout.get(name)
+        if isinstance(labels, list):
+            labels = [label for label in labels if isinstance(label, str) and 0 < len(label) <= MAX_LABEL_CHARS]
+            if labels:
+                cleaned[name] = labels[:MAX_LABELS]
+    return cleaned
 
 
 def _position_of(name, expected, line):

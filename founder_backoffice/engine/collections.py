@@ -45,6 +45,12 @@ def promise_date_ok(promised_on, pay_by) -> bool:
     return 0 <= (pay_by - promised_on).days <= PROMISE_MAX_DAYS
 
 
+def agreed_date_ok(agreed_on, today) -> bool:
+    """A promise or a plan is agreed on a day that has come: its bounds (and dunning's wait) run from that day, so
+    a day in the future would stretch them past the limits above."""
+    return agreed_on <= today
+
+
 def plan_dates_ok(agreed_on, due_dates) -> bool:
     """A payment plan agreed on ``agreed_on`` may have these instalment due dates: none before the agreement,
     none later than PLAN_MAX_DAYS after it."""

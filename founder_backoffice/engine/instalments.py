@@ -13,6 +13,15 @@ from .money import CENT, round_to, to_decimal
 DAY_STEPS = {"weekly": 7, "biweekly": 14}
 MONTH_STEPS = {"monthly": 1, "quarterly": 3}
 FREQUENCIES = tuple(DAY_STEPS) + tuple(MONTH_STEPS)
+# A plan ends within two years (``collections.PLAN_MAX_DAYS``): 105 weekly instalments at most. Counts beyond this
+# are refused before any line is built, rather than building millions of lines to reject them by their dates.
+MAX_COUNT = 120
+
+
+def check_count(count: int):
+    """``ValueError`` unless ``count`` is from 1 to ``MAX_COUNT``."""
+    if not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"a plan has 1 to {MAX_COUNT} instalments, got {count}")
 
 
 def split_amount(total, count: int, rounding=CENT) -> list:
@@ -22,8 +31,7 @@ def split_amount(total, count: int, rounding=CENT) -> list:
     rounding quantum, or a total too small to give every instalment a positive amount.
     """
     total = to_decimal(total)
-    if count < 1:
-        raise ValueError(f"a plan needs at least one instalment, got {count}")
+    check_count(count)
     if total <= 0:
         raise ValueError(f"a plan total must be positive, got {total}")
     if round_to(total, rounding) != total:
@@ -39,14 +47,17 @@ def schedule_dates(first_date: date, count: int, frequency: str) -> list:
     """Due dates of ``count`` instalments from ``first_date`` at ``frequency`` (one of ``FREQUENCIES``).
 
     Month steps count from the first date each time, so the 31st stays the 31st where the month has one
-    (31 Jan, 28/29 Feb, 31 Mar) instead of drifting to the 28th after February.
+    (31 Jan, 28/29 Feb, 31 Mar) instead of drifting to the 28th after February. ``ValueError`` also when the
+    dates would run past the end of the calendar (year 9999).
     """
-    if count < 1:
-        raise ValueError(f"a plan needs at least one instalment, got {count}")
-    if frequency in DAY_STEPS:
-        return [first_date + timedelta(days=DAY_STEPS[frequency] * n) for n in range(count)]
-    if frequency in MONTH_STEPS:
-        return [first_date + relativedelta(months=MONTH_STEPS[frequency] * n) for n in range(count)]
+    check_count(count)
+    try:
+        if frequency in DAY_STEPS:
+            return [first_date + timedelta(days=DAY_STEPS[frequency] * n) for n in range(count)]
+        if frequency in MONTH_STEPS:
+            return [first_date + relativedelta(months=MONTH_STEPS[frequency] * n) for n in range(count)]
+    except OverflowError as error:
+        raise ValueError(f"{count} {frequency} instalments from {first_date} run past the calendar") from error
     raise ValueError(f"unknown frequency {frequency!r}, expected one of {', '.join(FREQUENCIES)}")
 
 

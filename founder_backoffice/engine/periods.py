@@ -13,10 +13,23 @@ from dateutil.relativedelta import relativedelta
 KINDS = ("last_30_days", "this_month", "last_month", "this_quarter", "year_to_date", "last_12_months")
 DEFAULT_KIND = "last_30_days"
 
+# The dates a report or a dunning run may be asked for: wide enough for any real ledger, and far from the ends of
+# Python's calendar (years 1 and 9999), where a period shifted back a year or a 13-week forecast would not fit.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+# A report with a column per month (P&L, cash flow) covers at most ten years: beyond that it is a wall of columns
+# that takes minutes to compute and that a spreadsheet cannot show whole.
+MAX_REPORT_MONTHS = 120
+
 
 def month_end(day: date) -> date:
     """Last day of the month of ``day``."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def in_range(day: date) -> bool:
+    """Whether ``day`` lies between ``FIRST_DAY`` and ``LAST_DAY``."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def is_month_aligned(first: date, last: date) -> bool:
@@ -67,7 +80,7 @@ def previous_period(first: date, last: date) -> tuple:
         raise ValueError("a period cannot end before it starts")
     previous_last = first - timedelta(days=1)
     if is_month_aligned(first, last):
-        return first - relativedelta(months=_month_count(first, last)), previous_last
+        return first - relativedelta(months=month_count(first, last)), previous_last
     return previous_last - (last - first), previous_last
 
 
@@ -99,16 +112,13 @@ def month_starts(first: date, last: date) -> list:
 
     Empty when ``last`` is before ``first``.
     """
-    starts = []
+    # counted rather than stepped past ``last``: a step past December 9999 would leave the calendar
+    return [first.replace(day=1) + relativedelta(months=n) for n in range(month_count(first, last))]
+
+
+def month_count(first: date, last: date) -> int:
+    """Number of calendar months from the month of ``first`` to the month of ``last``, both included; 0 when
+    ``last`` is before ``first``."""
     if last < first:
-        return starts
-    current = first.replace(day=1)
-    while current <= last:
-        starts.append(current)
-        current += relativedelta(months=1)
-    return starts
-
-
-def _month_count(first: date, last: date) -> int:
-    """Number of calendar months from the month of ``first`` to the month of ``last``, both included."""
+        return 0
     return (last.year - first.year) * 12 + last.month - first.month + 1

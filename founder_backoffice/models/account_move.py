@@ -1,15 +1,19 @@
+import base64
+import json
+import logging
 import uuid
+from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
-from ..engine import bill_reader
-from ..tools import bill_text
-from .res_partner import COLLECTIONS, PROFILE
+from ..engine import bill_reader, portal
+from ..tools import bill_text, server_side
+from .res_partner import COLLECTIONS, MANAGER, PROFILE
 
 # the bill's fields a reading fills, by the name the engine gives them
 BILL_FIELDS = {
@@ -24,6 +28,10 @@ BILL_FIELDS = {
     "tax_rate": "amount_tax",
 }
 VENDOR_CANDIDATES = 5000  # vendors compared by name with a bill's text
+
+_logger = logging.getLogger(__name__)
+# what a credit hold stops: new sales to the customer (credit notes lower what it owes and go through)
+HOLD_TYPES = ("out_invoice", "out_receipt")
 
 
 class AccountMove(models.Model):
@@ -82,6 +90,11 @@ class AccountMove(models.Model):
         "teaches where this vendor writes each field.",
     )
     fb_bill_reading = fields.Json(copy=False, readonly=True, groups=PROFILE)
+    # the file uploaded or mailed, waiting for the bill-reading job (``_cron_read_bills``): a copy of its own, which
+    # the job reads whoever may see the original, then clears
+    fb_bill_file = fields.Binary("Bill file to read", attachment=True, copy=False, readonly=True, groups=PROFILE)
+    fb_bill_file_name = fields.Char("Name of the bill file to read", copy=False, readonly=True, groups=PROFILE)
+    fb_bill_read_attempts = fields.Integer("Readings of the bill file", copy=False, readonly=True, groups=PROFILE)
     fb_bill_check = fields.Char(
         "Check the bill",
         compute="_compute_fb_bill_check",
@@ -130,13 +143,25 @@ class AccountMove(models.Model):
             for move in moves:
                 move.fb_expected_payment_date = dates.get(move.id, False)
 
-    def _post(self, soft=True):
-        """Posting a customer invoice for a customer on credit hold needs a collections manager."""
+    @api.constrains("auto_post", "partner_id", "move_type", "company_id")
+    def _check_fb_scheduled_hold(self):
+        """Scheduling a held customer's invoice to post itself is posting it: Odoo's auto-post job would do it."""
+        self.filtered(lambda move: move.state == "draft" and move.auto_post != "no")._fb_check_credit_hold()
+
+    def _fb_check_credit_hold(self):
+        """Invoices and receipts of a customer on credit hold in their company are posted by a collections manager,
+        in person: whatever the path (superuser included), since Odoo's jobs (auto-post, online payments) run as
+        the superuser, who decides nothing. The fees a dunning run books are not new sales: they go through."""
         held = self.filtered(
-            lambda move: move.move_type == "out_invoice" and move.commercial_partner_id.sudo().fb_credit_hold
+            lambda move: move.move_type in HOLD_TYPES
+            and move.commercial_partner_id.sudo().with_company(move.company_id).fb_credit_hold
         )
-        if held and not self.env.su and not self.env.user.has_group("founder_backoffice.group_collections_manager"):
-            partner = held.commercial_partner_id[:1].sudo()
+        if held:
+            held -= self.env["fb.dunning.reminder"].sudo().search([("charge_move_id", "in", held.ids)]).charge_move_id
+        user = self.env.user
+        if held and (user._is_superuser() or not user.has_group(MANAGER)):
+            move = held[:1]
+            partner = move.commercial_partner_id.sudo().with_company(move.company_id)
             raise UserError(
                 self.env._(
                     "%(customer)s is on credit hold (%(reason)s): a collections manager must post its invoices or "
@@ -145,6 +170,10 @@ class AccountMove(models.Model):
                     reason=partner.fb_credit_hold_reason or self.env._("no reason given"),
                 )
             )
+
+    def _post(self, soft=True):
+        """Posting a customer invoice or receipt for a customer on credit hold needs a collections manager."""
+        self._fb_check_credit_hold()
         # only an invoice posted before (reset to draft since) can have reminder history to give back
         reposted = self.filtered(lambda move: move.posted_before and move.is_sale_document())
         posted = super()._post(soft=soft)
@@ -169,19 +198,114 @@ class AccountMove(models.Model):
         return {"priority": 1, "decoder": type(self)._fb_decode_bill}
 
     def _fb_decode_bill(self, file_data, new=False):
-        """Fill the draft bill from the file; a reason (posted by Odoo in the chatter) when it cannot be read."""
+        """Queue the file for the bill-reading job: the upload or the mail returns at once, the file is read in the
+        background within bounds. A file over the size limit or that is not a PDF, PNG, JPEG or TIFF (told by its
+        first bytes, whatever its name says) is refused now: Odoo posts the reason returned."""
         self.ensure_one()
         try:
-            text, ocr = bill_text.bill_text(file_data["raw"], file_data["mimetype"])
+            bill_text.file_type(file_data["raw"])
         except bill_text.BillTextError as error:
-            return {
-                bill_text.NOT_A_BILL_FILE: self.env._("it is neither a PDF nor an image."),
-                bill_text.MISSING_TOOL: self.env._("%s is not installed on the server.", error.tool),
-                bill_text.TOO_SLOW: self.env._(
-                    "%(tool)s took more than %(seconds)s seconds on it.", tool=error.tool, seconds=bill_text.TIMEOUT
-                ),
-                bill_text.TOOL_FAILED: self.env._("%s could not read it.", error.tool),
-            }[error.reason]
+            return self._fb_bill_text_error(error)
+        self.sudo().write(
+            {
+                "fb_bill_file": base64.b64encode(file_data["raw"]),
+                "fb_bill_file_name": file_data["name"],
+                "fb_bill_read_attempts": 0,
+            }
+        )
+        self.message_post(
+            body=self.env._("%s is being read: the bill is filled in a moment.", file_data["name"]),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.env.ref("founder_backoffice.ir_cron_fb_read_bills").sudo()._trigger()
+        return None
+
+    @api.model
+    def _cron_read_bills(self):
+        """Read the bill files queued by uploads and the bills alias, oldest first, one at a time and each in its own
+        transaction: a file that fails is said on its bill and stops no other. The attempt is committed before the
+        reading, so that a file whose reading stopped the server is tried ``MAX_ATTEMPTS`` times, then left."""
+        Cron = self.env["ir.cron"]
+        tried = []
+
+        def queued():
+            return Domain("fb_bill_file", "!=", False) & Domain("id", "not in", tried)
+
+        while move := self.search(queued(), order="id", limit=1):
+            tried.append(move.id)
+            # its messages in the language of whoever uploaded it (the company's, for a mailed bill)
+            uploader = move.create_uid
+            lang = uploader.lang if uploader.active and uploader._is_internal() else move.company_id.partner_id.lang
+            move = move.with_company(move.company_id).with_context(lang=lang or None)
+            move.fb_bill_read_attempts += 1
+            if move.fb_bill_read_attempts > bill_text.MAX_ATTEMPTS:
+                name = move.fb_bill_file_name
+                move._fb_unqueue_bill_file()
+                move._fb_bill_not_read(
+                    name, move.env._("its reading was stopped %s times before it ended.", bill_text.MAX_ATTEMPTS)
+                )
+            else:
+                Cron._commit_progress()
+                move._fb_read_queued_file()
+            if not Cron._commit_progress(1, remaining=self.search_count(queued())):
+                return
+
+    def _fb_read_queued_file(self):
+        """Read the bill's queued file (within ``bill_text``'s bounds, holding no lock meanwhile), then fill the bill
+        if it is still a draft; why it could not be read is said in its chatter."""
+        raw = base64.b64decode(self.with_context(bin_size=False).fb_bill_file)
+        name = self.fb_bill_file_name or ""
+        text = ocr = reason = None
+        try:
+            text, ocr = bill_text.bill_text(raw)
+        except bill_text.BillTextError as error:
+            reason = self._fb_bill_text_error(error)
+        except Exception as error:  # a file that breaks a decoder must not stop the job
+            _logger.exception("bill %s: %s could not be read", self.id, name)
+            reason = self.env._("it could not be read (%s).", error)
+        self._fb_unqueue_bill_file()
+        if not reason and self.state != "draft":
+            reason = self.env._("the bill is no longer a draft.")
+        if not reason:
+            reason, error = server_side.isolated(
+                self.env, _logger, lambda: self._fb_read_bill(text, ocr, name), "bill %s: %s not filled", self.id, name
+            )
+            if error:
+                reason = self.env._("it could not be read (%s).", error)
+        if reason:
+            self._fb_bill_not_read(name, reason)
+
+    def _fb_unqueue_bill_file(self):
+        self.write({"fb_bill_file": False, "fb_bill_file_name": False})
+
+    def _fb_bill_not_read(self, filename, reason):
+        self.message_post(
+            body=self.env._("Attachment %(filename)s not imported: %(reason)s", filename=filename, reason=reason),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _fb_bill_text_error(self, error):
+        """Why ``bill_text`` could not read a file, for the bill's chatter."""
+        return {
+            bill_text.NOT_A_BILL_FILE: self.env._(
+                "it is not a PDF, PNG, JPEG or TIFF file (its content was checked, whatever its name says)."
+            ),
+            bill_text.TOO_LARGE: self.env._(
+                "it is too large: bills are read up to %(megabytes)s MB and %(megapixels)s megapixels a page.",
+                megabytes=bill_text.MAX_FILE_BYTES // (1024 * 1024),
+                megapixels=bill_text.MAX_IMAGE_PIXELS // 1_000_000,
+            ),
+            bill_text.MISSING_TOOL: self.env._("%s is not installed on the server.", error.tool),
+            bill_text.TOO_SLOW: self.env._(
+                "reading it took more than %(seconds)s seconds: %(tool)s was stopped.",
+                seconds=bill_text.DEADLINE,
+                tool=error.tool,
+            ),
+            bill_text.TOOL_FAILED: self.env._("%s could not read it.", error.tool),
+        }[error.reason]
+
+    def _fb_read_bill(self, text, ocr, filename):
+        """Fill the draft bill from the text of its file; a reason when nothing was found in it."""
         company = self.company_id
         own_vats = [vat for vat in (company.vat, company.partner_id.vat) if vat]
         own_domains = [company.email.split("@")[-1]] if company.email else []
@@ -198,7 +322,7 @@ class AccountMove(models.Model):
         )
         if not set(reading.values) & {"ref", "invoice_date", "total", "vendor_id"}:
             return self.env._("no vendor, bill number, date or total was found in it.")
-        self._fb_fill_bill(reading, text, ocr, file_data["name"])
+        self._fb_fill_bill(reading, text, ocr, filename)
         return None
 
     def _fb_vendor_candidates(self, found):
@@ -231,7 +355,7 @@ class AccountMove(models.Model):
                     ibans=tuple(partner.bank_ids.mapped("sanitized_acc_number")),
                     domains=(partner.email.split("@")[-1],) if partner.email and "@" in partner.email else (),
                 ),
-                partner.fb_bill_layout,
+                _stored_layout(partner.fb_bill_layout),
             )
             for partner in partners.commercial_partner_id
         }
@@ -256,6 +380,7 @@ class AccountMove(models.Model):
             written.add("due_date")
         if not self.invoice_line_ids and values.get("untaxed") is not None:
             self.write({"invoice_line_ids": self._fb_bill_lines(reading)})
+            self.invoice_line_ids.is_imported = True  # as Odoo marks the lines its decoders make
             written |= {"untaxed", "tax", "total", "tax_rate"}
         total_differs = (
             values.get("total") is not None
@@ -314,10 +439,10 @@ class AccountMove(models.Model):
         ]
 
     def _fb_learn_bill_layout(self):
-        """A posted bill read from a file teaches its vendor's layout: where the values the accountant confirmed
-        were written."""
+        """A posted bill read from a file teaches its vendor's layout in the bill's company: where the values the
+        accountant confirmed were written."""
         for move in self.filtered(lambda move: move.sudo().fb_bill_text and move.partner_id):
-            vendor = move.partner_id.commercial_partner_id.sudo()
+            vendor = move.partner_id.commercial_partner_id.sudo().with_company(move.company_id)
             truth = {
                 "ref": move.ref,
                 "invoice_date": move.invoice_date,
@@ -326,7 +451,8 @@ class AccountMove(models.Model):
                 "tax": move.amount_tax,
                 "total": move.amount_total,
             }
-            vendor.fb_bill_layout = bill_reader.learn_layout(move.sudo().fb_bill_text, truth, vendor.fb_bill_layout)
+            layout = bill_reader.learn_layout(move.sudo().fb_bill_text, truth, _stored_layout(vendor.fb_bill_layout))
+            vendor.fb_bill_layout = json.dumps(layout, ensure_ascii=False)
 
     def _fb_check_invoices_of(self, partner):
         """A promise or a payment plan holds back the dunning of its invoices: only posted customer invoices of
@@ -371,15 +497,18 @@ class AccountMove(models.Model):
         """Record that the customer opened the invoice in the portal (called as superuser by the controller).
 
         Only the two dates change: an ORM write of the invoice would make the superuser its last writer, track
-        and recompute it as if someone had edited it."""
+        and recompute it as if someone had edited it. A visit within ``SEEN_EVERY_MINUTES`` of the last one
+        recorded changes no row (no write, no row lock against an accountant working on the invoice)."""
         if not self:
             return
+        now = fields.Datetime.now()
         self.env.execute_query(
             SQL(
                 """UPDATE account_move
                       SET fb_portal_first_seen = COALESCE(fb_portal_first_seen, %(now)s), fb_portal_last_seen = %(now)s
-                    WHERE id IN %(ids)s""",
-                now=fields.Datetime.now(),
+                    WHERE id IN %(ids)s AND (fb_portal_last_seen IS NULL OR fb_portal_last_seen <= %(since)s)""",
+                now=now,
+                since=now - timedelta(minutes=portal.SEEN_EVERY_MINUTES),
                 ids=tuple(self.ids),
             )
         )
@@ -395,3 +524,11 @@ class AccountMove(models.Model):
             "target": "new",
             "context": {"default_move_id": self.id},
         }
+
+
+def _stored_layout(value):
+    """A vendor's learned layout as stored (JSON text, per company), bounded; empty when it is not a layout."""
+    try:
+        return bill_reader.clean_layout(json.loads(value or "{}"))
+    except ValueError:
+        return {}

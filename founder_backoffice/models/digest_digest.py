@@ -23,8 +23,9 @@ class DigestDigest(models.Model):
 
     Each KPI is a box to tick on the digest form; its value at the end of each of the digest's windows (last 24
     hours, 7 days, 30 days) is compared with the window before. The values are computed as the recipient
-    (``_compute_kpis`` runs with the recipient's user and language): a recipient who is not a founder gets an
-    ``AccessError``, which the digest turns into leaving the KPI out of that person's e-mail.
+    (``_compute_kpis`` runs with the recipient's user and language): a recipient who is not a founder, or not a
+    user of the digest's company, gets an ``AccessError``, which the digest turns into leaving the KPI out of that
+    person's e-mail.
     """
 
     _inherit = "digest.digest"
@@ -56,6 +57,9 @@ class DigestDigest(models.Model):
         date_from = fields.Datetime.to_datetime(start).date() if start else date_to - timedelta(days=7)
         for digest in self:
             company = digest.company_id or self.env.company
+            if company not in self.env.user.company_ids:
+                # a digest of another company is readable and subscribable by every employee: its figures are not
+                raise AccessError(self.env._("The founder's figures are only given for your own companies."))
             digest.update(self._fb_values(company, date_from, date_to))
 
     def _fb_values(self, company, date_from, date_to):

@@ -48,10 +48,16 @@ class FbAgingReport(models.Model):
             "founder_backoffice.group_founder,account.group_account_manager"
         ):
             raise AccessError(self.env._("Only a founder or an accounting administrator sees the aged payables."))
-        options["limits"] = self._checked_limits(options.get("limits") or aging.DEFAULT_LIMITS)
-        if len(options["limits"]) != BUCKETS - 2:
-            raise UserError(self.env._("The aging report has four bucket limits."))
+        options["limits"] = self._report_limits(options)
         return options
+
+    @api.model
+    def _report_limits(self, options):
+        """The four bucket limits of the report options, checked (the defaults when there are none)."""
+        limits = options.get("limits") or aging.DEFAULT_LIMITS
+        if not isinstance(limits, (list, tuple)) or len(limits) != BUCKETS - 2:
+            raise UserError(self.env._("The aging report has four bucket limits."))
+        return self._checked_limits(limits)
 
     @api.model
     def _checked_limits(self, limits):
@@ -59,7 +65,7 @@ class FbAgingReport(models.Model):
         and a hand-made ``/report`` URL alike)."""
         try:
             return aging.validate_limits(limits)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:  # OverflowError: an infinite limit
             raise ValidationError(
                 self.env._("The bucket limits must be positive numbers of days, each larger than the previous.")
             ) from error
@@ -127,8 +133,10 @@ class FbAgingReport(models.Model):
     def fields_get(self, allfields=None, attributes=None):
         """Bucket columns are labelled after the limits of the report being shown."""
         result = super().fields_get(allfields, attributes)
-        limits = (self.env.context.get("fb_report_options") or {}).get("limits") or aging.DEFAULT_LIMITS
-        for index, label in enumerate(self._bucket_labels(limits)):
+        options = self.env.context.get("fb_report_options") or {}
+        if not isinstance(options, dict):
+            raise UserError(self.env._("The report options are not valid."))
+        for index, label in enumerate(self._bucket_labels(self._report_limits(options))):
             if f"bucket_{index}" in result and "string" in result[f"bucket_{index}"]:
                 result[f"bucket_{index}"]["string"] = label
         return result

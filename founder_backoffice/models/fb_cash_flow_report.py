@@ -22,6 +22,7 @@ class FbCashFlowReport(models.Model):
     _description = "Cash flow line"
     _auto = False
     _order = "month, category, direction"
+    _max_months = periods.MAX_REPORT_MONTHS
 
     month = fields.Date(readonly=True)
     category = fields.Selection(

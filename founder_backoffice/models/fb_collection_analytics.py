@@ -8,6 +8,13 @@ from odoo.tools import SQL
 from ..engine import periods
 
 MONTHS = 12
+USER_ID_BITS = 31  # a row's id holds its collector's user id (an int4) whole, below its company and month
+
+
+def row_id(company_id, month_index, collector_id):
+    """The row of ``collector_id`` (0: none) in ``company_id`` for its month ``month_index``: distinct for any user
+    id, a bigint below 2**53 (JavaScript's exact integers) up to company ids in the hundreds of thousands."""
+    return ((company_id * MONTHS + month_index) << USER_ID_BITS) + collector_id
 
 
 class FbCollectionAnalytics(models.Model):
@@ -60,7 +67,8 @@ class FbCollectionAnalytics(models.Model):
             )
         values = SQL(", ").join(
             SQL(
-                "(%s, %s::int, %s, %s, %s::date, %s, %s::numeric, %s::numeric, %s::numeric, %s, %s, %s, %s, %s::float)",
+                "(%s::bigint, %s::int, %s, %s, %s::date, %s, %s::numeric, %s::numeric, %s::numeric, %s, %s, %s, %s, "
+                "%s::float)",
                 *row,
             )
             for row in rows
@@ -73,7 +81,11 @@ class FbCollectionAnalytics(models.Model):
         today = fields.Date.context_today(self)
         months = periods.month_starts(today.replace(day=1) - relativedelta(months=MONTHS - 1), today)
         assigned = (
-            self.env["res.partner"].sudo().with_context(active_test=False).search([("fb_collector_id", "!=", False)])
+            self.env["res.partner"]
+            .sudo()
+            .with_company(company)  # the collector of each customer in this company
+            .with_context(active_test=False)
+            .search([("fb_collector_id", "!=", False)])
         )
         collector_of = {partner.id: partner.fb_collector_id.id for partner in assigned}
         customers = defaultdict(int)
@@ -106,12 +118,12 @@ class FbCollectionAnalytics(models.Model):
         collectors = sorted({key[0] for key in measures} | set(customers), key=lambda c: c or 0)
         rows = []
         for collector in collectors:
-            for month in months:
+            for index, month in enumerate(months):
                 values = measures.get((collector, month), {})
                 reminded = values.get("reminded_invoices")
                 rows.append(
                     (
-                        company.id * 1_000_000 + (collector or 0) * 100 + months.index(month),
+                        row_id(company.id, index, collector or 0),
                         collector,
                         company.id,
                         company.currency_id.id,

@@ -7,8 +7,10 @@ from ..engine import collections
 from ..report import text
 from .fb_payment_habit import GRADE_HELP, GRADES
 
-# A row's id encodes (company, customer); the add-on assumes fewer than this many companies.
+# A row's id encodes (company, customer), in bigint: the add-on assumes fewer than this many companies.
 COMPANY_SLOTS = 1000
+# The customer's collections settings of each row, read for the row's company (company-dependent fields).
+SETTINGS = {"collector_id": "fb_collector_id", "stage_id": "fb_collection_stage_id", "credit_hold": "fb_credit_hold"}
 
 
 class FbCollectionQueue(models.Model):
@@ -16,7 +18,7 @@ class FbCollectionQueue(models.Model):
 
     A read-only SQL view aggregating ``fb.receivable``'s open items and the collections records in one query, so the
     queue stays current and fast without stored per-customer figures. Stage, collector and next step are the
-    customer's own fields: editing them here writes them on the customer.
+    customer's own fields in the row's company: editing them here writes them on the customer, for that company.
     """
 
     _name = "fb.collection.queue"
@@ -91,22 +93,22 @@ class FbCollectionQueue(models.Model):
                 SELECT res_id AS partner_id, MIN(date_deadline) AS next_action_date
                   FROM mail_activity WHERE res_model = 'res.partner'
                  GROUP BY res_id
-            )
-            SELECT b.partner_id * %(slots)s + b.company_id AS id,
+            ), settings AS (%(settings)s)
+            SELECT b.partner_id::bigint * %(slots)s + b.company_id AS id,
                    b.partner_id, b.company_id, company.currency_id,
                    b.amount_overdue, b.amount_due, b.overdue_count, b.oldest_days,
                    r.level_id AS last_level_id, r.date AS last_reminder_date,
                    a.next_action_date,
-                   p.fb_collector_id AS collector_id,
-                   COALESCE(p.fb_collection_stage_id, (SELECT id FROM fb_collection_stage WHERE kind = 'new'
-                                                        ORDER BY sequence, id LIMIT 1)) AS stage_id,
+                   s.collector_id,
+                   COALESCE(s.stage_id, (SELECT id FROM fb_collection_stage WHERE kind = 'new'
+                                         ORDER BY sequence, id LIMIT 1)) AS stage_id,
                    pr.promise_amount, pr.promise_date, COALESCE(pr.broken, 0) AS broken_promise_count,
-                   d.disputed_amount, COALESCE(p.fb_credit_hold, FALSE) AS credit_hold,
+                   d.disputed_amount, COALESCE(s.credit_hold, FALSE) AS credit_hold,
                    (SELECT MAX(m.fb_portal_last_seen) FROM account_move m WHERE m.id = ANY(b.overdue_move_ids))
                        AS last_seen,
                    %(priority)s AS priority
               FROM balances b
-              JOIN res_partner p ON p.id = b.partner_id
+              JOIN settings s ON s.company_id = b.company_id AND s.partner_id = b.partner_id
               JOIN res_company company ON company.id = b.company_id
               LEFT JOIN promises pr ON pr.company_id = b.company_id AND pr.partner_id = b.partner_id
               LEFT JOIN disputes d ON d.company_id = b.company_id AND d.partner_id = b.partner_id
@@ -114,6 +116,7 @@ class FbCollectionQueue(models.Model):
               LEFT JOIN activities a ON a.partner_id = b.partner_id
             """,
             items=Receivable._open_items_query(self.env.companies.ids),
+            settings=self._settings_query(),
             overdue=Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), today),
             slots=COMPANY_SLOTS,
             today=today,
@@ -122,6 +125,24 @@ class FbCollectionQueue(models.Model):
                     amount="b.amount_overdue", days="b.oldest_days", broken="COALESCE(pr.broken, 0)"
                 )
             ),
+        )
+
+    @api.model
+    def _settings_query(self):
+        """The collections settings of the customers in ``balances``, per company: each company's value read as
+        Odoo reads a company-dependent field (its own, else the company's default)."""
+        Partner = self.env["res.partner"].sudo()
+        return SQL(" UNION ALL ").join(
+            SQL(
+                "SELECT %(company)s AS company_id, p.id AS partner_id, %(columns)s FROM res_partner p "
+                "WHERE p.id IN (SELECT partner_id FROM balances WHERE company_id = %(company)s)",
+                company=company.id,
+                columns=SQL(", ").join(
+                    SQL("%s AS %s", Partner.with_company(company)._field_to_sql("p", fname), SQL.identifier(column))
+                    for column, fname in SETTINGS.items()
+                ),
+            )
+            for company in self.env.companies
         )
 
     @api.depends_context("lang")
@@ -159,9 +180,11 @@ class FbCollectionQueue(models.Model):
         return stages.search([])  # pylint: disable=no-search-all
 
     def write(self, vals):  # pylint: disable=method-required-super
-        """Stage and collector belong to the customer: write them there (kanban drag and drop, list edits).
+        """Stage and collector belong to the customer: write them there, for the row's company (kanban drag and
+        drop, list edits).
 
-        The queue is a SQL view: there is no row of its own to write, so the ORM's write is not called.
+        The queue is a SQL view: there is no row of its own to write, so the ORM's write is not called; the
+        rights it would check on the rows are checked here.
         """
         partner_vals = {}
         if "stage_id" in vals:
@@ -170,7 +193,9 @@ class FbCollectionQueue(models.Model):
             partner_vals["fb_collector_id"] = vals.pop("collector_id")
         if vals:
             raise UserError(self.env._("The collections queue is computed: change the invoices or the customer."))
-        self.partner_id.write(partner_vals)
+        self.check_access("write")
+        for company, rows in self.grouped("company_id").items():
+            rows.partner_id.with_company(company).write(partner_vals)
         self.invalidate_recordset()
         return True
 

@@ -1,8 +1,16 @@
-from datetime import date, timedelta
+import json
+import logging
+from datetime import date, datetime, timedelta
+
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..engine import forecast, periods
+from ..tools import server_side
+
+_logger = logging.getLogger(__name__)
 
 # Figures older than this are computed again when the dashboard opens; the job computes them every 15 minutes.
 MAX_AGE = timedelta(minutes=30)
@@ -100,21 +108,62 @@ class FbDashboardFigures(models.Model):
             }
             for week in weeks
         ]
-        existing = self.search([("company_id", "=", company.id)])
-        by_key = {figures.key: figures for figures in existing}
-        for key, values in data.items():
-            if key in by_key:
-                by_key[key].write({"data": values, "computed_at": now})
-            else:
-                self.create({"company_id": company.id, "key": key, "data": values, "computed_at": now})
-        existing.filtered(lambda figures: figures.key not in data).unlink()
+        self._store(company, data, now)
+
+    @api.model
+    def _store(self, company, data, now):
+        """Store ``{key: data}`` of ``company`` in one upsert, and drop its other keys: the job and a founder's
+        Refresh may store the same keys at once, and the second must not fail on the unique key (under Odoo's
+        repeatable read, a row the other just committed makes it a serialization failure, which Odoo retries)."""
+        self.flush_model()
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO fb_dashboard_figures AS figures
+                          (company_id, key, data, computed_at, create_uid, write_uid, create_date, write_date)
+                   SELECT %(company)s, rows.key, rows.data, %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM unnest(%(keys)s::varchar[], %(data)s::jsonb[]) AS rows(key, data)
+                       ON CONFLICT (company_id, key) DO UPDATE
+                      SET data = EXCLUDED.data, computed_at = EXCLUDED.computed_at,
+                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date""",
+                company=company.id,
+                now=now,
+                uid=self.env.uid,
+                keys=list(data),
+                data=[json.dumps(values) for values in data.values()],
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM fb_dashboard_figures WHERE company_id = %s AND NOT (key = ANY(%s::varchar[]))",
+                company.id,
+                list(data),
+            )
+        )
+        self.invalidate_model()
 
     @api.model
     def _cron_compute_ahead(self):
+        """Every 15 minutes, each company in its own savepoint: one that fails (or that a founder's Refresh is
+        storing right now) is logged and left to the next call, the others are computed. The stalest go first,
+        so that a call stopped by the job's time budget is followed by one that goes on with the others."""
         # every company with accounting, whichever companies the job's user belongs to
-        companies = self.env["res.company"].sudo().search([("chart_template", "!=", False)])
-        self.env["ir.cron"]._commit_progress(remaining=len(companies))
+        companies = self.env["res.company"].sudo().search([("chart_template", "!=", False)], order="id")
+        computed = dict(
+            self.sudo()._read_group([("company_id", "in", companies.ids)], ["company_id"], ["computed_at:min"])
+        )
+        companies = companies.sorted(lambda company: computed.get(company) or datetime.min)
+        Cron = self.env["ir.cron"]
+        Cron._commit_progress(remaining=len(companies))
         for company in companies:
-            self.with_company(company)._compute_ahead(company)
-            if not self.env["ir.cron"]._commit_progress(1):
+            try:
+                server_side.isolated(
+                    self.env,
+                    _logger,
+                    lambda company=company: self.with_company(company)._compute_ahead(company),
+                    "dashboard figures of %s could not be computed",
+                    company.name,
+                )
+            except SerializationFailure:
+                _logger.info("dashboard figures of %s were being stored by another transaction", company.name)
+            if not Cron._commit_progress(1):
                 break

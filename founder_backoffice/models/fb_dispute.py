@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import server_side
+
 
 class FbDispute(models.Model):
     """A customer contests an invoice: while open, dunning leaves the invoice alone."""
@@ -52,6 +54,18 @@ class FbDispute(models.Model):
         tracking=True,
     )
 
+    # Written by the dispute's actions only (see tools/server_side.py).
+    MANAGED_FIELDS = ("state", "date_closed")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        server_side.check_managed_create(self, vals_list, self.MANAGED_FIELDS, {"state": "open"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        server_side.check_managed_write(self, vals, self.MANAGED_FIELDS)
+        return super().write(vals)
+
     @api.depends("move_id")
     def _compute_amount(self):
         for dispute in self:
@@ -76,9 +90,11 @@ class FbDispute(models.Model):
         self._close("rejected")
 
     def action_reopen(self):
-        self.write({"state": "open", "date_closed": False})
+        self.check_access("write")
+        self.sudo().write({"state": "open", "date_closed": False})
 
     def _close(self, state):
-        self.filtered(lambda d: d.state == "open").write(
+        self.check_access("write")
+        self.filtered(lambda d: d.state == "open").sudo().write(
             {"state": state, "date_closed": fields.Date.context_today(self)}
         )

@@ -47,7 +47,10 @@ class FbDunningLevel(models.Model):
     )
     escalate_credit_hold = fields.Boolean("Put customer on credit hold")
     escalate_user_id = fields.Many2one(
-        "res.users", "Hand over to", help="A manager who gets a to-do to take the case over."
+        "res.users",
+        "Hand over to",
+        domain="[('share', '=', False)]",
+        help="A manager who gets a to-do to take the case over.",
     )
     missing_translations = fields.Char(
         "Not yet written in",
@@ -114,6 +117,35 @@ class FbDunningLevel(models.Model):
             ):
                 raise ValidationError(
                     self.env._("Level %s does nothing: give it an e-mail, a call, a fee or an escalation.", level.name)
+                )
+
+    @api.constrains("mail_template_id")
+    def _check_mail_template(self):
+        """The form offers the reminders' templates only; an import or an RPC call may name any template, which
+        would be rendered on a reminder at the first run."""
+        for level in self.filtered("mail_template_id"):
+            if level.mail_template_id.sudo().model != "fb.dunning.reminder":
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s needs an e-mail template of payment reminders, not %(template)s.",
+                        level=level.name,
+                        template=level.mail_template_id.sudo().display_name,
+                    )
+                )
+
+    @api.constrains("escalate_user_id", "policy_id")
+    def _check_escalate_user(self):
+        """The case is handed over to an employee of the policy's company, not to a portal user or to someone
+        of another company who could not open the customer."""
+        for level in self.filtered("escalate_user_id"):
+            user = level.escalate_user_id.sudo()
+            if not user._is_internal() or level.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s can only hand cases over to an employee of %(company)s.",
+                        level=level.name,
+                        company=level.company_id.display_name,
+                    )
                 )
 
     def _fee_for(self, amount_due):

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools import server_side
+
 
 def _array_literal(values):
     """PostgreSQL array literal of numbers, dates, booleans and None: one string parameter instead of one
@@ -114,6 +116,16 @@ class FbDunningLine(models.Model):
                 continue
             path = move.get_portal_url() if move.access_token else move.access_url
             line.portal_url = f"{move.get_base_url()}{path}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        server_side.refuse_outside_actions(self)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Lines are written by their run's actions and jobs only: sent history cannot be rewritten."""
+        server_side.check_managed_write(self, vals, self._fields)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):

@@ -13,6 +13,7 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..engine import dunning
 from ..report import text
+from ..tools import server_side
 from .fb_dunning_line import SOURCE_FIELDS
 from .fb_dunning_run import ChargeItem, OverdueSource
 
@@ -145,6 +146,22 @@ class FbDunningReminder(models.Model):
             domain &= Domain("run_id", "not in", other_than_runs.ids)
         return dict(self._read_group(domain, ["partner_id"], ["date:max"]))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        server_side.refuse_outside_actions(self)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """A reminder is written by its run's actions and jobs only (and the e-mail failure hook): its history
+        cannot be rewritten, not even to a draft that could then be deleted."""
+        server_side.check_managed_write(self, vals, self._managed_fields())
+        return super().write(vals)
+
+    @api.model
+    def _managed_fields(self):
+        """Every field but the chatter's."""
+        return set(self._fields) - set(self.env["mail.thread"]._fields)
+
     def unlink(self):
         """Refuse before ``mail.thread`` deletes the chatter: its messages are the sent e-mails the history points
         to (the check below is Odoo's, which runs only after that)."""
@@ -164,8 +181,8 @@ class FbDunningReminder(models.Model):
         return locked.filtered(lambda r: r.state == "draft")
 
     def _set_state(self, state, failure_reason=False):
-        self.write({"state": state, "failure_reason": failure_reason})
-        self.line_ids.write({"state": state})
+        self.sudo().write({"state": state, "failure_reason": failure_reason})
+        self.line_ids.sudo().write({"state": state})
 
     def _reset_to_draft(self):
         self._set_state("draft")
@@ -228,7 +245,7 @@ class FbDunningReminder(models.Model):
         for item in items:
             run = sent_by.get((item._source_key(), item.level_id.id))
             if run:
-                item.write(
+                item.sudo().write(
                     {
                         "new_level": False,
                         "skip_reason": self.env._(
@@ -282,9 +299,9 @@ class FbDunningReminder(models.Model):
             if currency.compare_amounts(interest, line.interest) or currency.compare_amounts(
                 compensation, line.compensation
             ):
-                line.write({"interest": interest, "compensation": compensation})
+                line.sudo().write({"interest": interest, "compensation": compensation})
         for reminder in to_check:
-            reminder.write(
+            reminder.sudo().write(
                 {
                     "amount_interest": currency.round(sum(reminder.line_ids.mapped("interest"))),
                     "amount_compensation": currency.round(sum(reminder.line_ids.mapped("compensation"))),
@@ -372,15 +389,17 @@ class FbDunningReminder(models.Model):
                                              email_from, reply_to, message_id, email_add_signature, date,
                                              create_uid, write_uid, create_date, write_date)
                    SELECT %(model)s, notes.res_id, notes.body, 'notification', %(subtype)s, TRUE,
-                          %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
+                          %(author)s, %(email_from)s, %(reply_to)s, notes.message_id, FALSE,
                           %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
-                     FROM unnest(%(res_ids)s::int4[], %(bodies)s::text[]) AS notes(res_id, body)""",
+                     FROM unnest(%(res_ids)s::int4[], %(bodies)s::text[], %(message_ids)s::text[])
+                          AS notes(res_id, body, message_id)""",
                 model=model,
                 subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
                 author=author_id,
                 email_from=email_from or None,
                 reply_to=reply_to or None,
-                message_id=generate_tracking_message_id("message-notify"),
+                # one Message-Id per message, as mail.message gives a message of a record
+                message_ids=[generate_tracking_message_id(f"{res_id}-{model}") for res_id in bodies],
                 now=SQL("(now() at time zone 'UTC')"),
                 uid=self.env.uid,
                 res_ids=list(bodies),
@@ -392,14 +411,25 @@ class FbDunningReminder(models.Model):
     def _responsible_user(self):
         """Who follows the customer up: its collector, else the salesperson of its oldest overdue invoice."""
         self.ensure_one()
-        user = self.partner_id.fb_collector_id or self.line_ids[:1].move_id.invoice_user_id or self.partner_id.user_id
+        collector = self.partner_id.with_company(self.company_id).fb_collector_id
+        user = collector or self.line_ids[:1].move_id.invoice_user_id or self.partner_id.user_id
         if not user or user._is_superuser():
             user = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
         return user
 
     def _schedule_calls(self, note):
+        """A collections call on each customer, unless one is still open: retrying a reminder (a missing e-mail
+        address, a bounce) does not pile up calls."""
         activity_type = self.env.ref("founder_backoffice.mail_activity_type_collections_call")
         deadline = activity_type._get_date_deadline()
+        open_calls = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.partner_id.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        called = set(open_calls.mapped("res_id"))
         self.env["mail.activity"].create(
             [
                 {
@@ -412,12 +442,13 @@ class FbDunningReminder(models.Model):
                     "date_deadline": deadline,
                 }
                 for reminder in self
+                if reminder.partner_id.id not in called
             ]
         )
 
     def _escalate(self):
         for reminder in self.filtered(lambda r: r.level_id.escalate_credit_hold):
-            reminder.partner_id._fb_put_on_credit_hold(
+            reminder.partner_id.with_company(reminder.company_id)._fb_put_on_credit_hold(
                 self.env._("Dunning level %(level)s on %(date)s", level=reminder.level_id.name, date=reminder.date)
             )
         handover = self.filtered(lambda r: r.level_id.escalate_user_id)
@@ -449,7 +480,7 @@ class FbDunningReminder(models.Model):
             return
         moves = self.env["account.move"].create([reminder._charge_move_vals() for reminder in to_book])
         for reminder, move in zip(to_book, moves, strict=True):
-            reminder.charge_move_id = move
+            reminder.sudo().charge_move_id = move
         to_book.filtered(lambda r: r.policy_id.fee_booking == "posted").charge_move_id.action_post()
 
     def _charge_move_vals(self):

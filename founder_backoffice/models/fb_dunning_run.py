@@ -2,16 +2,16 @@ import logging
 from collections import defaultdict
 from typing import NamedTuple
 
-from psycopg2 import InterfaceError, OperationalError
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.api import SUPERUSER_ID
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..engine import dunning, interest, levels
+from ..tools import server_side
 
 _logger = logging.getLogger(__name__)
 
@@ -94,6 +94,19 @@ class FbDunningRun(models.Model):
 
     _company_date_idx = models.Index("(company_id, date)")
 
+    # Written by the run's actions and jobs only (see tools/server_side.py); what a user may set on a draft run.
+    MANAGED_FIELDS = (
+        "name",
+        "state",
+        "origin",
+        "failure_reason",
+        "sending_user_id",
+        "reminder_ids",
+        "line_ids",
+        "skip_ids",
+    )
+    DRAFT_FIELDS = ("date", "policy_id", "company_id")
+
     # Reminders sent per transaction by the jobs, and the size from which a user's Send goes to the background.
     SEND_BATCH = 100
     BACKGROUND_SEND = 20
@@ -126,14 +139,31 @@ class FbDunningRun(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        server_side.check_managed_create(
+            self, vals_list, self.MANAGED_FIELDS, {"name": "/", "state": "draft", "origin": "manual"}
+        )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("fb.dunning.run") or "/"
         return super().create(vals_list)
 
+    def write(self, vals):
+        """A run's state and sender change through its actions only, and its date and policy while it is a
+        preview that sent nothing: the reminders' history hangs on them."""
+        if not self.env.su:
+            server_side.check_managed_write(self, vals, self.MANAGED_FIELDS)
+            if set(vals) & set(self.DRAFT_FIELDS) and any(run.state != "draft" or run._has_history() for run in self):
+                self.check_access("write")
+                raise UserError(self.env._("Only the date and policy of a run that sent nothing can be changed."))
+        return super().write(vals)
+
+    def _has_history(self):
+        self.ensure_one()
+        return any(reminder._is_history() for reminder in self.reminder_ids)
+
     @api.constrains("date", "company_id", "state")
     def _check_date_after_last_run(self):
-        for run in self.filtered(lambda r: r.state != "cancelled"):
+        for run in self.filtered(lambda r: r.state not in ("cancelled", "failed")):
             last = run._last_done_date()
             if last and run.date < last:
                 raise ValidationError(
@@ -156,10 +186,11 @@ class FbDunningRun(models.Model):
 
     def action_compute(self):
         """(Re)compute the preview of draft runs: nothing is sent."""
+        self.check_access("write")
         for run in self:
             if run.state not in ("draft", "failed"):
                 raise UserError(self.env._("Only a draft run can be computed again."))
-            run.write({"state": "draft", "failure_reason": False})
+            run.sudo().write({"state": "draft", "failure_reason": False})
             run._check_date_after_last_run()
             run.reminder_ids.filtered(lambda r: r.state == "draft").unlink()
             run.skip_ids.unlink()
@@ -171,7 +202,7 @@ class FbDunningRun(models.Model):
         self.ensure_one()
         sources = self._overdue_sources()
         partners = self.env["res.partner"].browse({source.partner_id for source in sources.values()})
-        policy_of = self._policies_of(partners.filtered(lambda p: not p.fb_no_dunning))
+        policy_of = self._policies_of(partners.with_company(self.company_id).filtered(lambda p: not p.fb_no_dunning))
         sources = {key: source for key, source in sources.items() if source.partner_id in policy_of}
         if not sources:
             return self.env["fb.dunning.reminder"]
@@ -190,7 +221,7 @@ class FbDunningRun(models.Model):
         overdue = defaultdict(float)
         for item in plan_items:
             overdue[item.partner] += item.residual
-        self.env["fb.dunning.skip"].create(
+        self.env["fb.dunning.skip"].sudo().create(
             [
                 {"run_id": self.id, "partner_id": partner, "reason": reason, "amount_overdue": overdue[partner]}
                 for partner, reason in skipped.items()
@@ -201,7 +232,7 @@ class FbDunningRun(models.Model):
     def _overdue_sources(self):
         """``{key: OverdueSource}``: the overdue receivable items of the run, and the missed instalments of the
         running payment plans (whose invoices the receivable domain leaves out)."""
-        Line = self.env["account.move.line"]
+        Line = self.env["account.move.line"].with_company(self.company_id)  # "no dunning" of the run's company
         items = Line.search_fetch(
             self._items_domain(),
             ["partner_id", "move_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
@@ -294,6 +325,7 @@ class FbDunningRun(models.Model):
 
     def _create_reminders_from_plans(self, plans, policy_of, sources):
         levels_of = {policy: policy._levels_in_order() for policy in policy_of.values()}
+        fees_booked = self._fees_booked_on_failed({plan.partner for plan in plans})
         charges = self._charges_of(
             [
                 ChargeItem(planned.item.key, policy_of[plan.partner], sources[planned.item.key])
@@ -331,6 +363,9 @@ class FbDunningRun(models.Model):
                     }
                 )
             lines_of.append(line_vals)
+            # the items this reminder brings to its level: all raised there by a bounced reminder that booked the fee
+            raised = {planned.item.key for planned in plan.items if planned.new_level and planned.level == plan.level}
+            fee_booked = bool(raised) and raised <= fees_booked.get((plan.partner, level.id), set())
             vals_list.append(
                 {
                     "run_id": self.id,
@@ -339,20 +374,40 @@ class FbDunningRun(models.Model):
                     "level_id": level.id,
                     "amount_overdue": plan.overdue,
                     "amount_credits": plan.credits,
-                    "amount_fee": level._fee_for(plan.amount_due),
+                    "amount_fee": 0.0 if fee_booked else level._fee_for(plan.amount_due),
                     "amount_interest": currency.round(sum(vals["interest"] for vals in line_vals)),
                     "amount_compensation": currency.round(sum(vals["compensation"] for vals in line_vals)),
                 }
             )
         # A planned reminder is not a conversation: no creation note and no follower on each of the thousands
         # of them (its e-mail lands in its chatter when it is sent).
-        reminders = self.env["fb.dunning.reminder"].with_context(tracking_disable=True).create(vals_list)
+        reminders = self.env["fb.dunning.reminder"].sudo().with_context(tracking_disable=True).create(vals_list)
         reminders = reminders.with_env(self.env)
         for reminder, line_vals in zip(reminders, lines_of, strict=True):
             for vals in line_vals:
                 vals["reminder_id"] = reminder.id
         self.env["fb.dunning.line"]._insert_run_lines(self, [vals for line_vals in lines_of for vals in line_vals])
         return reminders
+
+    def _fees_booked_on_failed(self, partner_ids):
+        """``{(partner id, level id): source keys}`` raised by failed reminders whose charges invoice booked the
+        level's fee: when their e-mail bounced, the next run raises the same items again, and a reminder that
+        raises nothing else does not charge the fee a second time."""
+        booked = defaultdict(set)
+        failed = self.env["fb.dunning.reminder"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("partner_id", "in", list(partner_ids)),
+                ("state", "=", "failed"),
+                ("amount_fee", ">", 0),
+                ("charge_move_id.state", "in", ("draft", "posted")),
+            ]
+        )
+        for reminder in failed:
+            booked[reminder.partner_id.id, reminder.level_id.id] |= {
+                line._source_key() for line in reminder.line_ids if line.new_level
+            }
+        return booked
 
     def _charges_of(self, items, exclude=None):
         """``{key: (interest, compensation)}`` still to charge on ``items`` (``ChargeItem``) at the run date, by
@@ -447,6 +502,7 @@ class FbDunningRun(models.Model):
         A run of more than ``BACKGROUND_SEND`` reminders is handed to the background job: at about a second per
         letter, a few hundred would outlast the HTTP request. A run already being sent is left alone.
         """
+        self.check_access("write")
         today = fields.Date.context_today(self)
         for run in self:
             if run.state == "sending":
@@ -467,6 +523,7 @@ class FbDunningRun(models.Model):
 
     def action_retry_failed(self):
         """Send again the reminders that failed (their e-mail bounced or could not be rendered)."""
+        self.check_access("write")
         for run in self:
             if run.state == "sending":
                 continue
@@ -475,11 +532,24 @@ class FbDunningRun(models.Model):
         return True
 
     def action_cancel(self):
+        """Cancel a run that sent nothing, one handed to the background job included (the job leaves it)."""
+        self.check_access("write")
         for run in self:
-            if run.state in ("done", "sending") or run.sent_count:
+            if run.state == "done" or run._has_history():
                 raise UserError(self.env._("Run %s was sent: it cannot be cancelled.", run.name))
             run.reminder_ids.filtered(lambda r: r.state == "draft")._set_state("cancelled")
-        self.state = "cancelled"
+        self.sudo().write({"state": "cancelled", "failure_reason": False})
+        return True
+
+    def action_stop_sending(self):
+        """Take back a run handed to the background job (its sender left, or it must wait): a preview again if
+        nothing went out yet, else failed with who stopped it. Send goes on from there, as whoever presses it."""
+        self.check_access("write")
+        for run in self.filtered(lambda r: r.state == "sending"):
+            if run._has_history():
+                run._record_failure(UserError(self.env._("Sending stopped by %s", self.env.user.name)))
+            else:
+                run.sudo().write({"state": "draft", "sending_user_id": False, "failure_reason": False})
         return True
 
     def unlink(self):
@@ -492,7 +562,7 @@ class FbDunningRun(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         for run in self:
-            if run.state in ("done", "sending") or any(reminder._is_history() for reminder in run.reminder_ids):
+            if run.state in ("done", "sending") or run._has_history():
                 raise UserError(
                     self.env._(
                         "Run %s sent reminders to customers: it is part of their history and cannot be deleted.",
@@ -506,84 +576,166 @@ class FbDunningRun(models.Model):
         if pending <= self.BACKGROUND_SEND:
             self._send_pending()
             return
-        self.write({"state": "sending", "sending_user_id": self.env.uid, "failure_reason": False})
+        # the sender is who pressed Send, recorded here: the job sends as them while they may
+        self.sudo().write({"state": "sending", "sending_user_id": self.env.uid, "failure_reason": False})
         self.env.ref("founder_backoffice.ir_cron_fb_dunning_send").sudo()._trigger()
 
     def _send_pending(self, commit=False, remaining=None):
         """Send the draft reminders in batches of ``SEND_BATCH`` and mark the run done.
 
-        In a cron (``commit``) each batch is its own transaction, reported with the job's ``remaining()`` work,
-        and a batch that raises is rolled back and fails the run (with the reason) instead of the job; a company
-        another worker is sending is left to a later call. Returns False when the job's time is up: its next call
-        goes on. Without ``commit`` (a user's Send of a small run) an error or a busy company is the user's error.
+        Each batch is sent under the company's dunning lock, from a snapshot that includes what the company's
+        other senders committed (``_check_no_newer_sends``). In a cron (``commit``) each batch is its own
+        transaction, whose first statement takes the lock, reported with the job's ``remaining()`` work; a batch
+        that raises is rolled back and fails the run (with the reason) instead of the job, and a company another
+        worker is sending is left to a later call. Returns False when the job's time is up: its next call goes
+        on. Without ``commit`` (a user's Send of a small run) an error or a busy company is the user's error.
         """
         self.ensure_one()
+        if not commit:
+            return self._send_in_request()
+        run = self.sudo()  # read as the job: whether the sender may still send is checked under the lock
+        company_id, state = run.company_id.id, run.state
+        Cron = self.env["ir.cron"]
+        Cron._commit_progress()  # each send step below starts a transaction
+        while True:
+            if not self._try_lock_company(company_id):
+                _logger.info("dunning of company %s is being sent by another worker", company_id)
+                return True
+            try:
+                sent, error = self._isolated(lambda: self._send_batch(state), "dunning run %s failed", run.id)
+            except ConcurrencyError:
+                _logger.info("dunning run %s: another sender committed meanwhile, left to the next call", run.id)
+                return True
+            if error:
+                self._record_failure(error)
+                return bool(Cron._commit_progress(remaining=remaining()))
+            if not sent:
+                Cron._commit_progress(remaining=remaining())
+                return True
+            if not Cron._commit_progress(sent, remaining=remaining()):
+                return False
+
+    def _send_batch(self, state):
+        """Under the company's lock: send the run's next batch, and close the run with its last one. Returns how
+        many reminders went out, 0 when nothing is left, the run is no longer in ``state`` (stopped, cancelled)
+        or its reminders are held by another transaction."""
+        run = self.sudo()
+        run.invalidate_recordset(["state", "sending_user_id"])
+        if run.state != state:
+            return 0
+        if state == "sending":
+            self._check_sender()
+        Reminder = self.env["fb.dunning.reminder"]
+        pending = Domain([("run_id", "=", self.id), ("state", "=", "draft")])
+        batch = Reminder.search(pending, limit=self.SEND_BATCH, order="id")
+        if batch:
+            batch = batch._lock_pending()
+            if not batch:
+                return 0
+            self._check_no_newer_sends(batch.partner_id)
+            batch._send()
+        if not Reminder.search_count(pending, limit=1):
+            self._set_done()
+        return len(batch)
+
+    def _send_in_request(self):
+        """A user's Send of a small run, in the request: a busy company is the user's error, a snapshot older than
+        another sender's commit makes Odoo replay the request."""
+        if not self._try_lock_company():
+            raise UserError(
+                self.env._(
+                    "Another dunning run of %s is being sent right now. Try again in a moment.",
+                    self.company_id.name,
+                )
+            )
         Reminder = self.env["fb.dunning.reminder"]
         pending = Domain([("run_id", "=", self.id), ("state", "=", "draft")])
         while batch := Reminder.search(pending, limit=self.SEND_BATCH, order="id"):
-            if not self._try_lock_company():
-                if commit:
-                    _logger.info("dunning of %s is being sent by another worker", self.company_id.name)
-                    return True
-                raise UserError(
-                    self.env._(
-                        "Another dunning run of %s is being sent right now. Try again in a moment.",
-                        self.company_id.name,
-                    )
-                )
             batch = batch._lock_pending()
             if not batch:
                 return True
-            if not commit:
-                batch._send()
-                continue
-
-            def send(batch=batch):
-                batch._send()
-                if not Reminder.search_count(pending, limit=1):
-                    self._set_done()  # with its last batch: no later call is needed to close the run
-
-            _nothing, error = self._isolated(send, "dunning run %s failed", self.name)
-            if error:
-                self._record_failure(error)
-                return bool(self.env["ir.cron"]._commit_progress(remaining=remaining()))
-            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining()):
-                return False
+            self._check_no_newer_sends(batch.partner_id)
+            batch._send()
         self._set_done()
         return True
 
+    def _check_sender(self):
+        """The background job sends a run as the user who pressed Send, and only while that user may send it: an
+        active collections manager of the run's company. Never as the job's own (super)user."""
+        run = self.sudo()
+        sender = run.sending_user_id
+        if not sender or sender != self.env.user:
+            raise UserError(self.env._("Nobody is recorded as having pressed Send: press Send to send the run."))
+        allowed = (
+            sender.active
+            and run.company_id in sender.company_ids
+            and sender.has_group("founder_backoffice.group_collections_manager")
+        )
+        if not allowed:
+            raise UserError(
+                self.env._(
+                    "%(user)s, who pressed Send, is no longer a collections manager of %(company)s: press Send to "
+                    "send the run as yourself.",
+                    user=sender.name,
+                    company=run.company_id.name,
+                )
+            )
+
+    def _check_no_newer_sends(self, partners):
+        """Under the company's lock, before sending to ``partners``: the checks of sending (levels already sent,
+        days between reminders, charges) must see every commit of the company's other senders, while this
+        transaction's snapshot may be older than the lock (a user's Send reads before it takes it). When a new
+        transaction sees reminders sent to these customers that this one does not, the step is replayed from a
+        fresh snapshot: Odoo retries the request, the job leaves it to its next call."""
+        if self._sent_reminder_ids(partners, fresh=True) - self._sent_reminder_ids(partners):
+            raise ConcurrencyError(f"dunning of company {self.company_id.id} was sent by another transaction")
+
+    def _sent_reminder_ids(self, partners, fresh=False):
+        """Ids of the reminders of the run's company sent to ``partners``, as this transaction sees them or, with
+        ``fresh``, as a new transaction does."""
+        query = SQL(
+            "SELECT id FROM fb_dunning_reminder WHERE company_id = %s AND partner_id = ANY(%s) AND state = 'sent'",
+            self.company_id.id,
+            partners.ids,
+        )
+        if not fresh:
+            self.env["fb.dunning.reminder"].flush_model(["company_id", "partner_id", "state"])
+            return {reminder_id for [reminder_id] in self.env.execute_query(query)}
+        with self.env.registry.cursor() as cr:
+            cr.execute(query)
+            return {reminder_id for [reminder_id] in cr.fetchall()}
+
     @api.model
     def _isolated(self, function, message, *args):
-        """``(result, error)`` of ``function`` called in a savepoint for the jobs: an error rolls back what it did
-        and is returned (and logged with ``message``), so that one company's failure does not stop the others;
-        concurrency errors still end the job's transaction."""
-        try:
-            with self.env.cr.savepoint():
-                return function(), None
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception as error:  # one company's failure must not stop the others
-            _logger.exception(message, *args)
-            return None, error
+        """``server_side.isolated`` with this module's log: one company's failure does not stop the others."""
+        return server_side.isolated(self.env, _logger, function, message, *args)
 
     def _set_done(self):
         if self.state != "done":
-            self.write({"state": "done", "failure_reason": False})
+            self.sudo().write({"state": "done", "failure_reason": False})
 
     def _record_failure(self, error):
-        """What the founder sees of a run the job could not finish: failed, why, and a note in its chatter."""
-        reason = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
-        self.write({"state": "failed", "failure_reason": reason})
-        self.message_post(
-            body=self.env._("The run stopped: %s. Fix the cause, then press Send to go on.", reason),
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
+        """What the founder sees of a run the job could not finish: failed, why, and a note in its chatter.
 
-    def _try_lock_company(self):
+        Recorded as superuser whatever rights the sender still has, in its own savepoint: recording cannot stop
+        the job either."""
+        reason = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
+        run = self.with_user(SUPERUSER_ID)
+
+        def record():
+            run.write({"state": "failed", "failure_reason": reason})
+            run.message_post(
+                body=self.env._("The run stopped: %s. Fix the cause, then press Send to go on.", reason),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
+
+        self._isolated(record, "the failure of dunning run %s could not be recorded", self.id)
+
+    def _try_lock_company(self, company_id=None):
         """Take the company's dunning lock for this transaction: only one sender per company at a time."""
         [(locked,)] = self.env.execute_query(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", DUNNING_LOCK, self.company_id.id)
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", DUNNING_LOCK, company_id or self.company_id.id)
         )
         return locked
 
@@ -618,7 +770,10 @@ class FbDunningRun(models.Model):
 
     @api.model
     def _cron_send_queued(self):
-        """Send the runs handed over by a user's Send, as that user, reporting progress like the daily job."""
+        """Send the runs handed over by a user's Send, as that user, reporting progress like the daily job.
+
+        A run whose sender may no longer send it (none recorded, or no longer a collections manager of its
+        company) fails with the reason, recorded as superuser; the job goes on with the other runs."""
         runs = self.search([("state", "=", "sending")], order="id")
 
         def remaining():
@@ -627,8 +782,8 @@ class FbDunningRun(models.Model):
             )
 
         for run in runs:
-            sender = run.with_user(run.sending_user_id or self.env.user).with_company(run.company_id)
-            if not sender._send_pending(commit=True, remaining=remaining):
+            sender = run.with_user(run.sending_user_id) if run.sending_user_id else run
+            if not sender.with_company(run.company_id)._send_pending(commit=True, remaining=remaining):
                 return
         self.env["ir.cron"]._commit_progress(remaining=remaining())
 

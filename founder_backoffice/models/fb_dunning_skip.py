@@ -1,6 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..engine import dunning
+from ..tools import server_side
 
 
 class FbDunningSkip(models.Model):
@@ -27,3 +28,13 @@ class FbDunningSkip(models.Model):
         readonly=True,
     )
     amount_overdue = fields.Monetary("Overdue", readonly=True, currency_field="currency_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        server_side.refuse_outside_actions(self)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """What a run found is the run's to say."""
+        server_side.check_managed_write(self, vals, self._fields)
+        return super().write(vals)

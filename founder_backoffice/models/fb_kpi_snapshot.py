@@ -1,15 +1,24 @@
+import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..engine import forecast, kpi, periods
+from ..tools import server_side
+
+_logger = logging.getLogger(__name__)
 
 HISTORY_MONTHS = 12
+# A founder's Refresh computes a company's figures again at most once in this interval: a second click or a second
+# tab gets the figures just computed instead of scanning the ledger again.
+REFRESH_INTERVAL = relativedelta(minutes=1)
 # Dashboard formats; a "percent" KPI is a fraction, stored as a percentage for the history's graphs.
 FORMATS = ("monetary", "percent", "days", "months", "index", "count")
 SPANS = ("period", "end", "three_months")
@@ -319,26 +328,77 @@ class FbKpiSnapshot(models.Model):
         """Recompute the last ``months`` months of ``company`` (the current one so far included)."""
         today = fields.Date.context_today(self)
         starts = periods.month_starts(today.replace(day=1) - relativedelta(months=months - 1), today)
-        existing = {
-            snap.month: snap for snap in self.search([("company_id", "=", company.id), ("month", "in", starts)])
-        }
+        existing = {snap.month: snap for snap in self._ensure_months(company, starts)}
         for start in starts:
             values = self._values_from_kpis(self.env["fb.kpi"].compute(company, start, periods.month_end(start)))
-            if start in existing:
-                existing[start].write(values)
-            else:
-                self.create({"company_id": company.id, "month": start, **values})
+            existing[start].write(values)
+
+    @api.model
+    def _ensure_months(self, company, starts):
+        """The snapshots of ``company`` for the months ``starts``, made where missing in one statement that skips
+        those another transaction made: the job and a founder's Refresh may make the same months at once, and
+        the second must not fail on the unique key (under Odoo's repeatable read, a month the other just
+        committed makes it a serialization failure, which Odoo retries)."""
+        self.check_access("create")
+        self.flush_model(["company_id", "month"])
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO fb_kpi_snapshot (company_id, month, create_uid, write_uid, create_date, write_date)
+                   SELECT %(company)s, month, %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM unnest(%(months)s::date[]) AS month
+                       ON CONFLICT (company_id, month) DO NOTHING""",
+                company=company.id,
+                uid=self.env.uid,
+                now=SQL("(now() at time zone 'UTC')"),
+                months=list(starts),
+            )
+        )
+        self.invalidate_model()
+        return self.search([("company_id", "=", company.id), ("month", "in", list(starts))])
 
     def action_refresh(self):
         self.check_access("write")
-        self._refresh(self.env.company)
+        if not self._refreshed_recently("fb.kpi.snapshot", "write_date", self.env.company):
+            self._refresh(self.env.company)
         return {"type": "ir.actions.client", "tag": "reload"}
 
     @api.model
+    def _refreshed_recently(self, model, date_field, company):
+        """Whether a founder's Refresh keeps ``company``'s rows of ``model`` as they are: computed less than
+        ``REFRESH_INTERVAL`` ago, or being computed right now by another request (which holds this lock per model
+        and company to the end of its transaction) rather than computed a second time behind it."""
+        [(locked,)] = self.env.execute_query(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", model, company.id)
+        )
+        if not locked:
+            return True
+        since = fields.Datetime.now() - REFRESH_INTERVAL
+        domain = [("company_id", "=", company.id), (date_field, ">", since)]
+        return bool(self.env[model].sudo().search_count(domain, limit=1))
+
+    @api.model
     def _cron_refresh(self):
-        for company in self.env["res.company"].search([("chart_template", "!=", False)]):
-            self.with_company(company)._refresh(company)
-            self.env["ir.cron"]._commit_progress(1)
+        """Nightly, each company in its own savepoint: one that fails (or that a founder's Refresh is storing right
+        now) is logged and left to the next night, the others are refreshed; a call stopped by the job's time
+        budget reports the companies left, which the next call refreshes."""
+        Cron = self.env["ir.cron"]
+        companies = self.env["res.company"].search([("chart_template", "!=", False)], order="id")
+        refreshed = dict(self._read_group([("company_id", "in", companies.ids)], ["company_id"], ["write_date:min"]))
+        companies = companies.sorted(lambda company: refreshed.get(company) or datetime.min)
+        Cron._commit_progress(remaining=len(companies))
+        for company in companies:
+            try:
+                server_side.isolated(
+                    self.env,
+                    _logger,
+                    lambda company=company: self.with_company(company)._refresh(company),
+                    "KPI snapshots of %s could not be refreshed",
+                    company.name,
+                )
+            except SerializationFailure:
+                _logger.info("KPI snapshots of %s were being stored by another transaction", company.name)
+            if not Cron._commit_progress(1):
+                break
 
     # ------------------------------------------------------------------ dashboard
 
@@ -348,6 +408,8 @@ class FbKpiSnapshot(models.Model):
         """All the dashboard in one call: each card's value, previous period, delta, trend, what it covers and
         where a click goes; the charts' monthly series and the 13-week cash forecast."""
         self.check_access("read")
+        if period not in periods.KINDS:
+            raise UserError(self.env._("The dashboard has no period %s.", period))
         company = self._dashboard_company(company_id)
         snapshots = self.with_company(company)
         today = fields.Date.context_today(snapshots)
@@ -408,7 +470,8 @@ class FbKpiSnapshot(models.Model):
         """The dashboard's *Refresh*: compute the figures the job keeps for the company again, now."""
         self.check_access("write")
         company = self._dashboard_company(company_id)
-        self.env["fb.dashboard.figures"].sudo().with_company(company)._compute_ahead(company)
+        if not self._refreshed_recently("fb.dashboard.figures", "computed_at", company):
+            self.env["fb.dashboard.figures"].sudo().with_company(company)._compute_ahead(company)
         return True
 
     def _span_texts(self, date_from, date_to):

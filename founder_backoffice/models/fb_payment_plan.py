@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import collections, instalments
+from ..tools import server_side
 
 
 class FbPaymentPlan(models.Model):
@@ -56,6 +57,19 @@ class FbPaymentPlan(models.Model):
     )
     collector_id = fields.Many2one("res.users", default=lambda self: self.env.user)
 
+    # Written by the plan's actions and jobs only (see tools/server_side.py); the terms, in draft only.
+    MANAGED_FIELDS = ("state", "date")
+    TERMS = (
+        "partner_id",
+        "company_id",
+        "move_ids",
+        "amount",
+        "instalment_count",
+        "frequency",
+        "first_date",
+        "line_ids",
+    )
+
     @api.depends("move_ids")
     def _compute_amount(self):
         for plan in self:
@@ -68,7 +82,12 @@ class FbPaymentPlan(models.Model):
 
     @api.constrains("amount", "line_ids", "instalment_count", "move_ids", "partner_id", "first_date", "date")
     def _check_lines(self):
+        today = fields.Date.context_today(self)
         for plan in self:
+            if not collections.agreed_date_ok(plan.date, today):
+                raise ValidationError(
+                    self.env._("A payment plan is dated the day it is agreed, not later: %s is to come.", plan.date)
+                )
             if plan.instalment_count < 1:
                 raise ValidationError(self.env._("A payment plan needs at least one instalment."))
             if plan.currency_id.compare_amounts(plan.amount, 0) <= 0:
@@ -89,39 +108,71 @@ class FbPaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        server_side.check_managed_create(self, vals_list, ("state",), {"state": "draft"})
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("fb.payment.plan") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        server_side.check_managed_write(self, vals, self.MANAGED_FIELDS)
+        if set(vals) & set(self.TERMS):
+            self._check_draft_terms()
+        return super().write(vals)
+
+    def _check_draft_terms(self):
+        """Once a plan runs, its invoices, amount and instalments are what the customer agreed to."""
+        if not self.env.su and any(plan.state != "draft" for plan in self):
+            self.check_access("write")
+            raise UserError(
+                self.env._(
+                    "The terms of a running payment plan are what the customer agreed to: cancel it and agree on "
+                    "a new one."
+                )
+            )
 
     def action_compute_instalments(self):
         """Split the amount into equal instalments, the rounding difference on the last one."""
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only a draft plan can be recomputed."))
-            if plan.instalment_count < 1:
-                raise ValidationError(self.env._("A payment plan needs at least one instalment."))
+            try:
+                instalments.check_count(plan.instalment_count)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("A payment plan has from 1 to %s instalments.", instalments.MAX_COUNT)
+                ) from error
             try:
                 amounts = instalments.split_amount(plan.amount, plan.instalment_count, plan.currency_id.rounding)
             except ValueError as error:
                 raise ValidationError(
                     self.env._("The amount %s cannot be split into these instalments.", plan.amount)
                 ) from error
-            dates = instalments.schedule_dates(plan.first_date, plan.instalment_count, plan.frequency)
+            try:
+                dates = instalments.schedule_dates(plan.first_date, plan.instalment_count, plan.frequency)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("The instalments of this plan cannot be dated from %s.", plan.first_date)
+                ) from error
             plan.line_ids = [Command.clear()] + [
                 Command.create({"sequence": index, "date_due": due, "amount": float(amount)})
                 for index, (due, amount) in enumerate(zip(dates, amounts, strict=True), start=1)
             ]
 
     def action_start(self):
+        self.check_access("write")
         for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be started."))
             if not plan.line_ids:
                 plan.action_compute_instalments()
-            plan.state = "active"
-        self.partner_id._fb_move_to_stage("plan")
+            plan.sudo().state = "active"
+        for plan in self:
+            plan.partner_id.with_company(plan.company_id)._fb_move_to_stage("plan")
 
     def action_cancel(self):
-        self.state = "cancelled"
+        self.check_access("write")
+        self.sudo().state = "cancelled"
 
     def _update_instalments(self):
         """Spread what was paid on the invoices since the plan was agreed over its instalments, in date order."""
@@ -130,8 +181,8 @@ class FbPaymentPlan(models.Model):
             lines = plan.line_ids.sorted(lambda line: (line.date_due, line.sequence))
             spread = instalments.allocate_payments(lines.mapped("amount"), paid, plan.currency_id.rounding)
             for line, (amount_paid, state) in zip(lines, spread, strict=True):
-                line.write({"amount_paid": float(amount_paid), "state": state})
-            plan.state = "done" if all(state == "paid" for _amount, state in spread) else "active"
+                line.sudo().write({"amount_paid": float(amount_paid), "state": state})
+            plan.sudo().state = "done" if all(state == "paid" for _amount, state in spread) else "active"
 
     @api.model
     def _cron_update_plans(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import server_side
+
 
 class FbPaymentPlanLine(models.Model):
     """One instalment of a payment plan; a missed one is reminded like an overdue invoice."""
@@ -22,6 +24,27 @@ class FbPaymentPlanLine(models.Model):
     )
 
     _amount_positive = models.Constraint("CHECK(amount > 0)", "An instalment needs a positive amount.")
+
+    # What was paid is the plan's to compute; the instalments themselves are its terms, fixed once it runs.
+    MANAGED_FIELDS = ("amount_paid", "state")
+    TERMS = ("plan_id", "sequence", "date_due", "amount")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        server_side.check_managed_create(self, vals_list, self.MANAGED_FIELDS, {"state": "open"})
+        plan_ids = {vals["plan_id"] for vals in vals_list if vals.get("plan_id")}
+        self.env["fb.payment.plan"].browse(plan_ids)._check_draft_terms()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        server_side.check_managed_write(self, vals, self.MANAGED_FIELDS)
+        if set(vals) & set(self.TERMS):
+            (self.plan_id | self.plan_id.browse(vals.get("plan_id"))).exists()._check_draft_terms()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running(self):
+        self.plan_id._check_draft_terms()
 
     @api.depends("amount", "amount_paid")
     def _compute_amount_residual(self):

@@ -17,6 +17,7 @@ class FbPnlReport(models.Model):
     _description = "Profit and loss line"
     _auto = False
     _order = "section desc, account_id, month"
+    _max_months = periods.MAX_REPORT_MONTHS
 
     account_id = fields.Many2one("account.account", readonly=True)
     section = fields.Selection([("income", "Revenue"), ("expense", "Expenses")], readonly=True)

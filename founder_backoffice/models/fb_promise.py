@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import collections
+from ..tools import server_side
 
 
 class FbPromise(models.Model):
@@ -44,6 +45,10 @@ class FbPromise(models.Model):
     )
     note = fields.Text()
 
+    # Written by the promise's actions and job only (see tools/server_side.py): the day it was made bounds how
+    # long dunning waits for it.
+    MANAGED_FIELDS = ("state", "date")
+
     @api.depends("move_ids.amount_residual_signed")
     def _compute_amount_owed(self):
         for promise in self:
@@ -61,11 +66,16 @@ class FbPromise(models.Model):
             promise.id: promise.move_ids._fb_amount_paid(promise.date, until and until[promise.id]) for promise in self
         }
 
-    @api.constrains("amount", "promised_date", "move_ids", "partner_id")
+    @api.constrains("amount", "promised_date", "move_ids", "partner_id", "date")
     def _check_amount_and_date(self):
+        today = fields.Date.context_today(self)
         for promise in self.filtered(lambda p: p.state == "open"):
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(self.env._("A promise to pay needs a positive amount."))
+            if not collections.agreed_date_ok(promise.date, today):
+                raise ValidationError(
+                    self.env._("A promise to pay is dated the day it is made, not later: %s is to come.", promise.date)
+                )
             if not collections.promise_date_ok(promise.date, promise.promised_date):
                 raise ValidationError(
                     self.env._(
@@ -86,8 +96,10 @@ class FbPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        server_side.check_managed_create(self, vals_list, ("state",), {"state": "open"})
         promises = super().create(vals_list)
-        promises.partner_id._fb_move_to_stage("promised")
+        for company, batch in promises.grouped("company_id").items():
+            batch.partner_id.with_company(company)._fb_move_to_stage("promised")
         return promises
 
     @api.depends("partner_id", "amount", "promised_date")
@@ -100,8 +112,13 @@ class FbPromise(models.Model):
                 date=promise.promised_date,
             )
 
+    def write(self, vals):
+        server_side.check_managed_write(self, vals, self.MANAGED_FIELDS)
+        return super().write(vals)
+
     def action_cancel(self):
-        self.filtered(lambda p: p.state == "open").state = "cancelled"
+        self.check_access("write")
+        self.filtered(lambda p: p.state == "open").sudo().state = "cancelled"
 
     @api.model
     def _cron_check_promises(self):
@@ -111,16 +128,17 @@ class FbPromise(models.Model):
         deadline = {p.id: p.promised_date + timedelta(days=p._grace_days()) for p in promises}
         paid = promises._paid_by_promise(until=deadline)
         kept = promises.filtered(lambda p: p.currency_id.compare_amounts(paid[p.id], p.amount) >= 0)
-        kept.state = "kept"
+        kept.sudo().state = "kept"
         broken = (promises - kept).filtered(lambda p: deadline[p.id] < today)
-        broken.state = "broken"
+        broken.sudo().state = "broken"
         for promise in broken:
-            promise.partner_id._fb_move_to_stage("escalated")
+            customer = promise.partner_id.with_company(promise.company_id)
+            customer._fb_move_to_stage("escalated")
             promise.activity_schedule(
                 "founder_backoffice.mail_activity_type_collections_call",
                 date_deadline=today,
                 summary=self.env._("Broken promise to pay"),
-                user_id=promise.partner_id.fb_collector_id.id or promise.collector_id.id,
+                user_id=customer.fb_collector_id.id or promise.collector_id.id,
             )
 
     def _grace_days(self):

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..engine import periods
 from ..report.xlsx import XlsxReport
 
 _cursor_numbers = itertools.count()  # names of the SQL cursors of exports, unique within a process
@@ -19,6 +20,8 @@ class FbReportMixin(models.AbstractModel):
     _name = "fb.report.mixin"
     _description = "Back Office report"
 
+    _max_months = None  # the longest period of a report with a column per month
+
     # every report query returns these columns: the company and its currency, for the monetary columns
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -27,7 +30,10 @@ class FbReportMixin(models.AbstractModel):
     def _options(self):
         """The report options of the context, checked: a user only reports on companies they may access, and
         options that do not parse (a hand-made ``/report`` URL) are refused with a message."""
-        options = dict(self.env.context.get("fb_report_options") or {})
+        options = self.env.context.get("fb_report_options") or {}
+        if not isinstance(options, dict):
+            raise UserError(self.env._("The report options are not valid."))
+        options = dict(options)
         company_id = options.get("company_id") or self.env.company.id
         if not isinstance(company_id, int) or isinstance(company_id, bool):
             raise UserError(self.env._("The report options name no valid company."))
@@ -40,12 +46,33 @@ class FbReportMixin(models.AbstractModel):
                 options[key] = fields.Date.to_date(options.get(key)) or fields.Date.context_today(self)
             except (TypeError, ValueError) as error:
                 raise UserError(self.env._("The report option %s is not a date.", key)) from error
+            if not periods.in_range(options[key]):
+                raise UserError(
+                    self.env._(
+                        "The report dates must lie between %(first)s and %(last)s.",
+                        first=periods.FIRST_DAY.isoformat(),
+                        last=periods.LAST_DAY.isoformat(),
+                    )
+                )
+        if self._max_months:
+            self._check_months(options)
         partner_ids = options.get("partner_ids") or []
         if not isinstance(partner_ids, list) or not all(
             isinstance(pid, int) and not isinstance(pid, bool) for pid in partner_ids
         ):
             raise UserError(self.env._("The report options name no valid customers."))
         return options
+
+    @api.model
+    def _check_months(self, options):
+        """A report with a column per month covers a period that starts before it ends, of at most
+        ``_max_months`` months."""
+        if options["date_from"] > options["date_to"]:
+            raise UserError(self.env._("The period must start before it ends."))
+        if periods.month_count(options["date_from"], options["date_to"]) > self._max_months:
+            raise UserError(
+                self.env._("This report covers at most %s months: choose a shorter period.", self._max_months)
+            )
 
     @api.model
     def _readable_partners(self, column):

@@ -5,8 +5,9 @@ class MailMail(models.Model):
     _inherit = "mail.mail"
 
     def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False, failure_type=None):
-        """A reminder whose e-mail could not be delivered becomes failed, so the next run sends it again."""
-        if failure_type:
+        """A reminder whose e-mail reached nobody becomes failed, so the next run sends it again. Odoo also gives a
+        failure type when only some recipients failed: the others got it, so the reminder stays sent."""
+        if failure_type and not success_pids and not success_emails:
             reminders = (
                 self.env["fb.dunning.reminder"].sudo().search([("mail_id", "in", self.ids), ("state", "=", "sent")])
             )

@@ -3,8 +3,9 @@ from datetime import datetime, time, timedelta
 from pytz import timezone
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from ..engine import workdays
+from ..engine import periods, workdays
 from .fb_receivable import EXPENSE_TYPES
 
 
@@ -97,6 +98,15 @@ class ResCompany(models.Model):
         return weekdays, holidays
 
     def _fb_next_working_day(self, day):
-        """``day`` if it is a working day of the company, else the next one."""
+        """``day`` if it is a working day of the company, else the next one; a clear message for a day out of
+        the range the add-on works in (its calendar window would run off the ends of the calendar)."""
+        if not periods.in_range(day):
+            raise UserError(
+                self.env._(
+                    "Choose a date between %(first)s and %(last)s.",
+                    first=periods.FIRST_DAY.isoformat(),
+                    last=periods.LAST_DAY.isoformat(),
+                )
+            )
         weekdays, holidays = self._fb_working_calendar(day, fields.Date.add(day, days=60))
         return workdays.next_working_day(day, weekdays, holidays)

@@ -1,8 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..engine import forecast
 from .fb_payment_habit import GRADE_HELP, GRADES, TREND_HELP, TRENDS
@@ -11,7 +12,8 @@ COLLECTIONS = "founder_backoffice.group_collections_user"
 # who sees how a customer pays: those who see its invoices and payments (collections users among them)
 PROFILE = "account.group_account_invoice"
 MANAGER = "founder_backoffice.group_collections_manager"
-# The customer's collections fields change only through the add-on's checked paths (the guarded write below):
+# The customer's collections fields are kept per company (company-dependent: a shared customer can be on hold in
+# one company and not in another) and change only through the add-on's checked paths (the guarded write below):
 # a collections manager changes any of them, the customer's own collector moves its stage and puts it on hold,
 # nobody else (a salesperson may edit contacts, not release a hold or make themselves the collector).
 FB_GUARDED_FIELDS = frozenset(
@@ -36,6 +38,7 @@ class ResPartner(models.Model):
     fb_no_dunning = fields.Boolean(
         "No dunning",
         help="Never send automatic payment reminders to this customer.",
+        company_dependent=True,
         tracking=True,
         copy=False,
         groups=COLLECTIONS,
@@ -52,31 +55,48 @@ class ResPartner(models.Model):
     fb_collector_id = fields.Many2one(
         "res.users",
         "Collector",
+        company_dependent=True,
         tracking=True,
         copy=False,
         domain=lambda self: [("all_group_ids", "in", self.env.ref(COLLECTIONS).id)],
         help="Who works this customer's overdue invoices; collections activities go to them.",
         groups=COLLECTIONS,
     )
-    fb_bill_layout = fields.Json(
+    fb_my_collection_company_ids = fields.Many2many(
+        "res.company",
+        string="Companies I collect for",
+        compute="_compute_fb_my_collection_company_ids",
+        search="_search_fb_my_collection_company_ids",
+        groups=COLLECTIONS,
+        help="The companies in which you are this customer's collector (the collector's record rules use it).",
+    )
+    fb_bill_layout = fields.Text(
         "Bill layout",
+        company_dependent=True,
         copy=False,
         readonly=True,
         groups=PROFILE,
-        help="Learned from this vendor's bills read from files: the labels it writes before each field.",
+        help="Learned from this vendor's bills read from files in this company: the labels it writes before each "
+        "field (JSON).",
     )
     fb_credit_hold = fields.Boolean(
         "Credit hold",
+        company_dependent=True,
         tracking=True,
         copy=False,
         help="New invoices to this customer need a collections manager.",
         groups="base.group_user",
     )
-    fb_credit_hold_reason = fields.Char("Credit hold reason", tracking=True, copy=False, groups="base.group_user")
-    fb_credit_hold_date = fields.Date("On credit hold since", copy=False, groups="base.group_user")
+    fb_credit_hold_reason = fields.Char(
+        "Credit hold reason", company_dependent=True, tracking=True, copy=False, groups="base.group_user"
+    )
+    fb_credit_hold_date = fields.Date(
+        "On credit hold since", company_dependent=True, copy=False, groups="base.group_user"
+    )
     fb_collection_stage_id = fields.Many2one(
         "fb.collection.stage",
         "Collection stage",
+        company_dependent=True,
         tracking=True,
         copy=False,
         help="Empty: new.",
@@ -161,6 +181,33 @@ class ResPartner(models.Model):
             for field, values in counts.items():
                 partner[field] = values.get(partner.commercial_partner_id, 0)
 
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_fb_my_collection_company_ids(self):
+        user = self.env.user
+        for partner in self:
+            partner.fb_my_collection_company_ids = self.env["res.company"].browse(
+                company.id
+                for company in self.env.companies
+                if partner.sudo().with_company(company).fb_collector_id == user
+            )
+
+    def _search_fb_my_collection_company_ids(self, operator, value):
+        """Customers whose collector is the current user in one of the companies ``value``: the value of each
+        company read as Odoo reads it (its own, else the company's default), in SQL."""
+        if operator != "in":
+            return NotImplemented
+        uid = self.env.uid
+        Partner = self.sudo()
+
+        def collected_in(company_id):
+            return Domain.custom(
+                to_sql=lambda model, alias, query: SQL(
+                    "%s = %s", Partner.with_company(company_id)._field_to_sql(alias, "fb_collector_id", query), uid
+                )
+            )
+
+        return Domain.OR(collected_in(company_id) for company_id in value if isinstance(company_id, int))
+
     @api.model_create_multi
     def create(self, vals_list):
         guarded = [{f: vals.pop(f) for f in FB_GUARDED_FIELDS & vals.keys()} for vals in vals_list]
@@ -172,10 +219,12 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         """Collections fields are written as superuser once ``_fb_check_collections_write`` allowed the change:
-        a collector may not edit contacts, and a salesperson who may must not change them."""
+        a collector may not edit contacts, and a salesperson who may must not change them. They are written for
+        the current company only (company-dependent)."""
         guarded = {f: vals[f] for f in FB_GUARDED_FIELDS & vals.keys()}
         if not guarded or self.env.su:
             return super().write(vals)
+        self._fb_check_company_access()
         others = {f: v for f, v in vals.items() if f not in guarded}
         changed = {f: v for f, v in guarded.items() if self._fb_changes(f, v)}
         if changed:
@@ -191,6 +240,20 @@ class ResPartner(models.Model):
             if field.convert_to_record(field.convert_to_cache(value, partner), partner) != partner[fname]:
                 return True
         return False
+
+    def _fb_check_company_access(self):
+        """Before any superuser write: the caller reads each customer, and each is shared or belongs to one of the
+        caller's companies (Odoo lets everyone read the contacts of internal users, whatever their company)."""
+        self.check_access("read")
+        allowed = self.env.companies.parent_ids
+        foreign = self.sudo().filtered(lambda partner: partner.company_id and partner.company_id not in allowed)
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "%(customers)s belong to another company: their collections settings can only be changed there.",
+                    customers=", ".join(foreign.mapped("display_name")[:5]),
+                )
+            )
 
     def _fb_worked_by_me(self):
         """The partners of ``self`` the current user works as collections staff: every one for a collections
@@ -232,8 +295,31 @@ class ResPartner(models.Model):
         partners = self.sudo() if worked else self
         return super(ResPartner, partners).message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
+    @api.constrains("fb_collector_id")
+    def _check_fb_collector(self):
+        """A collector is an employee holding the collections rights in the company the value is written for (the
+        current one: the field is company-dependent): the form's domain does not bind an import or an RPC call."""
+        company = self.env.company
+        for partner in self:
+            collector = partner.fb_collector_id.sudo()
+            if collector and (
+                not collector._is_internal()
+                or not collector.has_group(COLLECTIONS)
+                or company not in collector.company_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the collector of %(customer)s: a collector is a collections user of "
+                        "%(company)s.",
+                        user=collector.name,
+                        customer=partner.display_name,
+                        company=company.display_name,
+                    )
+                )
+
     def _fb_move_to_stage(self, kind):
-        """Move the customers to the collection stage of ``kind`` (promised, plan, escalated...)."""
+        """Move the customers to the collection stage of ``kind`` (promised, plan, escalated...) in the current
+        company (callers pass the company of their record with ``with_company``)."""
         stage = self.env["fb.collection.stage"].sudo()._of_kind(kind)
         if stage:
             self.commercial_partner_id.write({"fb_collection_stage_id": stage.id})
@@ -244,6 +330,7 @@ class ResPartner(models.Model):
         return self.with_company(company).fb_dunning_policy_id or self.env["fb.dunning.policy"]._get_default(company)
 
     def _fb_put_on_credit_hold(self, reason):
+        """Hold the customers in the current company (callers pass their record's with ``with_company``)."""
         today = fields.Date.context_today(self)
         self.filtered(lambda p: not p.sudo().fb_credit_hold).write(
             {"fb_credit_hold": True, "fb_credit_hold_reason": reason, "fb_credit_hold_date": today}

@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -304,3 +305,50 @@ def to_scan(pdf, noisy=False, seed=0):
     else:
         page.save(buffer, format="PNG", dpi=(DPI, DPI))
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------- hostile files, as anyone may e-mail them
+
+
+def long_word_pdf(pages=5, letters=50_000):
+    """A 2 KB PDF whose pages each print "Invoice number aaaa..." (``letters`` letters, no digit) in a 0.001 pt font:
+    its text layer makes careless patterns quadratic."""
+    word = b"Invoice number " + b"a" * letters
+    return pdf_of_pages([(595, 842, b"BT /F1 0.001 Tf 10 400 Td (" + word + b") Tj ET")] * pages)
+
+
+def huge_pages_pdf(pages=5, points=4600):
+    """A PDF with no text of ``pages`` pages of ``points`` x ``points`` points (4,600: 64 inches a side, 164 million
+    pixels at 200 dpi), each with one black square."""
+    return pdf_of_pages([(points, points, b"0 g 100 100 50 50 re f")] * pages)
+
+
+def webp_scan(png):
+    """The scan ``png`` as a WebP image (a format bills are not read from, whatever the file is named)."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(buffer, format="WEBP")
+    return buffer.getvalue()
+
+
+def pdf_of_pages(pages):
+    """A PDF of ``(width, height, content stream)`` pages in points, with Helvetica as ``/F1``, streams deflated."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for width, height, content in pages:
+        data = zlib.compress(content, 9)
+        kids.append(len(objects) + 1)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (width, height, len(objects) + 2)
+        )
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids))
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

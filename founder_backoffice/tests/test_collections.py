@@ -193,6 +193,36 @@ class TestPromisesAndDisputes(FounderBackofficeCommon):
             self.env["fb.promise"].create({**values, "amount": 0.0, "promised_date": date(2026, 4, 20)})
 
     @freeze_time("2026-04-10")
+    def test_a_promise_date_and_state_change_only_through_its_actions(self):
+        """A collector who could date a promise in 2030 would hold dunning back until 2030 plus 90 days."""
+        collector, manager = self._persona("Collections user"), self._persona("Collections manager")
+        self.customer.fb_collector_id = collector
+        invoice = self._invoice(self.customer, 1000.0, date(2026, 3, 1))
+        values = {"partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)], "company_id": self.company.id}
+        Promise = self.env["fb.promise"].with_user(collector)
+        promise = Promise.create({**values, "amount": 500.0, "promised_date": date(2026, 5, 1)})
+        for vals in ({"date": date(2030, 1, 1), "promised_date": date(2030, 3, 31)}, {"state": "kept"}):
+            for user in (collector, manager):
+                with self.assertRaisesRegex(UserError, "change only through its actions"):
+                    promise.with_user(user).write(vals)
+        with self.assertRaisesRegex(ValidationError, "dated the day it is made"):
+            Promise.create({**values, "amount": 100.0, "date": date(2030, 1, 1), "promised_date": date(2030, 3, 31)})
+        with self.assertRaisesRegex(UserError, "change only through its actions"):
+            Promise.create({**values, "amount": 100.0, "promised_date": date(2026, 5, 1), "state": "kept"})
+        with self.assertRaisesRegex(ValidationError, "between the day of the promise and 90 days later"):
+            promise.with_user(collector).write({"promised_date": date(2030, 3, 31)})
+        self.assertEqual(
+            (promise.date, promise.promised_date, promise.state), (date(2026, 4, 10), date(2026, 5, 1), "open")
+        )
+        promise.with_user(collector).action_cancel()
+        self.assertEqual(promise.state, "cancelled")
+        dispute = self.env["fb.dispute"].with_user(collector).create({"move_id": invoice.id, "reason": "quality"})
+        with self.assertRaisesRegex(UserError, "change only through its actions"):
+            dispute.with_user(manager).write({"state": "rejected"})
+        dispute.with_user(collector).action_resolve()
+        self.assertEqual((dispute.state, dispute.date_closed), ("resolved", date(2026, 4, 10)))
+
+    @freeze_time("2026-04-10")
     def test_open_promise_and_dispute_hold_back_dunning(self):
         promised = self._invoice(self.customer, 100.0, date(2026, 3, 1))
         disputed = self._invoice(self.customer, 200.0, date(2026, 3, 1))
@@ -266,6 +296,42 @@ class TestPaymentPlans(FounderBackofficeCommon):
                     ],
                 }
             )
+
+    @freeze_time("2026-04-01")
+    def test_a_running_plan_keeps_its_date_state_and_terms(self):
+        collector, manager = self._persona("Collections user"), self._persona("Collections manager")
+        self.customer.fb_collector_id = collector
+        invoice = self._invoice(self.customer, 1000.0, date(2026, 3, 1))
+        later = self._invoice(self.customer, 500.0, date(2026, 3, 15))
+        values = {"partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)], "company_id": self.company.id}
+        Plan = self.env["fb.payment.plan"].with_user(collector)
+        with self.assertRaisesRegex(ValidationError, "dated the day it is agreed"):
+            Plan.create({**values, "date": date(2030, 1, 1), "first_date": date(2030, 2, 1)})
+        plan = Plan.create({**values, "instalment_count": 2, "first_date": date(2026, 5, 1)})
+        plan.action_start()
+        first = plan.line_ids[:1]
+        for records, vals in (
+            (plan, {"date": date(2030, 1, 1)}),
+            (plan, {"state": "draft"}),
+            (first, {"amount_paid": 500.0}),
+        ):
+            for user in (collector, manager):
+                with self.assertRaisesRegex(UserError, "change only through its actions"):
+                    records.with_user(user).write(vals)
+        for records, vals in (
+            (first, {"date_due": date(2028, 1, 1)}),
+            (first, {"amount": 1.0}),
+            (plan, {"move_ids": [Command.link(later.id)]}),
+            (plan, {"first_date": date(2028, 1, 1)}),
+        ):
+            with self.assertRaisesRegex(UserError, "terms of a running payment plan"):
+                records.with_user(manager).write(vals)
+        with self.assertRaisesRegex(UserError, "terms of a running payment plan"):
+            first.with_user(collector).unlink()
+        self.assertEqual((plan.date, plan.state, plan.move_ids), (date(2026, 4, 1), "active", invoice))
+        self.assertEqual(plan.line_ids.mapped("date_due"), [date(2026, 5, 1), date(2026, 6, 1)])
+        plan.with_user(collector).action_cancel()
+        self.assertEqual(plan.state, "cancelled")
 
     @freeze_time("2026-04-01")
     def test_plan_replaces_invoice_due_dates_and_a_missed_instalment_is_reminded(self):

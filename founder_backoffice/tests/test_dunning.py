@@ -293,7 +293,7 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertEqual(second.reminder_ids.state, "cancelled", "re-checked under lock before sending")
         line = second.line_ids
         with self.assertRaises(UniqueViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-            line.write({"state": "sent", "new_level": True})
+            line.sudo().write({"state": "sent", "new_level": True})
             line.flush_recordset()
 
     @freeze_time("2026-04-20")
@@ -332,6 +332,53 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertEqual(
             self.env["mail.mail"].search_count([("res_id", "=", reminder.id), ("model", "=", reminder._name)]), 2
         )
+
+    @freeze_time("2026-04-20")
+    def test_retrying_a_customer_without_address_schedules_one_call(self):
+        silent = self._customer("Senza Email S.r.l.", email=False)
+        self._invoice(silent, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        run.action_retry_failed()
+        with freeze_time("2026-04-21"):
+            self._run(date(2026, 4, 21)).action_send()
+        self.assertEqual(run.reminder_ids.state, "failed")
+        calls = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", silent.id)])
+        self.assertEqual(len(calls), 1, "the open call is not scheduled again")
+
+    @freeze_time("2026-04-20")
+    def test_an_email_that_reached_some_recipients_leaves_the_reminder_sent(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        run.action_send()
+        reminder = run.reminder_ids
+        reminder.mail_id._postprocess_sent_message(
+            success_pids=[self.customer.id],
+            success_emails=[],
+            failure_reason="one address of two is invalid",
+            failure_type="mail_email_invalid",
+        )
+        self.assertEqual((reminder.state, reminder.line_ids.state), ("sent", "sent"))
+
+    @freeze_time("2026-04-20")
+    def test_each_note_of_a_run_has_its_own_message_id(self):
+        other = self._customer("Verdi S.r.l.")
+        invoices = self._invoice(self.customer, 100.0, date(2026, 4, 1)) | self._invoice(other, 100.0, date(2026, 4, 1))
+        self._run(date(2026, 4, 20)).action_send()
+        notes = self.env["mail.message"].search(
+            [
+                "|",
+                "&",
+                ("model", "=", "res.partner"),
+                ("res_id", "in", (self.customer | other).ids),
+                "&",
+                ("model", "=", "account.move"),
+                ("res_id", "in", invoices.ids),
+                ("body", "ilike", "Payment reminder sent"),
+            ]
+        )
+        self.assertEqual(len(notes), 4)
+        self.assertEqual(len(set(notes.mapped("message_id"))), 4)
 
     @freeze_time("2026-04-20")
     def test_send_logs_chatter_schedules_calls_escalates_and_books_charges(self):
@@ -571,6 +618,25 @@ class TestDunningChargedOnce(FounderBackofficeCommon):
             self.assertEqual(len(self._charge_invoices()), 2)
             # 10 fee + 2.40 + 100 x 12.5 % x 37 / 365 = 1.27 interest + 40 compensation of the new invoice
             self.assertEqual(week.reminder_ids.charge_move_id.amount_total, 53.67)
+
+    @freeze_time("2026-03-31")
+    def test_a_bounced_reminder_raised_again_by_the_next_run_does_not_charge_its_fee_again(self):
+        self._invoice(self.customer, 1000.0, date(2026, 2, 14))  # 45 days late: final level
+        run = self._run(date(2026, 3, 31)).with_user(self.founder)
+        run.action_send()
+        reminder = run.reminder_ids
+        self.assertEqual((reminder.amount_fee, reminder.charge_move_id.amount_total), (10.0, 65.41))
+        reminder.mail_id._postprocess_sent_message(
+            success_pids=[], success_emails=[], failure_reason="550 mailbox unavailable", failure_type="mail_smtp"
+        )
+        with freeze_time("2026-04-07"):
+            week = self._run(date(2026, 4, 7)).with_user(self.founder)
+            self.assertEqual(week.reminder_ids.level_id, self.level_3, "the same level, raised again")
+            self.assertEqual(week.reminder_ids.amount_fee, 0.0, "booked by the bounced reminder's invoice")
+            week.action_send()
+        # only the interest of the week since: 1000 x 12.5 % x 7 / 365 = 2.40
+        self.assertEqual(week.reminder_ids.charge_move_id.amount_total, 2.40)
+        self.assertEqual(len(self._charge_invoices()), 2)
 
     @freeze_time("2026-03-31")
     def test_two_overlapping_drafts_send_nothing_twice(self):

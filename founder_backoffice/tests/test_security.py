@@ -1,13 +1,15 @@
 import re
 from datetime import date
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo import sql_db
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, ConcurrencyError, UserError
 from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
+from odoo.tests.test_cursor import TestCursor
 
-from ..models.fb_dunning_run import DUNNING_LOCK
+from ..models.fb_dunning_run import DUNNING_LOCK, FbDunningRun
 from .common import FounderBackofficeCommon
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -183,3 +185,161 @@ class TestConcurrentRuns(FounderBackofficeCommon):
         self.env.invalidate_all()
         self.assertEqual(Run.search([("company_id", "=", self.company.id)]).reminder_ids.state, "sent")
         self.assertEqual(len(Run.search([]).reminder_ids.mail_id), 2)
+
+    @freeze_time("2026-04-20")
+    def test_each_send_step_takes_the_company_lock_before_it_reads(self):
+        """Odoo's transactions read one snapshot, taken at their first statement: a send step that read before
+        the lock would not see what the company's previous sender committed meanwhile."""
+        for index in range(3):
+            self._invoice(self._customer(f"Cliente {index}"), 100.0, date(2026, 4, 1))
+        self.company.fb_dunning_mode = "send"
+        statements = []
+        execute, commit = TestCursor.execute, TestCursor.commit
+
+        def recording_execute(cr, query, *args, **kwargs):
+            statements.append((id(cr), str(getattr(query, "code", query))))
+            return execute(cr, query, *args, **kwargs)
+
+        def recording_commit(cr):
+            commit(cr)
+            statements.append((id(cr), "COMMIT"))
+
+        with (
+            patch.object(FbDunningRun, "SEND_BATCH", 1),
+            patch.object(TestCursor, "execute", recording_execute),
+            patch.object(TestCursor, "commit", recording_commit),
+            self.enter_registry_test_mode(),
+        ):
+            self.env.ref("founder_backoffice.ir_cron_fb_dunning").method_direct_trigger()
+        sending = [cursor for cursor, text in statements if text.startswith('INSERT INTO "mail_mail"')]
+        self.assertTrue(sending)
+        steps, step = [], []
+        for cursor, text in statements:
+            if cursor != sending[0]:
+                continue
+            if text == "COMMIT":
+                steps.append(step)
+                step = []
+            else:
+                step.append(text)
+        send_steps = [step for step in steps if any(text.startswith('INSERT INTO "mail_mail"') for text in step)]
+        self.assertEqual(len(send_steps), 3, "one transaction per batch")
+        for step in send_steps:
+            self.assertTrue(step[0].startswith("SELECT pg_try_advisory_xact_lock"), step[:3])
+        run = self.env["fb.dunning.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual((run.state, set(run.reminder_ids.mapped("state"))), ("done", {"sent"}))
+
+    @freeze_time("2026-04-20")
+    def test_a_send_step_older_than_another_senders_commit_is_replayed(self):
+        """The lock is taken late in a user's Send (the request read before): when a fresh transaction sees
+        reminders to the same customers that this one does not, Odoo replays the request, and the job leaves
+        the batch to its next call; nothing is sent from the old snapshot, nothing fails."""
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        manager = self._persona("Collections manager")
+        sent_ids = FbDunningRun._sent_reminder_ids
+
+        def committed_by_another_worker(run, partners, fresh=False):
+            return sent_ids(run, partners, fresh) | ({0} if fresh else set())
+
+        with patch.object(FbDunningRun, "_sent_reminder_ids", committed_by_another_worker):
+            with self.assertRaises(ConcurrencyError):
+                run.with_user(manager).action_send()
+            self.assertEqual((run.state, run.reminder_ids.state), ("draft", "draft"))
+            self.company.fb_dunning_mode = "send"
+            with self.enter_registry_test_mode():
+                self.env.ref("founder_backoffice.ir_cron_fb_dunning").method_direct_trigger()
+            self.env.invalidate_all()
+            self.assertEqual((run.state, run.reminder_ids.state, run.failure_reason), ("draft", "draft", False))
+            self.assertFalse(run.reminder_ids.mail_id)
+        run.with_user(manager).action_send()
+        self.assertEqual((run.state, run.reminder_ids.state, len(run.reminder_ids.mail_id)), ("done", "sent", 1))
+
+    @freeze_time("2026-04-20")
+    def test_two_runs_of_a_company_send_one_reminder_and_one_fee(self):
+        product = self.env["product.product"].create({"name": "Dunning charges", "type": "service"})
+        self.policy.write({"fee_booking": "posted", "fee_product_id": product.id})
+        self.level_2.write({"fee_type": "fixed", "fee_fixed": 5.0})
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))  # 19 days: Firm, with its fee
+        founder = self._persona("Founder")
+        daily, manual = self._run(date(2026, 4, 20)), self._run(date(2026, 4, 20), policy_id=self.policy.id)
+        self.assertEqual((daily.reminder_ids.amount_fee, manual.reminder_ids.amount_fee), (5.0, 5.0))
+        self.company.fb_dunning_mode = "send"
+        with self.enter_registry_test_mode():
+            self.env.ref("founder_backoffice.ir_cron_fb_dunning").method_direct_trigger()
+        self.env.invalidate_all()
+        manual.with_user(founder).action_send()  # no IntegrityError: re-checked under the lock
+        self.assertEqual((daily.reminder_ids.state, manual.reminder_ids.state), ("sent", "cancelled"))
+        self.assertIn("already received its level", manual.reminder_ids.failure_reason)
+        self.assertEqual(len((daily | manual).reminder_ids.mail_id), 1)
+        charges = self.env["account.move"].search([("invoice_line_ids.product_id", "=", product.id)])
+        self.assertEqual((len(charges), charges.amount_total), (1, 5.0))
+
+
+@tagged("post_install", "-at_install")
+class TestServerManagedFields(FounderBackofficeCommon):
+    """What the add-on's actions manage is refused to a direct write over RPC (``write`` as the user is what
+    ``call_kw`` does), to a manager too: a clear error, and nothing changed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector = cls._persona("Collections user")
+        cls.manager = cls._persona("Collections manager")
+        cls.founder = cls._persona("Founder")
+
+    @freeze_time("2026-04-20")
+    def test_a_runs_state_and_sender_change_only_through_its_actions(self):
+        self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        for user in (self.manager, self.founder):
+            for vals in (
+                {"state": "sending", "sending_user_id": self.founder.id},
+                {"state": "done"},
+                {"sending_user_id": user.id},
+                {"failure_reason": "x", "origin": "cron"},
+            ):
+                with self.assertRaisesRegex(UserError, "change only through its actions"):
+                    run.with_user(user).write(vals)
+            with self.assertRaisesRegex(UserError, "change only through its actions"):
+                self.env["fb.dunning.run"].with_user(user).create(
+                    {"company_id": self.company.id, "date": date(2026, 4, 20), "state": "done"}
+                )
+        with self.assertRaises(AccessError):
+            run.with_user(self.collector).write({"state": "cancelled"})
+        self.assertEqual((run.state, run.sending_user_id, run.failure_reason), ("draft", self.env["res.users"], False))
+        run.with_user(self.manager).write({"date": date(2026, 4, 20)})  # a preview's date and policy are free
+        run.with_user(self.manager).action_send()
+        self.assertEqual(run.state, "done")
+        with self.assertRaisesRegex(UserError, "Only the date and policy of a run that sent nothing"):
+            run.with_user(self.manager).write({"date": date(2026, 4, 21)})
+        self.assertEqual(run.reminder_ids.date, date(2026, 4, 20))
+
+    @freeze_time("2026-04-20")
+    def test_sent_history_cannot_be_rewritten_nor_made_by_hand(self):
+        invoice = self._invoice(self.customer, 100.0, date(2026, 4, 1))
+        run = self._run(date(2026, 4, 20))
+        run.with_user(self.founder).action_send()
+        reminder, line = run.reminder_ids, run.line_ids
+        for user in (self.manager, self.founder):
+            for records, vals in (
+                (reminder, {"state": "draft"}),
+                (reminder, {"charge_move_id": False, "amount_fee": 0.0}),
+                (line, {"state": "draft"}),
+                (line, {"new_level": False}),
+            ):
+                with self.assertRaisesRegex(UserError, "change only through its actions"):
+                    records.with_user(user).write(vals)
+            for records in (reminder, line):
+                with self.assertRaisesRegex(UserError, "cannot be deleted"):
+                    records.with_user(user).unlink()
+            with self.assertRaisesRegex(UserError, "made by the dunning runs only"):
+                self.env["fb.dunning.line"].with_user(user).create(
+                    {"reminder_id": reminder.id, "move_id": invoice.id, "level_id": self.level_3.id, "state": "sent"}
+                )
+        with self.assertRaises(AccessError):
+            line.with_user(self.collector).write({"state": "draft"})
+        self.assertEqual((reminder.state, line.state, line.new_level), ("sent", "sent", True))
+        self.assertEqual(self._sent_levels(), {invoice.name: "Firm"})
+        with freeze_time("2026-04-21"):
+            self.assertFalse(self._run(date(2026, 4, 21)).reminder_ids, "the level is not sent again")

@@ -1,0 +1,77 @@
+"""What only the server writes, and the jobs' isolation of each company.
+
+Server-managed fields (a run's state and sender, reminders and their lines, a promise's or plan's state and date)
+change only through the add-on's actions: an action checks that the caller may write the records, then writes
+them in superuser mode (``sudo()``). Any other write of those fields, whoever makes it (a manager over RPC
+included), is refused with a ``UserError``: superuser mode cannot be reached over RPC.
+"""
+
+from psycopg2 import InterfaceError, OperationalError
+
+from odoo.exceptions import ConcurrencyError, UserError
+
+
+def check_managed_write(records, vals, managed):
+    """Refuse ``vals`` if it writes any of the ``managed`` fields of ``records`` outside superuser mode (an access
+    error first if the caller may not write the records at all)."""
+    if records.env.su:
+        return
+    names = sorted(set(vals) & set(managed))
+    if names:
+        records.check_access("write")
+        raise UserError(_refusal(records, names))
+
+
+def check_managed_create(model, vals_list, managed, defaults=None):
+    """Refuse a creation outside superuser mode that gives any of the ``managed`` fields a value other than its
+    default (``defaults``: field name -> the value the web client may send)."""
+    if model.env.su:
+        return
+    defaults = defaults or {}
+    names = sorted(
+        {
+            name
+            for vals in vals_list
+            for name in set(vals) & set(managed)
+            if vals[name] and vals[name] != defaults.get(name)
+        }
+    )
+    if names:
+        model.check_access("create")
+        raise UserError(_refusal(model, names))
+
+
+def refuse_outside_actions(model):
+    """Refuse a creation outside superuser mode: these records are made by the add-on's actions only."""
+    if not model.env.su:
+        model.check_access("create")
+        raise UserError(model.env._("%s: made by the dunning runs only, not by hand.", _model_name(model)))
+
+
+def _refusal(records, names):
+    labels = ", ".join(records._fields[name]._description_string(records.env) for name in names)
+    return records.env._(
+        "%(fields)s of a %(model)s change only through its actions (its buttons and the jobs), not by a direct write.",
+        fields=labels,
+        model=_model_name(records),
+    )
+
+
+def _model_name(records):
+    return records.env["ir.model"].sudo()._get(records._name).name or records._description
+
+
+def isolated(env, logger, function, message, *args):
+    """``(result, error)`` of ``function`` called in a savepoint for the jobs: an error rolls back what it did and
+    is returned (and logged with ``message``), so that one company's failure does not stop the others.
+
+    Concurrency errors are not a company's failure: they still end the job's transaction (its next call starts
+    from a fresh snapshot)."""
+    try:
+        with env.cr.savepoint():
+            return function(), None
+    except (OperationalError, InterfaceError, ConcurrencyError):
+        raise
+    except Exception as error:  # one company's failure must not stop the others
+        logger.exception(message, *args)
+        return None, error
