@@ -16,6 +16,7 @@ SECTIONS = (
     ("CONFIGURE", "Configuration"),
     ("USAGE", "Usage"),
     ("ROADMAP", "Known issues / Roadmap"),
+    ("HISTORY", "Changelog"),
 )
 LICENSE_BADGES = {
     "LGPL-3": ("LGPL--3", "https://www.gnu.org/licenses/lgpl-3.0-standalone.html"),

@@ -2,8 +2,6 @@ import json
 import logging
 from datetime import date, datetime, timedelta
 
-from psycopg2.errors import SerializationFailure
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -152,18 +150,10 @@ class FbDashboardFigures(models.Model):
             self.sudo()._read_group([("company_id", "in", companies.ids)], ["company_id"], ["computed_at:min"])
         )
         companies = companies.sorted(lambda company: computed.get(company) or datetime.min)
-        Cron = self.env["ir.cron"]
-        Cron._commit_progress(remaining=len(companies))
-        for company in companies:
-            try:
-                server_side.isolated(
-                    self.env,
-                    _logger,
-                    lambda company=company: self.with_company(company)._compute_ahead(company),
-                    "dashboard figures of %s could not be computed",
-                    company.name,
-                )
-            except SerializationFailure:
-                _logger.info("dashboard figures of %s were being stored by another transaction", company.name)
-            if not Cron._commit_progress(1):
-                break
+        server_side.for_each_company(
+            self.env,
+            _logger,
+            companies,
+            lambda company: self.with_company(company)._compute_ahead(company),
+            "dashboard figures",
+        )

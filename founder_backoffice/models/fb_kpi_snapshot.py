@@ -4,7 +4,6 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
-from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -381,24 +380,12 @@ class FbKpiSnapshot(models.Model):
         """Nightly, each company in its own savepoint: one that fails (or that a founder's Refresh is storing right
         now) is logged and left to the next night, the others are refreshed; a call stopped by the job's time
         budget reports the companies left, which the next call refreshes."""
-        Cron = self.env["ir.cron"]
         companies = self.env["res.company"].search([("chart_template", "!=", False)], order="id")
         refreshed = dict(self._read_group([("company_id", "in", companies.ids)], ["company_id"], ["write_date:min"]))
         companies = companies.sorted(lambda company: refreshed.get(company) or datetime.min)
-        Cron._commit_progress(remaining=len(companies))
-        for company in companies:
-            try:
-                server_side.isolated(
-                    self.env,
-                    _logger,
-                    lambda company=company: self.with_company(company)._refresh(company),
-                    "KPI snapshots of %s could not be refreshed",
-                    company.name,
-                )
-            except SerializationFailure:
-                _logger.info("KPI snapshots of %s were being stored by another transaction", company.name)
-            if not Cron._commit_progress(1):
-                break
+        server_side.for_each_company(
+            self.env, _logger, companies, lambda company: self.with_company(company)._refresh(company), "KPI snapshots"
+        )
 
     # ------------------------------------------------------------------ dashboard
 

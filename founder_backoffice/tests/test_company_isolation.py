@@ -21,6 +21,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from ..models.fb_collection_analytics import MONTHS
+from ..models.res_partner import FB_GUARDED_FIELDS
 from .common import PERSONAS, FounderBackofficeCommon
 from .test_personas import Refused, WebClient
 
@@ -46,18 +47,7 @@ WATCHED = (
     "fb.dashboard.figures",
 )
 BOOKKEEPING = {"write_date", "write_uid", "create_date", "create_uid"}
-PARTNER_FIELDS = [
-    "name",
-    "active",
-    "company_id",
-    "fb_no_dunning",
-    "fb_dunning_policy_id",
-    "fb_collector_id",
-    "fb_credit_hold",
-    "fb_credit_hold_reason",
-    "fb_credit_hold_date",
-    "fb_collection_stage_id",
-]
+PARTNER_FIELDS = ["name", "active", "company_id", *sorted(FB_GUARDED_FIELDS)]
 
 
 @tagged("post_install", "-at_install")

@@ -7,6 +7,7 @@ included), is refused with a ``UserError``: superuser mode cannot be reached ove
 """
 
 from psycopg2 import InterfaceError, OperationalError
+from psycopg2.errors import SerializationFailure
 
 from odoo.exceptions import ConcurrencyError, UserError
 
@@ -75,3 +76,19 @@ def isolated(env, logger, function, message, *args):
     except Exception as error:  # one company's failure must not stop the others
         logger.exception(message, *args)
         return None, error
+
+
+def for_each_company(env, logger, companies, function, what):
+    """Call ``function(company)`` for each of ``companies``, each in its own savepoint (``isolated``), reporting
+    progress to the running job: a company that fails, or whose ``what`` another transaction (a founder's Refresh)
+    is storing right now, is logged and left to the next call; a call stopped by the job's time budget leaves the
+    companies not reached to the next one."""
+    Cron = env["ir.cron"]
+    Cron._commit_progress(remaining=len(companies))
+    for company in companies:
+        try:
+            isolated(env, logger, lambda company=company: function(company), "%s of %s failed", what, company.name)
+        except SerializationFailure:
+            logger.info("%s of %s were being stored by another transaction", what, company.name)
+        if not Cron._commit_progress(1):
+            break
