@@ -299,9 +299,9 @@ class TestServerManagedFields(FounderBackofficeCommon):
                 {"sending_user_id": user.id},
                 {"failure_reason": "x", "origin": "cron"},
             ):
-                with self.assertRaisesRegex(UserError, "change only through its actions"):
+                with self.assertRaisesRegex(UserError, "only through its actions"):
                     run.with_user(user).write(vals)
-            with self.assertRaisesRegex(UserError, "change only through its actions"):
+            with self.assertRaisesRegex(UserError, "only through its actions"):
                 self.env["fb.dunning.run"].with_user(user).create(
                     {"company_id": self.company.id, "date": date(2026, 4, 20), "state": "done"}
                 )
@@ -328,7 +328,7 @@ class TestServerManagedFields(FounderBackofficeCommon):
                 (line, {"state": "draft"}),
                 (line, {"new_level": False}),
             ):
-                with self.assertRaisesRegex(UserError, "change only through its actions"):
+                with self.assertRaisesRegex(UserError, "only through its actions"):
                     records.with_user(user).write(vals)
             for records in (reminder, line):
                 with self.assertRaisesRegex(UserError, "cannot be deleted"):

@@ -52,7 +52,7 @@ def refuse_outside_actions(model):
 def _refusal(records, names):
     labels = ", ".join(records._fields[name]._description_string(records.env) for name in names)
     return records.env._(
-        "%(fields)s of a %(model)s change only through its actions (its buttons and the jobs), not by a direct write.",
+        "A %(model)s changes %(fields)s only through its actions (its buttons and the jobs), not by a direct write.",
         fields=labels,
         model=_model_name(records),
     )
