@@ -1,11 +1,11 @@
 {
     "name": "Founder Back Office",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "summary": "Collections, automated dunning, founder KPIs and localized AR/AP reports for small companies",
     "author": "Founder Back Office developers",
     "license": "LGPL-3",
     "category": "Accounting",
-    "depends": ["account", "crm", "digest", "mail", "resource"],
+    "depends": ["account", "account_payment", "crm", "digest", "mail", "portal", "resource"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/founder_backoffice_security.xml",
@@ -40,6 +40,8 @@
         "views/res_config_settings_views.xml",
         "views/founder_backoffice_menus.xml",
         "views/digest_digest_views.xml",
+        "views/fb_portal_templates.xml",
+        "views/fb_portal_payment_templates.xml",
     ],
     "demo": [
         "data/demo/res_partner_demo.xml",

@@ -35,7 +35,7 @@ fi
 export PATH="$WKHTMLTOPDF_DIR:$PATH"
 # Odoo modules of the test template database, and the languages loaded into it besides English (a new
 # database's first loaded language becomes its default, so en_US is always loaded first).
-TEMPLATE_MODULES=account,crm,mail,hr,l10n_it,l10n_sa
+TEMPLATE_MODULES=account,crm,mail,hr,l10n_it,l10n_sa,payment_demo
 TEMPLATE_LANGS=it_IT,ar_001
 # Odoo's own tests that must pass with the add-on installed as they do without it (make test): the classes of
 # what the add-on extends or reads (posting, invoices, vendor bills from uploaded files, payments, sending, portal,

@@ -5,6 +5,9 @@ source "$(dirname "$0")/lib.sh"
 prepare_odoo pdf ocr
 
 db=founder_demo
+# Odoo's demo payment provider (its own data sets it to test mode, published, in the demo company): a customer pays
+# a reminder from its collections page end to end. The add-on itself does not depend on it.
+demo_modules=payment_demo
 source_stamp=$(cd "$ROOT/$ADDON" && find . -type f -not -path '*/__pycache__/*' -printf '%P %s %T@\n' | sort | sha256sum | cut -c1-16)
 param() { psql -d "$db" -Atqc "SELECT value FROM ir_config_parameter WHERE key = 'fb.demo.$1'" 2>/dev/null || true; }
 set_param() {
@@ -15,15 +18,23 @@ set_param() {
 if ! db_exists "$db" || [ "$(param installed)" != 1 ]; then
     drop_db "$db"
     log "creating $db with $ADDON and its demo data (a few minutes, once)"
-    odoo_bin -d "$db" -i "$ADDON" --with-demo --load-language "en_US,$TEMPLATE_LANGS" --stop-after-init \
+    odoo_bin -d "$db" -i "$ADDON,$demo_modules" --with-demo --load-language "en_US,$TEMPLATE_LANGS" --stop-after-init \
         --max-cron-threads 0 --log-level warn || die "creating $db failed"
     set_param installed 1
     set_param source "$source_stamp"
 elif [ "$(param source)" != "$source_stamp" ]; then
     log "the add-on changed: updating it in $db"
-    odoo_bin -d "$db" -u "$ADDON" --stop-after-init --max-cron-threads 0 --log-level warn || die "updating $db failed"
+    odoo_bin -d "$db" -u "$ADDON" -i "$demo_modules" --stop-after-init --max-cron-threads 0 --log-level warn \
+        || die "updating $db failed"
     set_param source "$source_stamp"
 fi
 
+# The e-mails the demo sends (reminders, statements) are kept as files instead of failing for want of a server.
+mail_dir=$ROOT/.demo-mail
+smtp_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$PY" "$ROOT/scripts/mail_sink.py" "$smtp_port" "$mail_dir" &
+sink=$!
+trap 'kill $sink 2>/dev/null' EXIT
 log "Odoo is starting on http://127.0.0.1:8069 (login admin / password admin); Ctrl-C stops it"
-exec "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" --db-filter "^$db\$"
+log "e-mails Odoo sends are kept in $mail_dir (one .eml file each)"
+"$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" --db-filter "^$db\$" --smtp 127.0.0.1 --smtp-port "$smtp_port"

@@ -97,3 +97,76 @@ def test_level_fee_fixed_percent_or_none():
     assert dunning.level_fee("percent", 0.0, 2.5, 400.0) == 10.0  # 2.5 % of 400
     assert dunning.level_fee("percent", 0.0, 2.5, -30.0) == 0.0  # never on a credit balance
     assert dunning.level_fee("none", 15.0, 2.5, 400.0) == 0.0
+
+
+def test_an_item_gets_the_first_hold_that_applies():
+    assert dunning.item_hold() is None
+    assert dunning.item_hold(invoice=False) == dunning.HOLD_NOT_INVOICE
+    assert dunning.item_hold(disputed=True, promised=True) == dunning.HOLD_DISPUTED
+    assert dunning.item_hold(promised=True, payment_plan=True) == dunning.HOLD_PROMISED
+    assert dunning.item_hold(payment_plan=True, payment_blocked=True) == dunning.HOLD_PAYMENT_PLAN
+    assert dunning.item_hold(payment_blocked=True, no_followup=True) == dunning.HOLD_PAYMENT_BLOCKED
+    # an opening balance or a refund paid out: "no follow-up" is Odoo's default on such entries
+    assert dunning.item_hold(invoice=False, no_followup=True) == dunning.HOLD_NOT_INVOICE
+    assert dunning.item_hold(no_followup=True) == dunning.HOLD_NO_FOLLOWUP
+
+
+def test_held_items_are_never_on_a_reminder():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 2, 20), residual=200.0, hold=dunning.HOLD_DISPUTED),  # level 2
+        Item(2, partner=10, due_date=date(2026, 3, 26), residual=100.0),  # 5 days: level 0
+    ]
+    [reminder], skipped = plan(items)
+    assert skipped == {}
+    assert reminder.level == 0, "the disputed item's level is not reached by the reminder"
+    assert [pi.item.key for pi in reminder.items] == [2]
+    assert reminder.overdue == 100.0
+
+
+def test_a_customer_whose_every_item_is_held_gets_the_first_hold():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 3, 1), residual=100.0, hold=dunning.HOLD_NO_FOLLOWUP),
+        Item(2, partner=10, due_date=date(2026, 3, 1), residual=50.0, hold=dunning.HOLD_PROMISED),
+        Item(3, partner=20, due_date=date(2026, 3, 1), residual=70.0, hold=dunning.HOLD_NOT_INVOICE),
+        Item(4, partner=30, due_date=date(2026, 3, 1), residual=70.0, hold=dunning.HOLD_PAYMENT_PLAN),
+        Item(5, partner=30, due_date=date(2026, 3, 1), residual=30.0, hold=dunning.HOLD_DISPUTED),
+    ]
+    plans, skipped = plan(items, {10: Account(net_balance=-1.0)})
+    assert plans == []
+    # holds before the gates: the customer's credits cover everything, yet what holds its items is its reason
+    assert skipped == {10: dunning.HOLD_PROMISED, 20: dunning.HOLD_NOT_INVOICE, 30: dunning.HOLD_DISPUTED}
+    assert dunning.left_out_amount(items[:2]) == 150.0
+
+
+def test_customer_holds_come_first_in_their_order():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 3, 1), residual=100.0),
+        Item(2, partner=20, due_date=date(2026, 3, 1), residual=200.0, hold=dunning.HOLD_DISPUTED),
+        Item(3, partner=30, due_date=date(2026, 3, 1), residual=300.0),
+        Item(4, partner=40, due_date=date(2026, 3, 1), residual=400.0),
+        Item(5, partner=50, due_date=date(2026, 3, 1), residual=500.0),
+    ]
+    replied = date(2026, 3, 28)
+    customers = {
+        10: dunning.Customer(no_dunning=True, has_policy=False, replied_on=replied),
+        20: dunning.Customer(has_policy=False, replied_on=replied),
+        30: dunning.Customer(replied_on=replied),
+        40: dunning.Customer(),
+    }
+
+    def rules_of(partner):
+        assert customers.get(partner, dunning.Customer()).has_policy, "no rules are asked for a customer without"
+        return RULES
+
+    plans, skipped = dunning.plan_run(items, {}, rules_of, AS_OF, customers)
+    assert skipped == {10: dunning.SKIP_NO_DUNNING, 20: dunning.SKIP_NO_POLICY, 30: dunning.SKIP_WAITING}
+    assert sorted(p.partner for p in plans) == [40, 50]
+
+
+def test_left_out_amount_counts_the_items_that_could_be_reminded_else_the_held_ones():
+    invoice = Item(1, partner=10, due_date=date(2026, 2, 1), residual=900.0, hold=dunning.HOLD_PAYMENT_PLAN)
+    instalment = Item(2, partner=10, due_date=date(2026, 3, 10), residual=300.0)
+    assert dunning.left_out_amount([invoice, instalment]) == 300.0, "a plan's invoice and instalment: once"
+    assert dunning.left_out_amount([invoice]) == 900.0
+    _, skipped = plan([invoice, instalment], rules=Rules((1,), min_overdue_amount=500.0))
+    assert skipped == {10: dunning.SKIP_MIN_AMOUNT}, "the gates judge the items that could be reminded"

@@ -3,7 +3,14 @@
 Dunning state lives on each receivable item (an invoice instalment), while a customer gets one reminder per
 run covering all its overdue items. A customer is reminded when at least one item reached a level it has not
 received yet; the reminder then lists every overdue item, and its level is the highest one reached.
-The gates below are applied in order and the first that stops a customer is reported as the reason.
+
+Every customer with overdue items is either reminded or left out with one reason, decided in this order:
+1. what holds the whole customer (``CUSTOMER_HOLDS``: no dunning, no policy, waiting for our answer);
+2. the items' holds (``HOLDS``): held items are never on a reminder, and a customer whose every overdue item is
+   held gets the first of its items' holds in ``HOLDS`` order (what a collector works on before Odoo's own
+   exclusions);
+3. the gates below (``SKIP_NET_BALANCE`` to ``SKIP_MIN_AMOUNT``) on the items that can be reminded, in order: the
+   first that stops a customer is its reason.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +24,28 @@ SKIP_NO_NEW_LEVEL = "no_new_level"  # every item already received the level it r
 SKIP_TOO_SOON = "too_soon"  # reminded less than the policy's minimum days ago
 SKIP_CREDITS = "credits"  # open credits offset everything overdue (more falls due later)
 SKIP_MIN_AMOUNT = "min_amount"  # owes less than the policy's minimum overdue amount
+
+# Why a whole customer is left out, whatever its items, in this order.
+SKIP_NO_DUNNING = "no_dunning"  # the customer is marked "no dunning"
+SKIP_NO_POLICY = "no_policy"  # no dunning policy (with levels) applies to the customer
+SKIP_WAITING = "waiting"  # the customer replied to a reminder and nobody answered yet
+CUSTOMER_HOLDS = (SKIP_NO_DUNNING, SKIP_NO_POLICY, SKIP_WAITING)
+
+# Why an overdue item is held back from reminders, in the order that names a customer whose every item is held.
+HOLD_DISPUTED = "disputed"  # its invoice is under an open dispute
+HOLD_PROMISED = "promised"  # an open promise to pay covers its invoice, until the promised date
+HOLD_PAYMENT_PLAN = "payment_plan"  # its invoice is in a running payment plan (whose instalments are reminded)
+HOLD_PAYMENT_BLOCKED = "payment_blocked"  # its invoice's payment is blocked (Odoo's own exclusion)
+HOLD_NOT_INVOICE = "not_invoice"  # a payment, credit note or other entry, not a customer invoice
+HOLD_NO_FOLLOWUP = "no_followup"  # flagged "no follow-up" (Odoo's own exclusion; its default on other entries)
+HOLDS = (
+    HOLD_DISPUTED,
+    HOLD_PROMISED,
+    HOLD_PAYMENT_PLAN,
+    HOLD_PAYMENT_BLOCKED,
+    HOLD_NOT_INVOICE,
+    HOLD_NO_FOLLOWUP,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +68,17 @@ class Item:
     due_date: date
     residual: float
     last_sent: int | None = None
+    hold: str | None = None  # one of ``HOLDS`` (see ``item_hold``): never reminded
+
+
+@dataclass(frozen=True)
+class Customer:
+    """What holds a whole customer: marked no dunning, no policy applying, the day it replied to a reminder that
+    nobody answered yet."""
+
+    no_dunning: bool = False
+    has_policy: bool = True
+    replied_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,17 +112,67 @@ class Plan:
         return self.overdue + self.credits
 
 
-def plan_run(items, accounts, rules_of, as_of: date):
+def item_hold(
+    *,
+    invoice=True,
+    disputed=False,
+    promised=False,
+    payment_plan=False,
+    payment_blocked=False,
+    no_followup=False,
+):
+    """The hold of an overdue item (the first that applies in ``HOLDS`` order), or None when it can be reminded.
+
+    ``invoice``: the item is a customer invoice's; ``promised``: an open promise covers it and its date has not
+    passed; ``payment_plan``: its invoice is in a running plan."""
+    applies = {
+        HOLD_DISPUTED: disputed,
+        HOLD_PROMISED: promised,
+        HOLD_PAYMENT_PLAN: payment_plan,
+        HOLD_PAYMENT_BLOCKED: payment_blocked,
+        HOLD_NOT_INVOICE: not invoice,
+        HOLD_NO_FOLLOWUP: no_followup,
+    }
+    return next((hold for hold in HOLDS if applies[hold]), None)
+
+
+def customer_hold(customer: Customer):
+    """Why the whole ``customer`` is left out (the first of ``CUSTOMER_HOLDS`` that applies), or None."""
+    applies = {
+        SKIP_NO_DUNNING: customer.no_dunning,
+        SKIP_NO_POLICY: not customer.has_policy,
+        SKIP_WAITING: customer.replied_on is not None,
+    }
+    return next((hold for hold in CUSTOMER_HOLDS if applies[hold]), None)
+
+
+def left_out_amount(items) -> float:
+    """What a customer left out owes overdue: its items that could be reminded, or its held items when every one
+    is held (a missed instalment of a plan and the invoice it splits are never counted together)."""
+    free = [item for item in items if not item.hold]
+    return sum(item.residual for item in free or items)
+
+
+def plan_run(items, accounts, rules_of, as_of: date, customers=None):
     """Return ``(plans, skipped)``: one ``Plan`` per reminded customer, and ``{customer: reason}`` for the others.
 
-    ``items`` are the overdue items of the run, ``accounts`` maps each customer to its ``Account`` and
-    ``rules_of(customer)`` gives its ``Rules``.
+    ``items`` are the overdue items of the run, held ones included; ``accounts`` maps each customer to its
+    ``Account``, ``customers`` to its ``Customer`` (default: nothing holds it), and ``rules_of(customer)`` gives its
+    ``Rules`` (asked only for customers with a policy).
     """
+    customers = customers or {}
     by_partner = {}
     for item in items:
         by_partner.setdefault(item.partner, []).append(item)
     plans, skipped = [], {}
-    for partner, partner_items in by_partner.items():
+    for partner, all_items in by_partner.items():
+        partner_items = [item for item in all_items if not item.hold]
+        hold = customer_hold(customers.get(partner, Customer()))
+        if not hold and not partner_items:
+            hold = min((item.hold for item in all_items), key=HOLDS.index)
+        if hold:
+            skipped[partner] = hold
+            continue
         rules = rules_of(partner)
         account = accounts.get(partner, Account(net_balance=sum(i.residual for i in partner_items)))
         plan = Plan(partner=partner, level=-1)

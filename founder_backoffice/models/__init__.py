@@ -28,6 +28,7 @@ from . import fb_receivable
 from . import fb_statement_report
 from . import ir_qweb
 from . import mail_mail
+from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import res_partner

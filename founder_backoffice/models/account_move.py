@@ -1,7 +1,6 @@
 import base64
 import json
 import logging
-import uuid
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -482,16 +481,7 @@ class AccountMove(models.Model):
 
     def _fb_ensure_portal_tokens(self):
         """Give every invoice of ``self`` its portal access token at once (the reminders link to the invoices)."""
-        missing = self.filtered(lambda move: not move.access_token)
-        if missing:
-            self.env.execute_query(
-                SQL(
-                    """UPDATE account_move AS move SET access_token = tokens.token
-                         FROM (VALUES %s) AS tokens(id, token) WHERE move.id = tokens.id""",
-                    SQL(", ").join(SQL("(%s, %s)", move.id, str(uuid.uuid4())) for move in missing),
-                )
-            )
-            missing.invalidate_recordset(["access_token"])
+        server_side.ensure_access_tokens(self)
 
     def _fb_mark_seen_online(self):
         """Record that the customer opened the invoice in the portal (called as superuser by the controller).

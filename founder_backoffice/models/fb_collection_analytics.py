@@ -173,12 +173,13 @@ class FbCollectionAnalytics(models.Model):
 
     @api.model
     def _promises(self, company, since):
-        """Promises by customer and month: made (by the day they were made), kept and broken (by their date)."""
+        """Promises by customer and month: made (by the day they were made), kept and broken (by their date). A
+        promise proposed from a customer's reply is not made until a collector confirms it."""
         return self.env.execute_query(
             SQL(
                 """SELECT partner_id, month, SUM(made), SUM(kept), SUM(broken) FROM (
                        SELECT partner_id, date_trunc('month', date)::date AS month, 1 AS made, 0 AS kept, 0 AS broken
-                         FROM fb_promise WHERE company_id = %(company)s AND date >= %(since)s
+                         FROM fb_promise WHERE company_id = %(company)s AND date >= %(since)s AND state != 'proposed'
                        UNION ALL
                        SELECT partner_id, date_trunc('month', promised_date)::date, 0,
                               (state = 'kept')::int, (state = 'broken')::int

@@ -10,11 +10,17 @@ from .fb_payment_habit import GRADE_HELP, GRADES
 # A row's id encodes (company, customer), in bigint: the add-on assumes fewer than this many companies.
 COMPANY_SLOTS = 1000
 # The customer's collections settings of each row, read for the row's company (company-dependent fields).
-SETTINGS = {"collector_id": "fb_collector_id", "stage_id": "fb_collection_stage_id", "credit_hold": "fb_credit_hold"}
+SETTINGS = {
+    "collector_id": "fb_collector_id",
+    "stage_id": "fb_collection_stage_id",
+    "credit_hold": "fb_credit_hold",
+    "replied_date": "fb_replied_date",
+}
 
 
 class FbCollectionQueue(models.Model):
-    """The collections queue: one row per customer with an overdue receivable, per company, most urgent first.
+    """The collections queue: one row per customer with an overdue receivable, per company, the customers waiting
+    for our answer to their reply first, then the most urgent.
 
     A read-only SQL view aggregating ``fb.receivable``'s open items and the collections records in one query, so the
     queue stays current and fast without stored per-customer figures. Stage, collector and next step are the
@@ -24,7 +30,7 @@ class FbCollectionQueue(models.Model):
     _name = "fb.collection.queue"
     _description = "Collections queue"
     _auto = False
-    _order = "priority desc, amount_overdue desc, partner_id"
+    _order = "waiting desc, priority desc, amount_overdue desc, partner_id"
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -50,6 +56,13 @@ class FbCollectionQueue(models.Model):
         "Seen on", readonly=True, help="Last time the customer opened one of its overdue invoices online."
     )
     priority = fields.Float(readonly=True, digits=(16, 1), help=collections.PRIORITY_HELP)
+    waiting = fields.Boolean(
+        "Waiting for us",
+        readonly=True,
+        help="The customer replied to a reminder and nobody answered yet: the dunning leaves them out meanwhile.",
+    )
+    replied_date = fields.Date("Waiting for us since", readonly=True)
+    waiting_summary = fields.Char(compute="_compute_card_texts")
     overdue_summary = fields.Char(compute="_compute_card_texts")
     promise_summary = fields.Char(compute="_compute_card_texts")
     dispute_summary = fields.Char(compute="_compute_card_texts")
@@ -104,6 +117,7 @@ class FbCollectionQueue(models.Model):
                                          ORDER BY sequence, id LIMIT 1)) AS stage_id,
                    pr.promise_amount, pr.promise_date, COALESCE(pr.broken, 0) AS broken_promise_count,
                    d.disputed_amount, COALESCE(s.credit_hold, FALSE) AS credit_hold,
+                   s.replied_date, s.replied_date IS NOT NULL AS waiting,
                    (SELECT MAX(m.fb_portal_last_seen) FROM account_move m WHERE m.id = ANY(b.overdue_move_ids))
                        AS last_seen,
                    %(priority)s AS priority
@@ -171,6 +185,11 @@ class FbCollectionQueue(models.Model):
             row.dispute_summary = (
                 self.env._("Disputed: %(amount)s", amount=format_amount(self.env, row.disputed_amount, currency))
                 if row.disputed_amount
+                else False
+            )
+            row.waiting_summary = (
+                self.env._("Replied on %s, not answered", format_date(self.env, row.replied_date))
+                if row.replied_date
                 else False
             )
 

@@ -1,23 +1,29 @@
+import textwrap
 from collections import defaultdict
+from urllib.parse import urlencode
 
+from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.mail import email_normalize, generate_tracking_message_id, html2plaintext, plaintext2html
+from odoo.tools.misc import format_date
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..engine import dunning
+from ..engine import collections, dunning, portal, replies
 from ..report import text
 from ..tools import server_side
 from .fb_dunning_line import SOURCE_FIELDS
 from .fb_dunning_run import ChargeItem, OverdueSource
+from .res_partner import REPLY_ACTIVITY, is_staff_answer
 
 LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
+REPLY_EXCERPT = 200  # characters of a customer's reply quoted in the collector's activity
 
 
 class FbDunningReminder(models.Model):
@@ -25,9 +31,10 @@ class FbDunningReminder(models.Model):
 
     _name = "fb.dunning.reminder"
     _description = "Payment reminder"
-    _inherit = ["mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _mail_post_access = "read"  # collections staff answer the customer on the reminders they see
 
     run_id = fields.Many2one("fb.dunning.run", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
@@ -64,6 +71,11 @@ class FbDunningReminder(models.Model):
     sent_message_id = fields.Many2one("mail.message", "Sent message", readonly=True, ondelete="set null")
     failure_reason = fields.Text(readonly=True)
     charge_move_id = fields.Many2one("account.move", "Charges invoice", readonly=True, copy=False)
+    # The customer's collections page (portal.mixin): its address with the token, and the count of the customer's
+    # actions on it in the current clock hour (``portal.ACTIONS_PER_HOUR``), kept in the row for every worker.
+    collections_url = fields.Char("Collections page", compute="_compute_collections_url")
+    portal_action_count = fields.Integer(readonly=True, copy=False, groups="base.group_system")
+    portal_window_start = fields.Datetime(readonly=True, copy=False, groups="base.group_system")
 
     @api.depends("partner_id")
     def _compute_contact_id(self):
@@ -75,6 +87,18 @@ class FbDunningReminder(models.Model):
             invoice_contacts[contact.parent_id.id] = contact
         for reminder in self:
             reminder.contact_id = invoice_contacts.get(reminder.partner_id.id, reminder.partner_id)
+
+    def _compute_access_url(self):
+        for reminder in self:
+            reminder.access_url = f"/my/collections/{reminder.id}"
+
+    @api.depends("access_token")
+    def _compute_collections_url(self):
+        """The page's address with its token once the reminder has one: sending gives it, while a letter printed
+        before (a read-only request) must not write one."""
+        for reminder in self:
+            token = reminder.access_token
+            reminder.collections_url = token and f"{reminder.get_base_url()}{reminder.access_url}?access_token={token}"
 
     @api.depends("lang")
     def _compute_text_direction(self):
@@ -199,6 +223,7 @@ class FbDunningReminder(models.Model):
             no_address._schedule_calls(self.env._("No e-mail address: call the customer about the overdue invoices."))
         sending = reminders - no_address
         sending.line_ids.move_id._fb_ensure_portal_tokens()
+        sending._fb_ensure_portal_tokens()
         for template in (to_mail - no_address).level_id.mail_template_id:
             batch = (to_mail - no_address).filtered(lambda r, t=template: r.level_id.mail_template_id == t)
             mails = template.with_context(fb_compile_once=True).send_mail_batch(
@@ -233,7 +258,8 @@ class FbDunningReminder(models.Model):
     def _drop_already_sent(self):
         """What another run sent since this one was computed: its items lose the level it already sent (with
         the reason), and a reminder is cancelled, with the reason, when nothing new is left to say or when the
-        customer was reminded less than the policy's days between reminders ago."""
+        customer was reminded less than the policy's days between reminders ago, or replied to a reminder since
+        the preview and waits for an answer."""
         items = self.line_ids.filtered("new_level")
         sent_by = {
             (line._source_key(), line.level_id.id): line.run_id
@@ -268,6 +294,13 @@ class FbDunningReminder(models.Model):
                         date=last,
                         days=gap,
                     ),
+                )
+                stale |= reminder
+                continue
+            replied = reminder.partner_id.with_company(reminder.company_id).sudo().fb_replied_date
+            if replied:
+                reminder._set_state(
+                    "cancelled", self.env._("Replied on %s, not answered", format_date(self.env, replied))
                 )
                 stale |= reminder
         return self - stale
@@ -408,6 +441,118 @@ class FbDunningReminder(models.Model):
         )
         Thread.browse(bodies).invalidate_recordset(["message_ids"])
 
+    # ------------------------------------------------------------------ replies
+
+    def _message_post_after_hook(self, message, msg_values):
+        """The customer's reply to a reminder (through the mail gateway, or the portal) pauses its dunning; a
+        collector's answer on the reminder ends the pause."""
+        result = super()._message_post_after_hook(message, msg_values)
+        if self._fb_is_customer_reply(message):
+            self.sudo()._fb_customer_replied(message)
+        elif is_staff_answer(message):
+            self.partner_id._fb_end_reply_pause(self.company_id)
+        return result
+
+    def _fb_is_customer_reply(self, message):
+        """Whether ``message`` is a message to us from the customer or one of its contacts (by author or address)."""
+        self.ensure_one()
+        message = message.sudo()
+        if message.message_type not in ("email", "comment") or message.is_internal or message.subtype_id.internal:
+            return False
+        customer = self.partner_id.commercial_partner_id.sudo()
+        if message.author_id and message.author_id.commercial_partner_id == customer:
+            return True
+        email = email_normalize(message.email_from)
+        return bool(email) and bool(
+            customer.search_count([("id", "child_of", customer.id), ("email_normalized", "=", email)], limit=1)
+        )
+
+    def _fb_customer_replied(self, message):
+        """Unless it is an automatic answer, the customer waits for us in the reminder's company from its first
+        unanswered reply; its collector gets an activity (one at a time), and a payment date the reply states
+        becomes a promise proposed to the collector."""
+        self.ensure_one()
+        headers = self.env.context.get("fb_reply_headers") or {}
+        if replies.is_auto_reply(headers, message.subject or ""):
+            return
+        text = self._fb_reply_text(message.body)
+        words = textwrap.shorten(text, REPLY_EXCERPT, placeholder=" ...")
+        day = fields.Date.context_today(self, message.date)
+        customer = self.partner_id.with_company(self.company_id).sudo()
+        if not customer.fb_replied_date:
+            customer.fb_replied_date = day
+        promise = self._fb_propose_promise(text, day, words)
+        self._fb_schedule_reply_activity(words, promise)
+
+    @api.model
+    def _fb_reply_text(self, body):
+        """The customer's own words in a reply's HTML body: without what Odoo marks as quoted text or signature
+        (``data-o-mail-quote``, as its chatter folds them), then as the engine reads it."""
+        if not body:
+            return ""
+        tree = lxml_html.fragment_fromstring(str(body), create_parent="div")
+        for quote in tree.xpath("//*[@data-o-mail-quote]"):
+            quote.drop_tree()
+        return replies.own_text(html2plaintext(lxml_html.tostring(tree, encoding="unicode")))
+
+    def _fb_propose_promise(self, text, day, words):
+        """The promise to pay a reply states, for the collector to confirm: by the date it states, for the amount
+        it states, else the reminder's total, at most what is still owed on the reminder's open invoices."""
+        pay_by = replies.promised_date(text, day)
+        invoices = self.line_ids.move_id.filtered(
+            lambda move: move.move_type == "out_invoice"
+            and move.state == "posted"
+            and move.payment_state in ("not_paid", "partial")
+        )
+        if not pay_by or not invoices:
+            return self.env["fb.promise"]
+        owed = sum(invoices.mapped("amount_residual_signed"))
+        amount = self.currency_id.round(min(replies.promised_amount(text) or self.amount_total, owed))
+        if self.currency_id.compare_amounts(amount, 0) <= 0:
+            return self.env["fb.promise"]
+        return (
+            self.env["fb.promise"]
+            .sudo()
+            .create(
+                {
+                    "state": "proposed",
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "move_ids": [Command.set(invoices.ids)],
+                    "amount": amount,
+                    "date": day,
+                    "promised_date": pay_by,
+                    "collector_id": self._responsible_user().id,
+                    "note": self.env._(
+                        "Read in the customer's reply to %(reminder)s: %(words)s",
+                        reminder=self.display_name,
+                        words=words,
+                    ),
+                }
+            )
+        )
+
+    def _fb_schedule_reply_activity(self, words, promise):
+        """An activity for the collector on the customer, unless one is still open, and one on the proposed
+        promise."""
+        user = self._responsible_user()
+        if promise:
+            promise.activity_schedule(
+                REPLY_ACTIVITY,
+                summary=self.env._("Confirm the promise to pay proposed by the customer's reply"),
+                note=plaintext2html(words),
+                user_id=promise.collector_id.id,
+            )
+        customer = self.partner_id.sudo()
+        if customer.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(REPLY_ACTIVITY)):
+            return
+        customer.activity_schedule(
+            REPLY_ACTIVITY,
+            summary=self.env._("Customer replied to a payment reminder"),
+            note=plaintext2html(words),
+            user_id=user.id,
+        )
+
     def _responsible_user(self):
         """Who follows the customer up: its collector, else the salesperson of its oldest overdue invoice."""
         self.ensure_one()
@@ -508,3 +653,252 @@ class FbDunningReminder(models.Model):
             "invoice_origin": self.run_id.name,
             "invoice_line_ids": lines,
         }
+
+    # ------------------------------------------------------------------ collections page (portal)
+
+    @api.private
+    def collections_qr_src(self):
+        """The QR code of the collections page, as Odoo's barcode route draws it (a letter's template helper)."""
+        self.ensure_one()
+        query = urlencode({"barcode_type": "QR", "value": self.collections_url, "width": 240, "height": 240})
+        return f"/report/barcode/?{query}"
+
+    def _fb_ensure_portal_tokens(self):
+        """Give every reminder of ``self`` the token of its collections page at once, as its invoices get theirs."""
+        server_side.ensure_access_tokens(self, "collections_url")
+
+    def _fb_portal_current(self):
+        """Whether the reminder's page still speaks for the company: the reminder was sent, and no reminder was
+        sent to the customer in the same company after it (the newer one's page replaces it)."""
+        self.ensure_one()
+        if self.state != "sent":
+            return False
+        newer = Domain(
+            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id), ("state", "=", "sent")]
+        ) & (Domain("date", ">", self.date) | (Domain("date", "=", self.date) & Domain("id", ">", self.id)))
+        return not self.sudo().search_count(newer, limit=1)
+
+    def _fb_count_portal_action(self):
+        """Count one more action of the customer on the page in this clock hour and return the hour's count.
+        The update locks the reminder's row, so two submissions of the page at once (a double click) run one
+        after the other and the second finds what the first did."""
+        self.ensure_one()
+        [(count,)] = self.env.execute_query(
+            SQL(
+                """UPDATE fb_dunning_reminder
+                      SET portal_action_count = CASE WHEN portal_window_start = %(hour)s
+                                                     THEN COALESCE(portal_action_count, 0) + 1 ELSE 1 END,
+                          portal_window_start = %(hour)s
+                    WHERE id = %(id)s
+                RETURNING portal_action_count""",
+                hour=SQL("date_trunc('hour', now() at time zone 'UTC')"),
+                id=self.id,
+            )
+        )
+        self.invalidate_recordset(["portal_action_count", "portal_window_start"])
+        return count
+
+    def _fb_customer(self):
+        return self.partner_id.commercial_partner_id
+
+    def _fb_staff(self, collector):
+        """The reminder in the collector's language: what the page logs and schedules is read by the staff, while
+        its answers are in the customer's."""
+        return self.with_context(lang=collector.lang or self.company_id.partner_id.lang or "en_US")
+
+    def _fb_open_items(self):
+        """The customer's open receivable items in the reminder's company today, oldest due first (whatever the
+        reminder listed: the page shows what is open now)."""
+        self.ensure_one()
+        domain = self.env["fb.receivable"]._open_items_domain(self.company_id) & Domain(
+            "partner_id", "child_of", self._fb_customer().id
+        )
+        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+
+    def _fb_open_invoices(self):
+        """The customer's invoices in the company on which something is still due: what the page acts on."""
+        return self._fb_open_items().move_id.filtered(
+            lambda move: move.move_type == "out_invoice" and move.payment_state in ("not_paid", "partial")
+        )
+
+    def _fb_overdue_invoices(self):
+        """The open invoices of the page with an overdue item today: what a promise covers unless the customer
+        chooses."""
+        overdue = self.env["account.move"].search(
+            self.env["fb.receivable"]._overdue_invoices_domain(
+                fields.Date.context_today(self), self.company_id, self._fb_customer()
+            )
+        )
+        return self._fb_open_invoices() & overdue
+
+    def _fb_proposed_plans(self):
+        """The payment plans of the customer in the company that the page shows: proposed, or running."""
+        return self.env["fb.payment.plan"].search(
+            [
+                ("partner_id", "child_of", self._fb_customer().id),
+                ("company_id", "=", self.company_id.id),
+                ("state", "in", ("proposed", "active")),
+            ]
+        )
+
+    def _fb_check_invoices(self, moves):
+        """``moves`` (invoices the customer chose on the page) as the customer's open invoices, or a
+        ``UserError`` that names what is wrong: paid already, or not one of the customer's open invoices."""
+        open_invoices = self._fb_open_invoices()
+        strangers = moves - open_invoices
+        if not strangers:
+            return moves
+        paid = strangers.filtered(
+            lambda move: move.company_id == self.company_id
+            and move.commercial_partner_id == self._fb_customer()
+            and move.state == "posted"
+            and move.payment_state not in ("not_paid", "partial")
+        )
+        if paid:
+            raise UserError(self.env._("Invoice %s is already paid: thank you.", ", ".join(paid.mapped("name"))))
+        raise UserError(self.env._("This page cannot act on the chosen invoices: choose among the open ones."))
+
+    def _fb_log_customer_action(self, body, moves):
+        """What the customer did on the page, in the customer's chatter and in each invoice's."""
+        customer = self._fb_customer()
+        link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
+            self._name,
+            self.id,
+            self.level_id.name,
+        )
+        body = Markup("%s (%s %s)") % (body, self.env._("collections page of the reminder"), link)
+        for record in (customer, *moves):
+            record._message_log(body=body, author_id=customer.id)
+
+    def _fb_portal_promise(self, moves, pay_by, amount):
+        """The customer promises on the page to pay ``amount`` on ``moves`` by ``pay_by``: an open promise, as a
+        collector records it, which holds the invoices' dunning until then. Returns the page's message; the same
+        promise made again changes nothing."""
+        self.ensure_one()
+        moves = self._fb_check_invoices(moves)
+        if not moves:
+            raise UserError(self.env._("Choose the invoices you promise to pay."))
+        today = fields.Date.context_today(self)
+        if not collections.promise_date_ok(today, pay_by):
+            raise UserError(
+                self.env._(
+                    "Choose a date from today to %(days)s days from now; for a longer delay, please contact us about "
+                    "a payment plan.",
+                    days=collections.PROMISE_MAX_DAYS,
+                )
+            )
+        if self.currency_id.compare_amounts(amount, 0) <= 0:
+            raise UserError(self.env._("Enter the amount you promise to pay."))
+        promised = self.env["fb.promise"].search(
+            [("move_ids", "in", moves.ids), ("state", "=", "open"), ("company_id", "=", self.company_id.id)]
+        )
+        same = promised.filtered(
+            lambda p: p.move_ids == moves
+            and p.promised_date == pay_by
+            and not self.currency_id.compare_amounts(p.amount, amount)
+        )
+        if same:
+            return self.env._(
+                "Your promise to pay by %s is already recorded: thank you.", format_date(self.env, pay_by)
+            )
+        if promised:
+            raise UserError(
+                self.env._(
+                    "Invoice %(invoices)s already has a promise to pay by %(date)s.",
+                    invoices=", ".join((promised.move_ids & moves).mapped("name")),
+                    date=format_date(self.env, min(promised.mapped("promised_date"))),
+                )
+            )
+        collector = self._responsible_user()
+        staff = self._fb_staff(collector)
+        promise = self.env["fb.promise"].create(
+            {
+                "partner_id": self._fb_customer().id,
+                "company_id": self.company_id.id,
+                "move_ids": [Command.set(moves.ids)],
+                "amount": amount,
+                "promised_date": pay_by,
+                "collector_id": collector.id,
+                "note": staff.env._("Promised by the customer on the collections page."),
+            }
+        )
+        promise.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=today,
+            summary=staff.env._("Promise to pay made by the customer online"),
+            user_id=collector.id,
+        )
+        staff._fb_log_customer_action(
+            staff.env._(
+                "The customer promised to pay %(amount)s by %(date)s",
+                amount=self.currency_id.format(amount),
+                date=format_date(staff.env, pay_by),
+            ),
+            moves,
+        )
+        return self.env._("Thank you: your promise to pay by %s is recorded.", format_date(self.env, pay_by))
+
+    def _fb_portal_dispute(self, move, reason, message, attachment=None):
+        """The customer disputes ``move`` on the page: an open dispute (which holds the invoice's dunning) with
+        the reason, the message and the file ``attachment`` (``(name, raw, mimetype)``, checked by the caller).
+        Returns the page's message; an invoice already disputed changes nothing."""
+        self.ensure_one()
+        if len(move) != 1:
+            raise UserError(self.env._("Choose the invoice you dispute."))
+        move = self._fb_check_invoices(move)
+        reasons = dict(self.env["fb.dispute"]._fields["reason"]._description_selection(self.env))
+        if reason not in reasons:
+            raise UserError(self.env._("Choose the reason of your dispute."))
+        message = (message or "").strip()
+        if not message:
+            raise UserError(self.env._("Tell us what is wrong with the invoice."))
+        if len(message) > portal.MAX_MESSAGE_CHARS:
+            raise UserError(self.env._("Your message is too long: at most %s characters.", portal.MAX_MESSAGE_CHARS))
+        if self.env["fb.dispute"].search_count([("move_id", "=", move.id), ("state", "=", "open")], limit=1):
+            return self.env._("Invoice %s is already disputed: we are looking into it.", move.name)
+        collector = self._responsible_user()
+        dispute = self.env["fb.dispute"].create({"move_id": move.id, "reason": reason, "note": message})
+        attachments = self.env["ir.attachment"]
+        if attachment:
+            name, raw, mimetype = attachment
+            attachments = self.env["ir.attachment"].create(
+                {"name": name, "raw": raw, "mimetype": mimetype, "res_model": dispute._name, "res_id": dispute.id}
+            )
+        dispute._message_log(body=message, author_id=self._fb_customer().id, attachment_ids=attachments.ids)
+        dispute.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=fields.Date.context_today(self),
+            summary=self._fb_staff(collector).env._("Dispute raised by the customer online"),
+            user_id=collector.id,
+        )
+        staff = self._fb_staff(collector)
+        staff_reasons = dict(self.env["fb.dispute"]._fields["reason"]._description_selection(staff.env))
+        staff._fb_log_customer_action(
+            staff.env._(
+                "The customer disputed the invoice (%(reason)s): %(message)s",
+                reason=staff_reasons[reason],
+                message=message,
+            ),
+            move,
+        )
+        return self.env._("Thank you: we received your dispute of invoice %s and will answer you.", move.name)
+
+    def _fb_portal_accept_plan(self, plan):
+        """The customer accepts on the page the payment plan a collector proposed: it runs from today. Returns
+        the page's message; a plan already accepted changes nothing."""
+        self.ensure_one()
+        if plan not in self._fb_proposed_plans():
+            raise UserError(self.env._("This payment plan is not open to acceptance on this page."))
+        if plan.state == "active":
+            return self.env._("You have already accepted this payment plan: thank you.")
+        today = fields.Date.context_today(self)
+        if any(line.date_due < today for line in plan.line_ids):
+            raise UserError(
+                self.env._("This proposal has expired: its first instalment was due already. Please contact us.")
+            )
+        staff = self._fb_staff(self._responsible_user())
+        plan.with_env(staff.env)._fb_accept_by_customer()
+        staff._fb_log_customer_action(
+            staff.env._("The customer accepted the payment plan %s", plan.name), plan.move_ids
+        )
+        return self.env._("Thank you: your payment plan is agreed. Its instalments are below.")

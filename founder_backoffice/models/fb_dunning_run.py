@@ -29,6 +29,7 @@ class OverdueSource(NamedTuple):
     currency: object
     move: object  # the invoice (compensation is charged once per invoice), None for an instalment
     link: dict  # the fb.dunning.line field pointing at the source
+    hold: str | None = None  # why the item is held back from reminders (``dunning.HOLDS``)
 
 
 class ChargeItem(NamedTuple):
@@ -198,45 +199,81 @@ class FbDunningRun(models.Model):
         return True
 
     def _create_reminders(self):
-        """Plan the run with the engine on data read set-based, then create its reminders and lines."""
+        """Plan the run with the engine on data read set-based, then create its reminders and lines, and the
+        customers left out with the engine's reason."""
         self.ensure_one()
         sources = self._overdue_sources()
         partners = self.env["res.partner"].browse({source.partner_id for source in sources.values()})
-        policy_of = self._policies_of(partners.with_company(self.company_id).filtered(lambda p: not p.fb_no_dunning))
+        partners = partners.with_company(self.company_id)  # "no dunning", policy, reply: of the run's company
+        policy_of = self._policies_of(partners)
         sources = {key: source for key, source in sources.items() if source.partner_id in policy_of}
         if not sources:
             return self.env["fb.dunning.reminder"]
-        rules = {policy: policy._rules() for policy in set(policy_of.values())}
-        sent_days = self._level_days_sent(sources)
+        partners = partners.filtered(lambda p: p.id in policy_of)
+        rules = {policy: policy._rules() for policy in set(policy_of.values()) if policy}
+        sent_days = self._level_days_sent(
+            {key: source for key, source in sources.items() if not source.hold and policy_of[source.partner_id]}
+        )
         plan_items = []
         for key, source in sources.items():
             last_sent = None
             if key in sent_days:
                 last_sent = levels.level_at(sent_days[key], rules[policy_of[source.partner_id]].level_days)
-            plan_items.append(dunning.Item(key, source.partner_id, source.date_due, source.residual, last_sent))
-        partners = partners.filtered(lambda p: p.id in policy_of)
+            plan_items.append(
+                dunning.Item(key, source.partner_id, source.date_due, source.residual, last_sent, source.hold)
+            )
+        customers = {
+            partner.id: dunning.Customer(
+                no_dunning=partner.fb_no_dunning,
+                has_policy=bool(policy_of[partner.id]),
+                replied_on=partner.sudo().fb_replied_date or None,
+            )
+            for partner in partners
+        }
         plans, skipped = dunning.plan_run(
-            plan_items, self._accounts_of(partners), lambda partner_id: rules[policy_of[partner_id]], self.date
+            plan_items,
+            self._accounts_of(partners),
+            lambda partner_id: rules[policy_of[partner_id]],
+            self.date,
+            customers,
         )
-        overdue = defaultdict(float)
+        items_of = defaultdict(list)
         for item in plan_items:
-            overdue[item.partner] += item.residual
+            items_of[item.partner].append(item)
         self.env["fb.dunning.skip"].sudo().create(
             [
-                {"run_id": self.id, "partner_id": partner, "reason": reason, "amount_overdue": overdue[partner]}
+                {
+                    "run_id": self.id,
+                    "partner_id": partner,
+                    "reason": reason,
+                    "amount_overdue": dunning.left_out_amount(items_of[partner]),
+                    "date": customers[partner].replied_on if reason == dunning.SKIP_WAITING else False,
+                }
                 for partner, reason in skipped.items()
             ]
         )
         return self._create_reminders_from_plans(plans, policy_of, sources)
 
     def _overdue_sources(self):
-        """``{key: OverdueSource}``: the overdue receivable items of the run, and the missed instalments of the
-        running payment plans (whose invoices the receivable domain leaves out)."""
-        Line = self.env["account.move.line"].with_company(self.company_id)  # "no dunning" of the run's company
-        items = Line.search_fetch(
-            self._items_domain(),
-            ["partner_id", "move_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
+        """``{key: OverdueSource}``: the overdue receivable items of the run, each with its hold, and the missed
+        instalments of the running payment plans (whose invoices are held)."""
+        items = (
+            self.env["account.move.line"]
+            .with_company(self.company_id)
+            .search_fetch(
+                self._items_domain(),
+                [
+                    "partner_id",
+                    "move_id",
+                    "date_maturity",
+                    "amount_residual",
+                    "amount_residual_currency",
+                    "currency_id",
+                    "no_followup",
+                ],
+            )
         )
+        holds = self._item_holds(items)
         sources = {
             ("aml", item.id): OverdueSource(
                 item.partner_id.commercial_partner_id.id,
@@ -246,6 +283,7 @@ class FbDunningRun(models.Model):
                 item.currency_id,
                 item.move_id,
                 {"move_line_id": item.id},
+                holds[item.id],
             )
             for item in items
         }
@@ -264,25 +302,39 @@ class FbDunningRun(models.Model):
         return sources
 
     def _items_domain(self):
-        """The receivable items the run may remind: ``fb.receivable``'s overdue customer invoice items at the
-        run date, less the excluded ones.
-
-        Excluded are customers marked "no dunning", invoices whose payment is blocked and items flagged
-        ``no_followup`` (Odoo's own exclusions), and what the collections workspace holds back: invoices under
-        an open dispute, under an open promise to pay until its date, or in a running payment plan (whose
-        instalments are reminded instead).
-        """
+        """The receivable items of the run: ``fb.receivable``'s overdue items of a customer at the run date (those
+        the run may not remind are held, see ``_item_holds``)."""
         return self.env["fb.receivable"]._overdue_items_domain(self.date, self.company_id) & Domain(
-            [
-                ("move_id.move_type", "=", "out_invoice"),
-                ("move_id.payment_state", "!=", "blocked"),
-                ("no_followup", "=", False),
-                ("partner_id.commercial_partner_id.fb_no_dunning", "=", False),
-                ("move_id.fb_dispute_ids", "not any", [("state", "=", "open")]),
-                ("move_id.fb_promise_ids", "not any", [("state", "=", "open"), ("promised_date", ">=", self.date)]),
-                ("move_id.fb_payment_plan_ids", "not any", [("state", "=", "active")]),
-            ]
+            "partner_id", "!=", False
         )
+
+    def _item_holds(self, items):
+        """``{item id: hold or None}`` by the engine's rule (``dunning.item_hold``), read in a few grouped queries.
+
+        Held are what Odoo's follow-ups leave out (invoices whose payment is blocked, items flagged
+        ``no_followup``, entries other than customer invoices) and what the collections workspace holds back:
+        invoices under an open dispute, under an open promise to pay until its date, or in a running payment plan
+        (whose instalments are reminded instead).
+        """
+        moves = items.move_id
+        moves.fetch(["move_type", "payment_state"])
+        held_moves = {
+            name: set(moves.search(Domain("id", "in", moves.ids) & Domain(domain)).ids)
+            for name, domain in {
+                "disputed": [("fb_dispute_ids", "any", [("state", "=", "open")])],
+                "promised": [("fb_promise_ids", "any", [("state", "=", "open"), ("promised_date", ">=", self.date)])],
+                "payment_plan": [("fb_payment_plan_ids", "any", [("state", "=", "active")])],
+            }.items()
+        }
+        return {
+            item.id: dunning.item_hold(
+                invoice=item.move_id.move_type == "out_invoice",
+                payment_blocked=item.move_id.payment_state == "blocked",
+                no_followup=item.no_followup,
+                **{name: item.move_id.id in ids for name, ids in held_moves.items()},
+            )
+            for item in items
+        }
 
     def _level_days_sent(self, sources):
         """``{key: threshold}`` of the highest level already sent for each source."""
@@ -291,12 +343,16 @@ class FbDunningRun(models.Model):
         )
 
     def _policies_of(self, partners):
-        """``{partner id: policy}`` for the customers this run covers (those with a policy, of the run's one)."""
-        default = self.env["fb.dunning.policy"]._get_default(self.company_id)
+        """``{partner id: policy}`` for the customers this run covers: the policy that applies to each (an empty
+        one when none with levels does), less the customers of another policy in a run of one policy."""
+        Policy = self.env["fb.dunning.policy"]
+        default = Policy._get_default(self.company_id)
         policy_of = {}
         for partner in partners.with_company(self.company_id):
             policy = partner.fb_dunning_policy_id or default
-            if policy and policy.level_ids and (not self.policy_id or policy == self.policy_id):
+            if not policy.level_ids:
+                policy = Policy
+            if not self.policy_id or not policy or policy == self.policy_id:
                 policy_of[partner.id] = policy
         return policy_of
 
@@ -324,7 +380,7 @@ class FbDunningRun(models.Model):
         }
 
     def _create_reminders_from_plans(self, plans, policy_of, sources):
-        levels_of = {policy: policy._levels_in_order() for policy in policy_of.values()}
+        levels_of = {policy: policy._levels_in_order() for policy in policy_of.values() if policy}
         fees_booked = self._fees_booked_on_failed({plan.partner for plan in plans})
         charges = self._charges_of(
             [

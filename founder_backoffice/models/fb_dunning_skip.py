@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 from ..engine import dunning
 from ..tools import server_side
@@ -23,11 +24,33 @@ class FbDunningSkip(models.Model):
             (dunning.SKIP_TOO_SOON, "Reminded too recently"),
             (dunning.SKIP_CREDITS, "Credits cover the overdue"),
             (dunning.SKIP_MIN_AMOUNT, "Below the minimum amount"),
+            (dunning.SKIP_NO_DUNNING, "Marked no dunning"),
+            (dunning.SKIP_NO_POLICY, "No dunning policy"),
+            (dunning.SKIP_WAITING, "Waiting for us"),
+            (dunning.HOLD_DISPUTED, "Disputed"),
+            (dunning.HOLD_PROMISED, "Promised to pay"),
+            (dunning.HOLD_PAYMENT_PLAN, "In a payment plan"),
+            (dunning.HOLD_PAYMENT_BLOCKED, "Payment blocked"),
+            (dunning.HOLD_NOT_INVOICE, "Not invoices (payments, credit notes, entries)"),
+            (dunning.HOLD_NO_FOLLOWUP, "Excluded from follow-up"),
         ],
         required=True,
         readonly=True,
     )
+    date = fields.Date("Replied on", readonly=True, help="Waiting for us: the day the customer replied to a reminder.")
+    reason_text = fields.Char("Why", compute="_compute_reason_text")
     amount_overdue = fields.Monetary("Overdue", readonly=True, currency_field="currency_id")
+
+    @api.depends("reason", "date")
+    @api.depends_context("lang")
+    def _compute_reason_text(self):
+        """The reason as the collector reads it, with the day of the customer's reply when it waits for us."""
+        labels = dict(self._fields["reason"]._description_selection(self.env))
+        for skip in self:
+            if skip.reason == dunning.SKIP_WAITING and skip.date:
+                skip.reason_text = self.env._("Replied on %s, not answered", format_date(self.env, skip.date))
+            else:
+                skip.reason_text = labels.get(skip.reason, False)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -3,6 +3,7 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools.misc import format_date
 
 from ..engine import collections, instalments
 from ..tools import server_side
@@ -50,7 +51,13 @@ class FbPaymentPlan(models.Model):
     line_ids = fields.One2many("fb.payment.plan.line", "plan_id", string="Instalment lines", copy=False)
     amount_paid = fields.Monetary(currency_field="currency_id", compute="_compute_payments")
     state = fields.Selection(
-        [("draft", "Draft"), ("active", "Running"), ("done", "Paid off"), ("cancelled", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("proposed", "Proposed to the customer"),
+            ("active", "Running"),
+            ("done", "Paid off"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft",
         required=True,
         tracking=True,
@@ -160,13 +167,40 @@ class FbPaymentPlan(models.Model):
             ]
 
     def action_start(self):
+        """Start the plan the customer agreed to (by phone, in writing): a draft, or one proposed on the page."""
         self.check_access("write")
         for plan in self:
-            if plan.state != "draft":
-                raise UserError(self.env._("Only a draft plan can be started."))
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(self.env._("Only a draft or proposed plan can be started."))
             if not plan.line_ids:
                 plan.action_compute_instalments()
             plan.sudo().state = "active"
+        self._fb_start_following()
+
+    def action_propose(self):
+        """Offer the plan to the customer: its instalments are fixed and shown on the collections page of the
+        customer's reminders, where the customer accepts it."""
+        self.check_access("write")
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be proposed to the customer."))
+            if not plan.line_ids:
+                plan.action_compute_instalments()
+            plan.sudo().state = "proposed"
+
+    def _fb_accept_by_customer(self):
+        """The customer accepted the proposed plan on the collections page (called in superuser mode by the
+        portal controller, after its checks): it runs from today, the day it is agreed."""
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.sudo().write({"state": "active", "date": today})
+            plan._message_log(
+                body=self.env._("Payment plan accepted by the customer on %s.", format_date(self.env, today)),
+                author_id=plan.partner_id.id,
+            )
+        self._fb_start_following()
+
+    def _fb_start_following(self):
         for plan in self:
             plan.partner_id.with_company(plan.company_id)._fb_move_to_stage("plan")
 

@@ -6,9 +6,14 @@ from odoo.exceptions import ValidationError
 from ..engine import collections
 from ..tools import server_side
 
+REPLY_ACTIVITY = "founder_backoffice.mail_activity_type_customer_reply"
+
 
 class FbPromise(models.Model):
-    """A customer's promise to pay an amount on the given invoices by a date; dunning waits for it meanwhile."""
+    """A customer's promise to pay an amount on the given invoices by a date; dunning waits for it meanwhile.
+
+    A promise read in a customer's reply to a reminder is only proposed: dunning does not wait for it until the
+    collector confirms it (``action_confirm``)."""
 
     _name = "fb.promise"
     _description = "Promise to pay"
@@ -38,7 +43,13 @@ class FbPromise(models.Model):
     promised_date = fields.Date("Pay by", required=True, tracking=True)
     collector_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True, tracking=True)
     state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Withdrawn")],
+        [
+            ("proposed", "Proposed"),
+            ("open", "Open"),
+            ("kept", "Kept"),
+            ("broken", "Broken"),
+            ("cancelled", "Withdrawn"),
+        ],
         default="open",
         required=True,
         tracking=True,
@@ -66,8 +77,9 @@ class FbPromise(models.Model):
             promise.id: promise.move_ids._fb_amount_paid(promise.date, until and until[promise.id]) for promise in self
         }
 
-    @api.constrains("amount", "promised_date", "move_ids", "partner_id", "date")
+    @api.constrains("amount", "promised_date", "move_ids", "partner_id", "date", "state")
     def _check_amount_and_date(self):
+        """The bounds of an open promise (a proposed one keeps what the reply said until it is confirmed)."""
         today = fields.Date.context_today(self)
         for promise in self.filtered(lambda p: p.state == "open"):
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
@@ -98,9 +110,12 @@ class FbPromise(models.Model):
     def create(self, vals_list):
         server_side.check_managed_create(self, vals_list, ("state",), {"state": "open"})
         promises = super().create(vals_list)
-        for company, batch in promises.grouped("company_id").items():
-            batch.partner_id.with_company(company)._fb_move_to_stage("promised")
+        promises.filtered(lambda p: p.state == "open")._move_customers_to_promised()
         return promises
+
+    def _move_customers_to_promised(self):
+        for company, batch in self.grouped("company_id").items():
+            batch.partner_id.with_company(company)._fb_move_to_stage("promised")
 
     @api.depends("partner_id", "amount", "promised_date")
     def _compute_display_name(self):
@@ -116,9 +131,23 @@ class FbPromise(models.Model):
         server_side.check_managed_write(self, vals, self.MANAGED_FIELDS)
         return super().write(vals)
 
+    def action_confirm(self):
+        """The collector confirms a promise proposed from a customer's reply: it opens, within the usual bounds
+        (checked now), and dunning waits for it."""
+        self.check_access("write")
+        proposed = self.filtered(lambda p: p.state == "proposed")
+        proposed.sudo().state = "open"
+        proposed._move_customers_to_promised()
+        proposed._close_proposal_activities()
+
     def action_cancel(self):
         self.check_access("write")
-        self.filtered(lambda p: p.state == "open").sudo().state = "cancelled"
+        withdrawn = self.filtered(lambda p: p.state in ("proposed", "open"))
+        withdrawn.sudo().state = "cancelled"
+        withdrawn._close_proposal_activities()
+
+    def _close_proposal_activities(self):
+        self.sudo().activity_feedback([REPLY_ACTIVITY])
 
     @api.model
     def _cron_check_promises(self):

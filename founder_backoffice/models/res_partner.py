@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -30,6 +30,21 @@ FB_GUARDED_FIELDS = frozenset(
 FB_COLLECTOR_FIELDS = frozenset(
     {"fb_collection_stage_id", "fb_credit_hold", "fb_credit_hold_reason", "fb_credit_hold_date"}
 )
+# Written only by what happens: a customer's reply to a reminder sets it, a collector's answer (or "mark handled")
+# clears it; a direct write is refused, to a manager too.
+FB_REPLY_FIELDS = frozenset({"fb_replied_date"})
+REPLY_ACTIVITY = "founder_backoffice.mail_activity_type_customer_reply"
+
+
+def is_staff_answer(message):
+    """An internal user's message to the customer: a comment or an e-mail, not a note nor a notification."""
+    message = message.sudo()
+    return (
+        message.message_type in ("comment", "email")
+        and not message.is_internal
+        and not message.subtype_id.internal
+        and any(user._is_internal() and not user._is_superuser() for user in message.author_id.user_ids)
+    )
 
 
 class ResPartner(models.Model):
@@ -78,6 +93,15 @@ class ResPartner(models.Model):
         groups=PROFILE,
         help="Learned from this vendor's bills read from files in this company: the labels it writes before each "
         "field (JSON).",
+    )
+    fb_replied_date = fields.Date(
+        "Waiting for us since",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=COLLECTIONS,
+        help="The customer answered a reminder on this day and nobody has answered yet: the automated dunning "
+        "leaves the customer out until a collector answers or marks the reply handled.",
     )
     fb_credit_hold = fields.Boolean(
         "Credit hold",
@@ -210,6 +234,8 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get(f) for vals in vals_list for f in FB_REPLY_FIELDS):
+            self._fb_refuse_reply_fields(FB_REPLY_FIELDS)
         guarded = [{f: vals.pop(f) for f in FB_GUARDED_FIELDS & vals.keys()} for vals in vals_list]
         partners = super().create(vals_list)
         for partner, values in zip(partners, guarded, strict=True):
@@ -221,6 +247,8 @@ class ResPartner(models.Model):
         """Collections fields are written as superuser once ``_fb_check_collections_write`` allowed the change:
         a collector may not edit contacts, and a salesperson who may must not change them. They are written for
         the current company only (company-dependent)."""
+        if not self.env.su and FB_REPLY_FIELDS & vals.keys():
+            self._fb_refuse_reply_fields({f for f in FB_REPLY_FIELDS & vals.keys() if self._fb_changes(f, vals[f])})
         guarded = {f: vals[f] for f in FB_GUARDED_FIELDS & vals.keys()}
         if not guarded or self.env.su:
             return super().write(vals)
@@ -231,6 +259,17 @@ class ResPartner(models.Model):
             self._fb_check_collections_write(changed)
             super(ResPartner, self.sudo()).write(changed)
         return super().write(others) if others else True
+
+    def _fb_refuse_reply_fields(self, fnames):
+        if fnames:
+            self._fb_check_company_access()
+            raise UserError(
+                self.env._(
+                    "%(fields)s changes only when the customer replies to a payment reminder and when a collector "
+                    "answers or marks the reply handled, not by a direct write.",
+                    fields=", ".join(self._fields[f]._description_string(self.env) for f in sorted(fnames)),
+                )
+            )
 
     def _fb_changes(self, fname, value):
         """Whether writing ``value`` in ``fname`` changes it on any of the partners (a merge or an import writes
@@ -335,6 +374,46 @@ class ResPartner(models.Model):
         self.filtered(lambda p: not p.sudo().fb_credit_hold).write(
             {"fb_credit_hold": True, "fb_credit_hold_reason": reason, "fb_credit_hold_date": today}
         )
+
+    def _message_post_after_hook(self, message, msg_values):
+        """An internal user's message to the customer answers its reply to a payment reminder: the customer no
+        longer waits for us in the companies the user is working in."""
+        result = super()._message_post_after_hook(message, msg_values)
+        if is_staff_answer(message):
+            self._fb_end_reply_pause(self.env.companies)
+        return result
+
+    def _fb_end_reply_pause(self, companies):
+        """The customers no longer wait for us in ``companies`` (the callers checked who asks): the automated
+        dunning takes them again, and their reply activities are done. Returns the customers that were waiting."""
+        customers = self.commercial_partner_id.sudo()
+        resumed = customers.browse()
+        for company in companies:
+            waiting = customers.with_company(company).filtered("fb_replied_date")
+            waiting.write({"fb_replied_date": False})
+            resumed |= waiting
+        if resumed:
+            resumed.activity_feedback([REPLY_ACTIVITY])
+        return resumed.with_env(self.env)
+
+    def action_fb_mark_reply_handled(self):
+        """The collector dealt with the customer's reply another way (a call, a letter): the automated dunning takes
+        the customer again in the current company. For a collections manager or the customer's collector."""
+        self._fb_check_company_access()
+        customers = self.commercial_partner_id
+        if customers._fb_worked_by_me() != customers:
+            raise AccessError(
+                self.env._(
+                    "Only a collections manager or the customer's collector can mark the reply of %(customers)s "
+                    "handled.",
+                    customers=", ".join(customers.sudo().mapped("display_name")[:5]),
+                )
+            )
+        for customer in customers._fb_end_reply_pause(self.env.company):
+            customer.message_post(
+                body=self.env._("Reply to the payment reminders marked handled by %s.", self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def action_fb_release_credit_hold(self):
         """Lift the hold; the change is logged in the customer's chatter (tracked fields)."""

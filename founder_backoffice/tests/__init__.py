@@ -10,9 +10,13 @@ from . import test_dunning_jobs
 from . import test_i18n
 from . import test_install
 from . import test_kpi
+from . import test_left_out
 from . import test_personas
+from . import test_portal
+from . import test_portal_payment
 from . import test_read_replica
 from . import test_receivable
+from . import test_replies
 from . import test_reports
 from . import test_security
 from . import test_validation

@@ -124,8 +124,11 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _invoice(cls, partner, amount, due, invoice_date=None, currency=None, payment_term=None, post=True):
-        """A posted customer invoice of ``amount`` (no tax) due on ``due`` (or per ``payment_term``)."""
+    def _invoice(
+        cls, partner, amount, due, invoice_date=None, currency=None, payment_term=None, post=True, company=None
+    ):
+        """A posted customer invoice of ``amount`` (no tax) due on ``due`` (or per ``payment_term``), of ``company``
+        (default: the current one)."""
         values = {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -139,7 +142,7 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
             values["invoice_payment_term_id"] = payment_term.id
         else:
             values["invoice_date_due"] = due
-        invoice = cls.env["account.move"].create(values)
+        invoice = cls.env["account.move"].with_company(company or cls.env.company).create(values)
         if post:
             invoice.action_post()
         return invoice

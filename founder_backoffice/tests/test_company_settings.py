@@ -18,14 +18,16 @@ from odoo.tools import SQL, sql
 from ..models.fb_collection_queue import COMPANY_SLOTS
 from .common import FounderBackofficeCommon
 
-MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "19.0.1.1.0"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 SETTINGS = ["fb_no_dunning", "fb_credit_hold", "fb_credit_hold_reason", "fb_collector_id", "fb_collection_stage_id"]
 REFUSED = ("odoo.exceptions.AccessError", "odoo.exceptions.MissingError")
 
 
-def load_migration(name):
+def load_migration(name, version="19.0.1.1.0"):
     """A migration script of the add-on as a module (its file name is not an importable name)."""
-    spec = importlib.util.spec_from_file_location(f"fb_migration_{name.replace('-', '_')}", MIGRATION / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"fb_migration_{version.replace('.', '_')}_{name.replace('-', '_')}", MIGRATIONS / version / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

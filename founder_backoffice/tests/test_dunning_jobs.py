@@ -114,7 +114,7 @@ class TestDailyJob(DunningJobsCommon):
     @freeze_time(TODAY)
     def test_daily_job_sends_every_company_once_and_isolates_a_failing_one(self):
         second, third = self.second, self.third
-        customers = {company: self._company_with_customers(company, 100) for company in (self.company, second, third)}
+        customers = {company: self._company_with_customers(company, 40) for company in (self.company, second, third)}
         original = FbDunningReminder._send
 
         def broken_in_second_company(reminders):
@@ -125,7 +125,7 @@ class TestDailyJob(DunningJobsCommon):
         with ExitStack() as stack:
             stack.enter_context(patch.object(ir_cron, "MIN_TIME_PER_JOB", 0))
             stack.enter_context(patch.object(ir_cron, "MIN_RUNS_PER_JOB", 1))
-            stack.enter_context(patch.object(FbDunningRun, "SEND_BATCH", 25))
+            stack.enter_context(patch.object(FbDunningRun, "SEND_BATCH", 10))
             stack.enter_context(patch.object(FbDunningReminder, "_send", broken_in_second_company))
             stack.enter_context(mute_logger("odoo.addons.founder_backoffice.models.fb_dunning_run"))
             calls = self._run_job(self.daily)
@@ -136,7 +136,7 @@ class TestDailyJob(DunningJobsCommon):
         self.assertEqual(set(runs), {self.company, second, third})
         for company in (self.company, third):
             self.assertEqual(runs[company].state, "done")
-            self.assertEqual(runs[company].sent_count, 100)
+            self.assertEqual(runs[company].sent_count, 40)
             counts = self._mails_by_partner(customers[company])
             self.assertEqual(set(counts), set(customers[company]), "every customer got its reminder")
             self.assertEqual(set(counts.values()), {1}, "and only one")
@@ -144,16 +144,16 @@ class TestDailyJob(DunningJobsCommon):
         self.assertEqual(failed.state, "failed")
         self.assertIn("cannot be rendered", failed.failure_reason)
         self.assertTrue(failed.message_ids.filtered(lambda m: "cannot be rendered" in (m.body or "")))
-        self.assertEqual(failed.to_send_count, 100, "the failing batch was rolled back")
+        self.assertEqual(failed.to_send_count, 40, "the failing batch was rolled back")
         self.assertFalse(self._mails_by_partner(customers[second]))
         self.assertTrue(self.daily.active)
         self.assertEqual(self.daily.failure_count, 0)
 
         # the next call finds nothing to do and sends nothing again; the founder goes on with the failed run
         self._run_job(self.daily)
-        self.assertEqual(len(self._mails_by_partner(customers[self.company] | customers[third])), 200)
+        self.assertEqual(len(self._mails_by_partner(customers[self.company] | customers[third])), 80)
         failed.with_user(self._persona("Founder", company=second)).action_send()
-        self.assertEqual(failed.state, "sending", "100 reminders: in the background")
+        self.assertEqual(failed.state, "sending", "40 reminders: in the background")
         self._run_job(self.background)
         self.assertEqual(failed.state, "done")
         self.assertFalse(failed.failure_reason)
@@ -182,38 +182,38 @@ class TestDailyJob(DunningJobsCommon):
 class TestBackgroundSend(DunningJobsCommon):
     @freeze_time(TODAY)
     def test_manual_send_of_a_large_run_goes_to_the_background_with_progress(self):
-        customers = self._company_with_customers(self.company, 200)
+        customers = self._company_with_customers(self.company, 40)
         self.company.fb_dunning_mode = "draft"
         manager = self._persona("Collections manager")
         run = self._run(date(2026, 4, 20)).with_user(manager)
-        self.assertEqual(run.reminder_count, 200)
+        self.assertEqual(run.reminder_count, 40)
 
         run.action_send()
         self.assertEqual(run.state, "sending")
         self.assertEqual(run.sending_user_id, manager)
-        self.assertEqual((run.to_send_count, run.sent_count), (200, 0), "nothing sent in the request")
+        self.assertEqual((run.to_send_count, run.sent_count), (40, 0), "nothing sent in the request")
         self.assertFalse(self._mails_by_partner(customers))
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.background.id)])
         self.assertEqual(len(triggers), 1)
         run.action_send()  # a second click
         self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.background.id)]), 1)
-        self.assertEqual(run.to_send_count, 200)
+        self.assertEqual(run.to_send_count, 40)
 
         with (
             patch.object(ir_cron, "MIN_TIME_PER_JOB", 0),
             patch.object(ir_cron, "MIN_RUNS_PER_JOB", 1),
-            patch.object(FbDunningRun, "SEND_BATCH", 50),
+            patch.object(FbDunningRun, "SEND_BATCH", 10),
         ):
             with self.enter_registry_test_mode():
                 self.background.method_direct_trigger()
             run.invalidate_recordset()
-            self.assertEqual((run.state, run.sent_count, run.to_send_count), ("sending", 50, 150))
+            self.assertEqual((run.state, run.sent_count, run.to_send_count), ("sending", 10, 30))
             self.assertEqual(run.progress, 25.0)
             self.assertEqual(self._run_job(self.background), 3)
         run.invalidate_recordset()
-        self.assertEqual((run.state, run.sent_count, run.to_send_count, run.progress), ("done", 200, 0, 100.0))
+        self.assertEqual((run.state, run.sent_count, run.to_send_count, run.progress), ("done", 40, 0, 100.0))
         counts = self._mails_by_partner(customers)
-        self.assertEqual((len(counts), set(counts.values())), (200, {1}))
+        self.assertEqual((len(counts), set(counts.values())), (40, {1}))
         note = customers[0].message_ids.filtered(lambda m: "Payment reminder sent" in (m.body or ""))
         self.assertEqual(note.author_id, manager.partner_id, "sent as the user who pressed Send")
 

@@ -48,14 +48,16 @@ class TestDemoData(TransactionCase):
         company = self.env.ref("base.main_company")
         self.assertTrue(company.chart_template)
         env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
-        for name in (
-            "res_partner_demo.xml",
-            "account_move_demo.xml",
-            "fb_dunning_policy_demo.xml",
-            "fb_collections_demo.xml",
-        ):
+        # the demo policy's compensation is fixed in EUR: `make run` has Odoo's demo rates, the test template none
+        eur = env.ref("base.EUR")
+        eur.active = True
+        env["res.currency.rate"].create({"currency_id": eur.id, "name": "2010-01-01", "rate": 0.7})
+
+        def load(name):  # in the manifest's order
             convert_file(env, "founder_backoffice", f"data/demo/{name}", {}, mode="init", noupdate=True)
 
+        load("res_partner_demo.xml")
+        load("account_move_demo.xml")
         moves = env["account.move"].search([("company_id", "=", company.id), ("move_type", "=", "out_invoice")])
         self.assertEqual(len(moves), 8)
         self.assertEqual(set(moves.mapped("state")), {"posted"})
@@ -67,16 +69,8 @@ class TestDemoData(TransactionCase):
         self.assertEqual(env.ref("founder_backoffice.demo_partner_nukhba").lang, "ar_001")
         self.assertEqual(env.ref("founder_backoffice.demo_partner_trattoria").lang, "it_IT")
 
-        plan = env.ref("founder_backoffice.demo_payment_plan_bianchi")
-        self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [1033.33, 1033.33, 1033.34]))
-        self.assertEqual(env.ref("founder_backoffice.demo_promise_bianchi").state, "open")
-        self.assertEqual(env.ref("founder_backoffice.demo_dispute_riyada").state, "open")
-        self.assertTrue(
-            env.ref("founder_backoffice.demo_user_collector").has_group("founder_backoffice.group_collections_user")
-        )
-
         # a year of habits: each demo customer's profile is the one the demo shows
-        convert_file(env, "founder_backoffice", "data/demo/payment_history_demo.xml", {}, mode="init", noupdate=True)
+        load("payment_history_demo.xml")
         grades = {
             name: (
                 env.ref(f"founder_backoffice.demo_partner_{name}").fb_payment_grade,
@@ -97,6 +91,29 @@ class TestDemoData(TransactionCase):
         weeks = env["fb.cash.forecast"]._weeks(company, fields.Date.context_today(env.user))
         self.assertGreater(sum(week.receipts for week in weeks), 0)
         self.assertGreater(sum(week.bills for week in weeks), 0)
+
+        load("fb_dunning_policy_demo.xml")
+        load("fb_collections_demo.xml")
+        plan = env.ref("founder_backoffice.demo_payment_plan_bianchi")
+        self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [1033.33, 1033.33, 1033.34]))
+        self.assertEqual(env.ref("founder_backoffice.demo_promise_bianchi").state, "open")
+        self.assertEqual(env.ref("founder_backoffice.demo_dispute_riyada").state, "open")
+        self.assertTrue(
+            env.ref("founder_backoffice.demo_user_collector").has_group("founder_backoffice.group_collections_user")
+        )
+        # the Italian and Arabic customers receive a reminder whose link opens their collections page: the run goes
+        # to the background job, which sends it as the administrator
+        run = env.ref("founder_backoffice.demo_dunning_run")
+        self.assertEqual((run.state, run.sending_user_id), ("sending", env.ref("base.user_admin")))
+        sender = env.ref("founder_backoffice.ir_cron_fb_dunning_send")
+        self.assertTrue(env["ir.cron.trigger"].search([("cron_id", "=", sender.id)]))
+        run.with_user(run.sending_user_id)._send_pending()
+        self.assertEqual(run.state, "done")
+        sent = run.reminder_ids.filtered(lambda reminder: reminder.state == "sent")
+        for name in ("trattoria", "nukhba"):
+            reminder = sent.filtered(lambda r, n=name: r.partner_id == env.ref(f"founder_backoffice.demo_partner_{n}"))
+            self.assertTrue(reminder.access_token)
+            self.assertIn(reminder.collections_url, reminder.mail_id.body_html)
 
 
 @tagged("post_install", "-at_install")

@@ -38,14 +38,16 @@ class Refused(Exception):
     """The server refused the step with an access error or a clear message."""
 
 
-def readme_persona_table():
-    """``{action: {persona: allowed}}`` from the README's persona table."""
-    lines = README.read_text().split("### What each role can do", 1)[1].splitlines()
-    header = next(line for line in lines if line.startswith("| Action"))
+def readme_persona_table(section="What each role can do", first_header="Action"):
+    """``(personas, {action: {persona: allowed}})`` from the README's persona table of ``section``, the one whose
+    header starts with ``first_header``: the staff's roles, or the customers' (``What each customer can do``)."""
+    lines = README.read_text().split(f"### {section}\n", 1)[1].splitlines()
+    head = f"| {first_header} |"
+    header = next(line for line in lines if line.startswith(head))
     personas = [cell.strip() for cell in header.strip("|").split("|")][1:]
     table = {}
     for line in lines:
-        if not line.startswith("| ") or line.startswith(("| Action", "|--")):
+        if not line.startswith("| ") or line.startswith((head, "|--")):
             if table and not line.startswith("|"):
                 break
             continue
@@ -157,6 +159,21 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
         run.action_compute()
         cls.dunning_run = run
         cls.reminder = run.reminder_ids.filtered(lambda r: r.partner_id == cls.customer)
+        # a date read in the customer's reply to a reminder: proposed to its collector, as the mail gateway does
+        cls.proposed_promise = (
+            cls.env["fb.promise"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.customer.id,
+                    "amount": 500.0,
+                    "promised_date": cls.today + timedelta(days=5),
+                    "move_ids": cls.invoice.ids,
+                    "collector_id": cls.collector.id,
+                    "state": "proposed",
+                }
+            )
+        )
         cls.stage_promised = cls.env["fb.collection.stage"]._of_kind("promised")
         cls.digest = cls.env["digest.digest"].create({"name": "Weekly", "company_id": cls.company.id})
 
@@ -263,20 +280,44 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
         dispute = self.env["fb.dispute"].browse(values["id"])
         self.assertEqual((dispute.partner_id, dispute.amount, dispute.state), (self.customer, 500.0, "open"))
 
-    def _act_start_payment_plan(self):
-        action = self._call("res.partner", "action_fb_create_payment_plan", [self.customer.id])
+    def _plan_of_two_instalments(self, action):
+        """A plan of the invoice in two instalments, made as the customer's form makes it, then ``action`` on it."""
+        form = self._call("res.partner", "action_fb_create_payment_plan", [self.customer.id])
         [values] = self._call(
             "fb.payment.plan",
             "web_save",
             [],
             {"move_ids": [[6, 0, self.invoice.ids]], "instalment_count": 2},
             specification={},
-            context=action["context"],
+            context=form["context"],
         )
-        self._call("fb.payment.plan", "action_start", [values["id"]])
+        self._call("fb.payment.plan", action, [values["id"]])
         plan = self.env["fb.payment.plan"].browse(values["id"])
-        self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [250.0, 250.0]))
+        self.assertEqual(plan.line_ids.mapped("amount"), [250.0, 250.0])
+        return plan
+
+    def _act_start_payment_plan(self):
+        plan = self._plan_of_two_instalments("action_start")
+        self.assertEqual(plan.state, "active")
         self.assertEqual(self.customer.fb_collection_stage_id.kind, "plan")
+
+    def _act_propose_payment_plan(self):
+        plan = self._plan_of_two_instalments("action_propose")
+        self.assertEqual(plan.state, "proposed")
+        self.assertIn(plan, self.reminder.sudo()._fb_proposed_plans(), "the customer's page offers it")
+        self.assertNotEqual(self.customer.fb_collection_stage_id.kind, "plan", "it runs once the customer accepts")
+
+    def _act_confirm_proposed_promise(self):
+        self._call("fb.promise", "action_confirm", self.proposed_promise.ids)
+        self.assertEqual(self.proposed_promise.state, "open")
+        self.assertEqual(self.customer.fb_collection_stage_id.kind, "promised", "dunning now waits for it")
+
+    def _act_mark_reply_handled(self):
+        customer = self.customer.with_company(self.company).sudo()
+        customer.fb_replied_date = self.today  # as the customer's reply through the mail gateway sets it
+        self._call("res.partner", "action_fb_mark_reply_handled", [self.customer.id])
+        self.assertFalse(customer.fb_replied_date, "the automated dunning takes the customer again")
+        self.assertIn(f"marked handled by {self.user.name}", self.customer.message_ids[:1].body)
 
     def _act_log_call(self):
         action = self._call("res.partner", "action_fb_log_call", [self.customer.id])
@@ -531,6 +572,9 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
         "Record a promise for another collector's customer": _act_promise_for_another_collectors_customer,
         "Open a dispute on an invoice": _act_open_dispute,
         "Start a payment plan": _act_start_payment_plan,
+        "Propose a payment plan to the customer": _act_propose_payment_plan,
+        "Confirm a promise read in a customer's reply": _act_confirm_proposed_promise,
+        "Mark a customer's reply handled": _act_mark_reply_handled,
         "Log a collections call": _act_log_call,
         "Open the Overdue Invoices menu": _act_overdue_invoices_menu,
         "Put a customer on credit hold": _act_put_on_hold,

@@ -6,10 +6,13 @@ them in superuser mode (``sudo()``). Any other write of those fields, whoever ma
 included), is refused with a ``UserError``: superuser mode cannot be reached over RPC.
 """
 
+import uuid
+
 from psycopg2 import InterfaceError, OperationalError
 from psycopg2.errors import SerializationFailure
 
 from odoo.exceptions import ConcurrencyError, UserError
+from odoo.tools import SQL
 
 
 def check_managed_write(records, vals, managed):
@@ -47,6 +50,23 @@ def refuse_outside_actions(model):
     if not model.env.su:
         model.check_access("create")
         raise UserError(model.env._("%s: made by the dunning runs only, not by hand.", _model_name(model)))
+
+
+def ensure_access_tokens(records, *dependents):
+    """Give every record of ``records`` (a ``portal.mixin``) without one its access token, in one statement for a
+    whole batch being sent: an ORM write per record would go through the checks of its managed fields. The computed
+    fields ``dependents`` read the token."""
+    missing = records.filtered(lambda record: not record.access_token)
+    if missing:
+        records.env.execute_query(
+            SQL(
+                "UPDATE %s AS record SET access_token = tokens.token FROM (VALUES %s) AS tokens(id, token) "
+                "WHERE record.id = tokens.id",
+                SQL.identifier(records._table),
+                SQL(", ").join(SQL("(%s, %s)", record.id, str(uuid.uuid4())) for record in missing),
+            )
+        )
+        missing.invalidate_recordset(["access_token", *dependents])
 
 
 def _refusal(records, names):
