@@ -56,14 +56,15 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")
         env = env(user=admin, context={"force_report_rendering": True})
-        run = env["fb.dunning.run"].create({"company_id": env.ref("base.main_company").id})
-        run.action_compute()
         Report = env["ir.actions.report"]
         for lang, xmlid in CUSTOMERS.items():
             partner = env.ref(xmlid)
-            reminder = run.reminder_ids.filtered(lambda r, p=partner: r.partner_id == p)
+            # the letter of the reminder the customer received (the demo sends today's run): with its page's QR code
+            reminder = env["fb.dunning.reminder"].search(
+                [("partner_id", "=", partner.id), ("state", "=", "sent")], limit=1
+            )
             if not reminder:
-                sys.exit(f"{partner.name} gets no reminder in today's run: nothing to show")
+                sys.exit(f"{partner.name} received no reminder: nothing to show")
             letter, _kind = Report._render_qweb_pdf("founder_backoffice.action_report_fb_dunning_letter", reminder.ids)
             png(letter, output / f"letter_{lang}.png")
             statement, _kind = Report._render_qweb_pdf("founder_backoffice.action_report_fb_statement", partner.ids)

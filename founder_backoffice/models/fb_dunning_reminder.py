@@ -231,6 +231,9 @@ class FbDunningReminder(models.Model):
             )
             batch._link_mails(mails)
             batch._attach_letters()
+        if to_mail - no_address:
+            # the e-mails leave now, not at the mail queue's next hourly call
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         sending._log_in_chatter()
         sending.filtered(lambda r: r.level_id.create_activity)._schedule_calls(
             self.env._("Payment reminder sent: follow up by phone.")

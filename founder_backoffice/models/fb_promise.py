@@ -5,8 +5,7 @@ from odoo.exceptions import ValidationError
 
 from ..engine import collections
 from ..tools import server_side
-
-REPLY_ACTIVITY = "founder_backoffice.mail_activity_type_customer_reply"
+from .res_partner import REPLY_ACTIVITY
 
 
 class FbPromise(models.Model):

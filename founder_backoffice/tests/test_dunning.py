@@ -390,8 +390,13 @@ class TestDunningRun(FounderBackofficeCommon):
         other = self._customer("Verdi S.r.l.")
         firm = self._invoice(other, 100.0, date(2026, 4, 1))  # 19 days: firm, call
         run = self._run(date(2026, 4, 20))
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]).unlink()
         run.action_send()
 
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]), "the e-mails leave now, not in the hour"
+        )
         self.assertTrue(self.customer.fb_credit_hold)
         self.assertIn("Final", self.customer.fb_credit_hold_reason)
         self.assertFalse(other.fb_credit_hold)

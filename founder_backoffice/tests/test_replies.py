@@ -10,11 +10,11 @@ from odoo.tests import freeze_time, tagged
 from odoo.tools import html2plaintext
 
 from ..engine import dunning
+from ..models.res_partner import REPLY_ACTIVITY
 from .common import FounderBackofficeCommon
 from .test_company_settings import load_migration
 
 REPLIED = "Tue, 21 Apr 2026 09:12:00 +0200"
-REPLY_ACTIVITY = "founder_backoffice.mail_activity_type_customer_reply"
 
 
 @tagged("post_install", "-at_install")
