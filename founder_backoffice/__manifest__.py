@@ -1,6 +1,6 @@
 {
     "name": "Founder Back Office",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "summary": "Collections, automated dunning, founder KPIs and localized AR/AP reports for small companies",
     "author": "Founder Back Office developers",
     "license": "LGPL-3",
@@ -32,6 +32,7 @@
         "views/fb_promise_views.xml",
         "views/fb_dispute_views.xml",
         "views/fb_payment_plan_views.xml",
+        "views/fb_statement_mailing_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/crm_lead_views.xml",
@@ -48,7 +49,9 @@
         "data/demo/account_move_demo.xml",
         "data/demo/payment_history_demo.xml",
         "data/demo/fb_dunning_policy_demo.xml",
+        "data/demo/fb_jurisdiction_demo.xml",
         "data/demo/fb_collections_demo.xml",
+        "data/demo/fb_statement_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["founder_backoffice/static/src/**/*"],

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("founder_backoffice", "founder_backoffice_hr")
+ADDONS = ("founder_backoffice", "founder_backoffice_hr", "founder_backoffice_sms")
 SECTIONS = (
     ("DESCRIPTION", None),
     ("CONFIGURE", "Configuration"),

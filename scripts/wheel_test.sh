@@ -2,7 +2,8 @@
 # The add-ons installed the OCA way, as `make test` checks it: wheels built from the committed files with whool
 # (`pip wheel`), installed with pip into a throw-away virtual environment next to the Odoo tree, then Odoo, run
 # from that environment with only its own addons path (none to this repository), installs founder_backoffice
-# and, Employees being there, founder_backoffice_hr. Ends with "wheels: N passed, M failed".
+# and, Employees and SMS being there, founder_backoffice_hr and founder_backoffice_sms. Ends with "wheels: N passed,
+# M failed".
 #
 # Odoo itself is not a pip package here (see the README): the environment reaches the Odoo tree and .venv's
 # packages through a .pth file, pip installs the wheels without resolving dependencies, and their requirements
@@ -26,7 +27,7 @@ check() {  # check "what" command...: one test
 
 check "pip wheel builds one wheel per add-on" \
     "$PY" -m pip wheel --no-deps --no-build-isolation --wheel-dir "$tmp/dist" "$ROOT/founder_backoffice" \
-    "$ROOT/founder_backoffice_hr"
+    "$ROOT/founder_backoffice_hr" "$ROOT/founder_backoffice_sms"
 # The names and requirements the wheels declare, as pip reads them, sorted.
 wheel_metadata() {
     "$PY" - "$tmp"/dist/*.whl <<'PYEOF' | sort
@@ -43,7 +44,10 @@ declared_as_expected() {
     diff <(wheel_metadata) - <<'END'
 Name: odoo-addon-founder_backoffice
 Name: odoo-addon-founder_backoffice_hr
+Name: odoo-addon-founder_backoffice_sms
 Requires-Dist: odoo-addon-founder_backoffice==19.0.*
+Requires-Dist: odoo-addon-founder_backoffice==19.0.*
+Requires-Dist: odoo==19.0.*
 Requires-Dist: odoo==19.0.*
 Requires-Dist: odoo==19.0.*
 Requires-Dist: xlsxwriter
@@ -61,7 +65,7 @@ check "the environment meets the wheels' requirements (the tree is Odoo 19.0, xl
     "$tmp/venv/bin/python" -c "import odoo.release, xlsxwriter; assert odoo.release.version_info[:2] == (19, 0)"
 check "Odoo's addons namespace finds the add-ons in the environment, not in this repository" \
     "$tmp/venv/bin/python" -c "from importlib.util import find_spec
-for name in ('founder_backoffice', 'founder_backoffice_hr'):
+for name in ('founder_backoffice', 'founder_backoffice_hr', 'founder_backoffice_sms'):
     origin = find_spec('odoo.addons.' + name).origin
     assert origin.startswith('$site'), origin"
 
@@ -70,10 +74,10 @@ check "Odoo installs founder_backoffice from the environment, without this repos
     "$tmp/venv/bin/python" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" \
     --addons-path="$ODOO_DIR/odoo/addons,$ODOO_DIR/addons" -i founder_backoffice --stop-after-init \
     --max-cron-threads 0 --workers 0 --http-port 0 --log-level warn
-check "both add-ons are installed" \
+check "the three add-ons are installed" \
     test "$(psql -d "$db" -Atqc "SELECT string_agg(name || '=' || state, ',' ORDER BY name) FROM ir_module_module
                                  WHERE name LIKE 'founder_backoffice%'")" \
-    = "founder_backoffice=installed,founder_backoffice_hr=installed"
+    = "founder_backoffice=installed,founder_backoffice_hr=installed,founder_backoffice_sms=installed"
 log "wheels: $passed passed, $failed failed"
 echo "wheels: $passed passed, $failed failed"
 [ "$failed" = 0 ]

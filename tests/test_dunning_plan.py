@@ -135,7 +135,7 @@ def test_a_customer_whose_every_item_is_held_gets_the_first_hold():
     assert plans == []
     # holds before the gates: the customer's credits cover everything, yet what holds its items is its reason
     assert skipped == {10: dunning.HOLD_PROMISED, 20: dunning.HOLD_NOT_INVOICE, 30: dunning.HOLD_DISPUTED}
-    assert dunning.left_out_amount(items[:2]) == 150.0
+    assert dunning.left_out_amount(items[:2], AS_OF) == 150.0
 
 
 def test_customer_holds_come_first_in_their_order():
@@ -166,7 +166,71 @@ def test_customer_holds_come_first_in_their_order():
 def test_left_out_amount_counts_the_items_that_could_be_reminded_else_the_held_ones():
     invoice = Item(1, partner=10, due_date=date(2026, 2, 1), residual=900.0, hold=dunning.HOLD_PAYMENT_PLAN)
     instalment = Item(2, partner=10, due_date=date(2026, 3, 10), residual=300.0)
-    assert dunning.left_out_amount([invoice, instalment]) == 300.0, "a plan's invoice and instalment: once"
-    assert dunning.left_out_amount([invoice]) == 900.0
+    assert dunning.left_out_amount([invoice, instalment], AS_OF) == 300.0, "a plan's invoice and instalment: once"
+    assert dunning.left_out_amount([invoice], AS_OF) == 900.0
     _, skipped = plan([invoice, instalment], rules=Rules((1,), min_overdue_amount=500.0))
     assert skipped == {10: dunning.SKIP_MIN_AMOUNT}, "the gates judge the items that could be reminded"
+
+
+PRE_DUE = Rules(level_days=(-3, 1, 15), min_days_between=7)
+
+
+def test_a_pre_due_note_lists_what_falls_due_within_its_window_and_what_is_overdue():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 4, 3), residual=100.0),  # due in 3 days: the pre-due level
+        Item(2, partner=10, due_date=date(2026, 4, 5), residual=900.0),  # due in 5 days: not yet
+        Item(3, partner=10, due_date=date(2026, 3, 20), residual=40.0, last_sent=1),  # overdue, already reminded
+        Item(4, partner=20, due_date=date(2026, 4, 10), residual=70.0),  # nothing in the window
+        Item(5, partner=30, due_date=date(2026, 3, 31), residual=60.0),  # due today
+    ]
+    plans, skipped = plan(items, rules=PRE_DUE)
+    assert skipped == {}, "a customer with nothing overdue is never left out"
+    by_partner = {p.partner: p for p in plans}
+    assert sorted(by_partner) == [10, 30]
+    note = by_partner[10]
+    assert (note.level, note.pre_due) == (0, True)
+    assert [(pi.item.key, pi.days_overdue, pi.level, pi.new_level) for pi in note.items] == [
+        (3, 11, 1, False),
+        (1, -3, 0, True),
+    ]
+    assert (note.overdue, note.upcoming, note.amount_due) == (40.0, 100.0, 140.0)
+    assert by_partner[30].items[0].days_overdue == 0
+
+
+def test_a_reminder_after_the_due_date_lists_only_the_overdue_items():
+    items = [
+        Item(1, partner=10, due_date=date(2026, 3, 28), residual=100.0, last_sent=0),  # 3 days late: level 1
+        Item(2, partner=10, due_date=date(2026, 4, 2), residual=500.0),  # due in 2 days
+    ]
+    [reminder], _ = plan(items, rules=PRE_DUE)
+    assert (reminder.level, reminder.pre_due) == (1, False)
+    assert [pi.item.key for pi in reminder.items] == [1]
+    assert reminder.amount_due == 100.0
+
+
+def test_no_pre_due_note_once_the_invoice_is_late():
+    late = [Item(1, partner=10, due_date=date(2026, 3, 30), residual=100.0)]  # 1 day late, never noted
+    plans, skipped = plan(late, rules=Rules(level_days=(-3, 5)))
+    assert (plans, skipped) == ([], {10: dunning.SKIP_NO_NEW_LEVEL})
+
+
+def test_a_pre_due_note_waits_for_any_reminder_and_holds_back_none():
+    overdue = [Item(1, partner=10, due_date=date(2026, 3, 28), residual=100.0, last_sent=0)]
+    noted = {10: Account(net_balance=100.0, last_note=date(2026, 3, 29))}
+    [reminder], _ = plan(overdue, noted, PRE_DUE)
+    assert reminder.level == 1, "the note two days ago does not hold the first reminder back"
+    upcoming = [Item(2, partner=10, due_date=date(2026, 4, 2), residual=100.0)]
+    reminded = {10: Account(net_balance=100.0, last_reminder=date(2026, 3, 29))}
+    assert plan(upcoming, reminded, PRE_DUE) == ([], {}), "too soon after a reminder, and nothing overdue to tell"
+
+
+def test_the_latest_settled_reminder_of_a_customer_is_thanked_once():
+    sent = [
+        dunning.Sent(1, partner=10, day=date(2026, 3, 1), settled=True),  # superseded by reminder 2
+        dunning.Sent(2, partner=10, day=date(2026, 3, 15), settled=True),
+        dunning.Sent(3, partner=20, day=date(2026, 3, 15), settled=False),  # still owes
+        dunning.Sent(4, partner=30, day=date(2026, 3, 15), settled=True, thanked=True),
+        dunning.Sent(5, partner=40, day=date(2026, 3, 15), settled=True),
+        dunning.Sent(6, partner=40, day=date(2026, 3, 15), settled=False),  # same day, sent after 5
+    ]
+    assert dunning.to_thank(sent) == [2]

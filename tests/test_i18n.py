@@ -9,7 +9,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("founder_backoffice", "founder_backoffice_hr")
+ADDONS = ("founder_backoffice", "founder_backoffice_hr", "founder_backoffice_sms")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd%]|\{\{.*?\}\}")
 TAG = re.compile(r"<[^>]+>")
 

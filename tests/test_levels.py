@@ -54,7 +54,7 @@ def test_validate_level_days_returns_ints():
     assert levels.validate_level_days([0, 7.0, 30]) == (0, 7, 30)
 
 
-@pytest.mark.parametrize("days", [(), (15, 15), (30, 15), (-1, 15), (1.5, 3)])
+@pytest.mark.parametrize("days", [(), (15, 15), (30, 15), (-1, -3, 15), (1.5, 3)])
 def test_validate_level_days_rejects_bad_policies(days):
     with pytest.raises(ValueError):
         levels.validate_level_days(days)
@@ -102,3 +102,21 @@ def test_level_at_maps_a_threshold_onto_the_levels():
     assert levels.level_at(1, (1, 15, 30)) == 0
     assert levels.level_at(20, (1, 15, 30)) == 1  # a level sent at 20 days under an older policy
     assert levels.level_at(99, (1, 15, 30)) == 2
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(-6, None), (-5, 0), (-3, 0), (-2, 1), (0, 1), (1, None), (2, None), (3, 2), (20, 3)],
+)
+def test_pre_due_levels_are_reached_only_until_the_due_date(days, expected):
+    assert levels.reached_level(days, (-5, -2, 3, 15), grace_days=1) == expected
+
+
+def test_a_pre_due_level_asks_nothing_not_yet_owed():
+    assert levels.pre_due_window((-5, -2, 3)) == 5
+    assert levels.pre_due_window((1, 3)) == 0
+    assert not levels.asks_before_due(-3)
+    assert levels.asks_before_due(-3, interest=True)
+    assert levels.asks_before_due(-3, fee=True)
+    assert levels.asks_before_due(-3, escalation=True)
+    assert not levels.asks_before_due(3, fee=True, interest=True, escalation=True)

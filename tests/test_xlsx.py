@@ -6,7 +6,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from founder_backoffice.report.xlsx import Column, XlsxReport, amount_format, sheet_name
+from founder_backoffice.report.xlsx import Column, XlsxReport, amount_format, excel_date_format, sheet_name
 
 COLUMNS = [
     Column("partner", "Partner"),
@@ -244,3 +244,18 @@ def test_temporary_files_are_removed():
 
         report.add_sheet("Detail").add_table(COLUMNS, failing())
     assert not os.path.exists(tmpdir)
+
+
+@pytest.mark.parametrize(
+    ("strftime_format", "excel"),
+    [
+        ("%d/%m/%Y", "dd/mm/yyyy"),  # Italian and Arabic
+        ("%m/%d/%Y", "mm/dd/yyyy"),  # English (US)
+        ("%d.%m.%Y", "dd.mm.yyyy"),
+        ("%d de %B", "dd \\d\\e mmmm"),  # literal letters escaped
+        ("%Y/%j", "yyyy-mm-dd"),  # day of the year: no Excel code, ISO
+        ("", "yyyy-mm-dd"),
+    ],
+)
+def test_a_language_date_format_becomes_the_workbook_date_format(strftime_format, excel):
+    assert excel_date_format(strftime_format) == excel

@@ -4,6 +4,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo.exceptions import MissingError, UserError, ValidationError
 from odoo.http import request, route
+from odoo.tools import format_list
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 
@@ -67,7 +68,7 @@ class FbPortalPayment(FbPortalAccount, PaymentPortal):
             staff.env._(
                 "The customer started paying %(amount)s online for %(invoices)s (transaction %(reference)s)",
                 amount=currency.format(to_pay["amount"]),
-                invoices=", ".join(to_pay["invoices"].mapped("name")),
+                invoices=format_list(staff.env, to_pay["invoices"].mapped("name")),
                 reference=processing_values["reference"],
             ),
             reminder_sudo.env["account.move"],

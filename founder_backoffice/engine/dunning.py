@@ -4,6 +4,11 @@ Dunning state lives on each receivable item (an invoice instalment), while a cus
 run covering all its overdue items. A customer is reminded when at least one item reached a level it has not
 received yet; the reminder then lists every overdue item, and its level is the highest one reached.
 
+A policy with pre-due levels (``levels.is_pre_due``) also plans the items falling due within its window: a
+customer whose only new level is pre-due gets a friendly note listing them and its overdue items; a reminder at
+a level after the due date lists the overdue items only. A customer with nothing overdue and no note to get is
+not left out: it has nothing to be reminded of.
+
 Every customer with overdue items is either reminded or left out with one reason, decided in this order:
 1. what holds the whole customer (``CUSTOMER_HOLDS``: no dunning, no policy, waiting for our answer);
 2. the items' holds (``HOLDS``): held items are never on a reminder, and a customer whose every overdue item is
@@ -83,17 +88,19 @@ class Customer:
 
 @dataclass(frozen=True)
 class Account:
-    """A customer's receivable position: ``net_balance`` of all open items, ``credits`` (<= 0) of open credits."""
+    """A customer's receivable position: ``net_balance`` of all open items, ``credits`` (<= 0) of open credits,
+    the day of its last reminder after a due date and of its last pre-due note (which delays no reminder)."""
 
     net_balance: float
     credits: float = 0.0
     last_reminder: date | None = None
+    last_note: date | None = None
 
 
 @dataclass(frozen=True)
 class PlannedItem:
     item: Item
-    days_overdue: int
+    days_overdue: int  # negative: not yet due
     level: int | None  # level reached (None: overdue but within grace or below the first level)
     new_level: bool  # this reminder brings the item to ``level`` for the first time
 
@@ -104,12 +111,14 @@ class Plan:
     level: int
     items: list = field(default_factory=list)
     overdue: float = 0.0
+    upcoming: float = 0.0  # items not yet due, listed on a pre-due note
     credits: float = 0.0
+    pre_due: bool = False  # ``level`` is a pre-due level
 
     @property
     def amount_due(self) -> float:
-        """What the customer is asked to pay: overdue items less the credits that offset them."""
-        return self.overdue + self.credits
+        """What the customer is asked to pay: the items listed less the credits that offset them."""
+        return self.overdue + self.upcoming + self.credits
 
 
 def item_hold(
@@ -146,11 +155,16 @@ def customer_hold(customer: Customer):
     return next((hold for hold in CUSTOMER_HOLDS if applies[hold]), None)
 
 
-def left_out_amount(items) -> float:
-    """What a customer left out owes overdue: its items that could be reminded, or its held items when every one
-    is held (a missed instalment of a plan and the invoice it splits are never counted together)."""
-    free = [item for item in items if not item.hold]
-    return sum(item.residual for item in free or items)
+def is_overdue(item: Item, as_of: date) -> bool:
+    return item.due_date < as_of
+
+
+def left_out_amount(items, as_of: date) -> float:
+    """What a customer left out owes overdue: its overdue items that could be reminded, or its held ones when
+    every one is held (a missed instalment of a plan and the invoice it splits are never counted together)."""
+    overdue = [item for item in items if is_overdue(item, as_of)]
+    free = [item for item in overdue if not item.hold]
+    return sum(item.residual for item in free or overdue)
 
 
 def plan_run(items, accounts, rules_of, as_of: date, customers=None):
@@ -159,6 +173,9 @@ def plan_run(items, accounts, rules_of, as_of: date, customers=None):
     ``items`` are the overdue items of the run, held ones included; ``accounts`` maps each customer to its
     ``Account``, ``customers`` to its ``Customer`` (default: nothing holds it), and ``rules_of(customer)`` gives its
     ``Rules`` (asked only for customers with a policy).
+
+    ``items`` may also hold items not yet due (within the widest pre-due window of the policies), which only a
+    pre-due note lists; a customer with nothing overdue is never in ``skipped``.
     """
     customers = customers or {}
     by_partner = {}
@@ -167,36 +184,84 @@ def plan_run(items, accounts, rules_of, as_of: date, customers=None):
     plans, skipped = [], {}
     for partner, all_items in by_partner.items():
         partner_items = [item for item in all_items if not item.hold]
+        has_overdue = any(is_overdue(item, as_of) for item in all_items)
         hold = customer_hold(customers.get(partner, Customer()))
-        if not hold and not partner_items:
-            hold = min((item.hold for item in all_items), key=HOLDS.index)
+        if not hold and not any(is_overdue(item, as_of) for item in partner_items) and has_overdue:
+            hold = min((item.hold for item in all_items if is_overdue(item, as_of)), key=HOLDS.index)
         if hold:
-            skipped[partner] = hold
+            if has_overdue:
+                skipped[partner] = hold
             continue
         rules = rules_of(partner)
-        account = accounts.get(partner, Account(net_balance=sum(i.residual for i in partner_items)))
-        plan = Plan(partner=partner, level=-1)
-        for item in sorted(partner_items, key=lambda i: (i.due_date, i.key)):
-            days = (as_of - item.due_date).days
-            reached = levels.reached_level(days, rules.level_days, rules.grace_days)
-            to_send = levels.level_to_send(days, rules.level_days, item.last_sent, rules.grace_days)
-            plan.items.append(PlannedItem(item, days, reached, to_send is not None))
-            plan.overdue += item.residual
-            if to_send is not None:
-                plan.level = max(plan.level, to_send)
+        plan = _plan_customer(partner, partner_items, rules, as_of)
+        account = accounts.get(partner, Account(net_balance=sum(item.residual for item in partner_items)))
         plan.credits = account.credits if rules.offset_credits else 0.0
         reason = _skip_reason(plan, account, rules, as_of)
-        if reason:
-            skipped[partner] = reason
-        else:
+        if not reason:
             plans.append(plan)
+        elif has_overdue:
+            skipped[partner] = reason
     return plans, skipped
+
+
+def _plan_customer(partner, items, rules, as_of):
+    """The customer's reminder: its level, and the items it lists (a note before the due date also lists the
+    items reaching a pre-due level, a reminder after it only the overdue ones)."""
+    planned = []
+    for item in sorted(items, key=lambda i: (i.due_date, i.key)):
+        days = (as_of - item.due_date).days
+        reached = levels.reached_level(days, rules.level_days, rules.grace_days)
+        to_send = levels.level_to_send(days, rules.level_days, item.last_sent, rules.grace_days)
+        planned.append(PlannedItem(item, days, reached, to_send is not None))
+    level = max((p.level for p in planned if p.new_level), default=-1)
+    pre_due = level >= 0 and levels.is_pre_due(rules.level_days[level])
+    plan = Plan(partner=partner, level=level, pre_due=pre_due)
+    for p in planned:
+        if p.days_overdue > 0:
+            plan.items.append(p)
+            plan.overdue += p.item.residual
+        elif pre_due and p.level is not None:
+            plan.items.append(p)
+            plan.upcoming += p.item.residual
+    return plan
 
 
 def too_soon(last_reminder: date | None, day: date, min_days_between: int) -> bool:
     """Whether a reminder on ``day`` comes less than ``min_days_between`` days from the customer's last one
     (before or after it: a run dated earlier than a reminder another run sent counts too)."""
     return last_reminder is not None and abs((day - last_reminder).days) < min_days_between
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A reminder sent to ``partner`` (a customer of a company) on ``day``: ``settled`` once every item it listed
+    is paid, ``thanked`` once the customer got its thank-you."""
+
+    key: int
+    partner: object
+    day: date
+    settled: bool
+    thanked: bool = False
+
+
+def to_thank(sent) -> list:
+    """Keys of the reminders whose customer gets a thank-you: the customer's latest reminder (``Sent``), once
+    everything it listed is paid, and once only (an earlier reminder's items were listed again or settled
+    before)."""
+    latest = {}
+    for reminder in sent:
+        current = latest.get(reminder.partner)
+        if current is None or (reminder.day, reminder.key) > (current.day, current.key):
+            latest[reminder.partner] = reminder
+    return [reminder.key for reminder in latest.values() if reminder.settled and not reminder.thanked]
+
+
+def last_contact(account: Account, pre_due: bool):
+    """The reminder the days between reminders count from: a pre-due note waits for any, a reminder after the due
+    date only for the last reminder (a courtesy note a few days before does not hold it back)."""
+    if not pre_due:
+        return account.last_reminder
+    return max((day for day in (account.last_reminder, account.last_note) if day), default=None)
 
 
 def level_fee(fee_type: str, fixed: float, percent: float, amount_due: float) -> float:
@@ -214,7 +279,7 @@ def _skip_reason(plan, account, rules, as_of):
         return SKIP_NET_BALANCE
     if plan.level < 0:
         return SKIP_NO_NEW_LEVEL
-    if too_soon(account.last_reminder, as_of, rules.min_days_between):
+    if too_soon(last_contact(account, plan.pre_due), as_of, rules.min_days_between):
         return SKIP_TOO_SOON
     if plan.amount_due <= 0:
         return SKIP_CREDITS

@@ -26,6 +26,7 @@ from . import fb_pnl_report
 from . import fb_promise
 from . import fb_receivable
 from . import fb_statement_report
+from . import fb_statement_mailing
 from . import ir_qweb
 from . import mail_mail
 from . import mail_thread

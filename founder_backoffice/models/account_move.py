@@ -8,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 
 from ..engine import bill_reader, portal
 from ..tools import bill_text, server_side
@@ -111,7 +111,9 @@ class AccountMove(models.Model):
             ]
             messages = []
             if names:
-                messages.append(self.env._("Read from the attached file: check %s.", ", ".join(dict.fromkeys(names))))
+                messages.append(
+                    self.env._("Read from the attached file: check %s.", format_list(self.env, dict.fromkeys(names)))
+                )
             if "totals" in reading.get("flags", ()):
                 messages.append(self.env._("Untaxed amount and taxes do not add up to the total printed on the bill."))
             if "lines" in reading.get("flags", ()):
@@ -398,12 +400,12 @@ class AccountMove(models.Model):
         self.message_post(
             body=Markup("%s<br/>%s")
             % (
-                self.env._(
-                    "Bill read from %(file)s (%(how)s).",
-                    file=filename,
-                    how=self.env._("OCR of a scan") if ocr else self.env._("text of the PDF"),
-                ),
-                self.env._("Filled: %s.", ", ".join(filled)) if filled else self.env._("Nothing was filled."),
+                self.env._("Bill read from %s (OCR of a scan).", filename)
+                if ocr
+                else self.env._("Bill read from %s (text of the PDF).", filename),
+                self.env._("Filled: %s.", format_list(self.env, filled))
+                if filled
+                else self.env._("Nothing was filled."),
             )
         )
 
@@ -466,7 +468,7 @@ class AccountMove(models.Model):
                 self.env._(
                     "Only posted invoices of %(customer)s can be included, not %(invoices)s.",
                     customer=partner.commercial_partner_id.display_name,
-                    invoices=", ".join(strangers.mapped("display_name")),
+                    invoices=format_list(self.env, strangers.mapped("display_name")),
                 )
             )
 
@@ -478,6 +480,15 @@ class AccountMove(models.Model):
             domain.append(("max_date", "<=", date_to))
         [(amount,)] = self.env["account.partial.reconcile"]._read_group(domain, [], ["amount:sum"])
         return amount or 0.0
+
+    def _invoice_paid_hook(self):
+        """A customer who settles what a reminder listed is thanked (as the system: a portal payment runs as the
+        public user, who reads no reminder)."""
+        res = super()._invoice_paid_hook()
+        invoices = self.filtered(lambda move: move.move_type == "out_invoice")
+        if invoices:
+            self.env["fb.dunning.reminder"].sudo()._fb_thank_for(invoices)
+        return res
 
     def _fb_ensure_portal_tokens(self):
         """Give every invoice of ``self`` its portal access token at once (the reminders link to the invoices)."""

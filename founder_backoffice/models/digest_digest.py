@@ -118,7 +118,7 @@ class DigestDigest(models.Model):
         lines = Markup("").join(
             Markup("<li>%s</li>")
             % self.env._(
-                "%(invoice)s, %(customer)s: %(amount)s due on %(date)s, %(days)s days late",
+                "%(invoice)s, %(customer)s: %(amount)s due on %(date)s; days late: %(days)s",
                 invoice=move.name,
                 customer=move.commercial_partner_id.name,
                 amount=format_amount(self.env, move.amount_residual_signed, company.currency_id),

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import periods
+from ..report import text
 from ..report.xlsx import Column
 
 CATEGORIES = ("customers", "suppliers", "taxes", "payroll", "financing", "other")
@@ -120,7 +121,10 @@ class FbCashFlowReport(models.Model):
             for category in CATEGORIES:
                 if (direction, category) in amounts:
                     values = amounts[(direction, category)]
-                    rows.append((f"{directions[direction]}: {labels[category]}", values, sum(values)))
+                    label = self.env._(
+                        "%(direction)s: %(category)s", direction=directions[direction], category=labels[category]
+                    )
+                    rows.append((label, values, sum(values)))
         net = [sum(values[i] for values in amounts.values()) for i in range(len(months))]
         rows.append((self.env._("Net cash flow"), net, sum(net)))
         opening = self._cash_at(options, options["date_from"])
@@ -136,7 +140,7 @@ class FbCashFlowReport(models.Model):
         months, rows, opening, closing = self._grid(options)
         header = self._header_block(
             options,
-            (self.env._("Period"), f"{options['date_from']} - {options['date_to']}"),
+            (self.env._("Period"), text.period(self.env, options["date_from"], options["date_to"], isolated=False)),
             (self.env._("Opening cash"), opening),
         )
         columns = (

@@ -18,14 +18,23 @@ class FbDunningLevel(models.Model):
     policy_id = fields.Many2one("fb.dunning.policy", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
     currency_id = fields.Many2one(related="policy_id.currency_id")
-    days = fields.Integer("Days past due", required=True, help="Reached once an invoice is this many days late.")
+    days = fields.Integer(
+        "Days past due",
+        required=True,
+        help="Reached once an invoice is this many days late. Negative: a friendly note that many days before the "
+        "due date, sent only while the invoice is not yet due (no fee, interest or escalation).",
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         "E-mail template",
         domain=[("model", "=", "fb.dunning.reminder")],
         help="E-mail sent to the customer, in the customer's language. Leave empty for no e-mail.",
     )
-    attach_letter = fields.Boolean("Attach PDF letter", help="Attach the reminder letter as a PDF to the e-mail.")
+    attach_letter = fields.Boolean(
+        "PDF letter",
+        help="The reminder letter as a PDF, in the customer's language: attached to the e-mail, and kept on the "
+        "reminder to print and post.",
+    )
     create_activity = fields.Boolean(
         "Schedule a call",
         help="Schedule a collections call for the customer's collector (or the invoice's salesperson).",
@@ -89,10 +98,33 @@ class FbDunningLevel(models.Model):
             except ValueError as error:
                 raise ValidationError(
                     self.env._(
-                        "The levels of policy %(policy)s need different, non-negative numbers of days past due.",
+                        "The levels of policy %(policy)s need different numbers of days past due.",
                         policy=policy.name,
                     )
                 ) from error
+
+    @api.constrains("days", "fee_type", "charge_interest", "escalate_credit_hold", "escalate_user_id")
+    def _check_pre_due(self):
+        """A note before the due date asks nothing that is not owed yet."""
+        for level in self:
+            if levels.asks_before_due(
+                level.days,
+                fee=level.fee_type != "none",
+                interest=level.charge_interest,
+                escalation=level.escalate_credit_hold or bool(level.escalate_user_id),
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s comes before the due date: it cannot charge a fee or interest, nor put the "
+                        "customer on credit hold or hand the case over.",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains("charge_interest", "fee_type", "policy_id")
+    def _check_jurisdiction(self):
+        """A level saved on its own obeys its policy's preset too."""
+        self.policy_id._check_jurisdiction()
 
     @api.constrains("fee_type", "fee_fixed", "fee_percent")
     def _check_fee(self):
@@ -103,21 +135,36 @@ class FbDunningLevel(models.Model):
                 raise ValidationError(self.env._("A dunning fee cannot exceed 100%% (level %s).", level.name))
 
     @api.constrains(
-        "mail_template_id", "create_activity", "fee_type", "charge_interest", "escalate_credit_hold", "escalate_user_id"
+        "mail_template_id",
+        "attach_letter",
+        "create_activity",
+        "fee_type",
+        "charge_interest",
+        "escalate_credit_hold",
+        "escalate_user_id",
     )
     def _check_has_action(self):
         for level in self:
-            if not (
-                level.mail_template_id
-                or level.create_activity
-                or level.fee_type != "none"
-                or level.charge_interest
-                or level.escalate_credit_hold
-                or level.escalate_user_id
-            ):
+            if not level._fb_does_something():
                 raise ValidationError(
-                    self.env._("Level %s does nothing: give it an e-mail, a call, a fee or an escalation.", level.name)
+                    self.env._(
+                        "Level %s does nothing: give it a channel (e-mail, letter, call), a fee or an escalation.",
+                        level.name,
+                    )
                 )
+
+    def _fb_does_something(self):
+        """Whether the level acts at all: a channel (add-ons add theirs: SMS), a fee or an escalation."""
+        self.ensure_one()
+        return bool(
+            self.mail_template_id
+            or self.attach_letter
+            or self.create_activity
+            or self.fee_type != "none"
+            or self.charge_interest
+            or self.escalate_credit_hold
+            or self.escalate_user_id
+        )
 
     @api.constrains("mail_template_id")
     def _check_mail_template(self):

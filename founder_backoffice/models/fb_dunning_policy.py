@@ -1,7 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import dunning
+from ..engine import dunning, jurisdictions
+
+# The presets an administrator picks, in the order the form lists them (what each allows: engine/jurisdictions.py).
+JURISDICTIONS = [
+    (jurisdictions.ITALY_B2B, "Italy, business customers"),
+    (jurisdictions.EU_CONSUMER, "Italy / EU, consumers"),
+    (jurisdictions.SAUDI, "Saudi Arabia"),
+    (jurisdictions.EU_B2B, "EU, business customers"),
+]
 
 
 class FbDunningPolicy(models.Model):
@@ -16,6 +24,14 @@ class FbDunningPolicy(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
+    jurisdiction = fields.Selection(
+        JURISDICTIONS,
+        help="The law of the customers this policy is for. It sets the interest margin and compensation, refuses "
+        "the charges that law does not allow (interest and compensation to consumers and Saudi customers, a "
+        "percentage fee to Saudi customers), and chooses the legal wording of letters, e-mails and charges "
+        "invoices. Customers without a policy of their own get the company's policy of their country and kind "
+        "(company or person). Empty: no legal basis is named.",
+    )
     is_default = fields.Boolean(
         "Default policy",
         help="Used for every customer of the company that has no policy of its own. One per company.",
@@ -69,6 +85,12 @@ class FbDunningPolicy(models.Model):
         help="Service product (and so income account) the fees, interest and compensation are invoiced on.",
     )
 
+    thank_customers = fields.Boolean(
+        "Thank customers who pay",
+        default=True,
+        help="A customer who settles every invoice of their latest reminder gets a thank-you e-mail, once.",
+    )
+
     _one_default_per_company = models.UniqueIndex(
         "(company_id) WHERE is_default AND active", "A company has only one default dunning policy."
     )
@@ -97,6 +119,83 @@ class FbDunningPolicy(models.Model):
                 raise ValidationError(
                     self.env._("Choose the fee product of policy %(policy)s to invoice its fees.", policy=policy.name)
                 )
+
+    # ------------------------------------------------------------------ jurisdiction
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A policy created with a preset gets the preset's margin and compensation unless they are given."""
+        for vals in vals_list:
+            rules = jurisdictions.preset(vals.get("jurisdiction"))
+            for field in ("interest_margin", "compensation_amount"):
+                if rules and field not in vals:
+                    vals[field] = getattr(rules, field)
+        return super().create(vals_list)
+
+    @api.onchange("jurisdiction")
+    def _onchange_jurisdiction(self):
+        """Picking a preset fills in its margin and compensation; a compensation already set is kept where the
+        preset has one (it is a parameter: the proposed EU regulation would raise 40 EUR to 50)."""
+        rules = jurisdictions.preset(
+            self.jurisdiction, compensation=self.compensation_amount or jurisdictions.DEFAULT_COMPENSATION
+        )
+        if rules:
+            self.interest_margin = rules.interest_margin
+            self.compensation_amount = rules.compensation_amount
+
+    @api.constrains("jurisdiction", "compensation_amount", "level_ids")
+    def _check_jurisdiction(self):
+        """Refuse what the preset's law does not allow (the levels as the policy's form saves them)."""
+        labels = dict(self._fields["jurisdiction"]._description_selection(self.env))
+        for policy in self.filtered("jurisdiction"):
+            found = jurisdictions.forbidden(
+                policy.jurisdiction,
+                policy.compensation_amount,
+                [
+                    jurisdictions.LevelCharges(level.name, level.charge_interest, level.fee_type == "percent")
+                    for level in policy._levels_in_order()
+                ],
+            )
+            if not found:
+                continue
+            reason, level = found
+            names = {"policy": policy.name, "jurisdiction": labels[policy.jurisdiction], "level": level}
+            if reason == jurisdictions.FORBIDDEN_INTEREST:
+                message = self.env._(
+                    "Policy %(policy)s is for %(jurisdiction)s: its level %(level)s cannot charge late-payment "
+                    "interest there.",
+                    **names,
+                )
+            elif reason == jurisdictions.FORBIDDEN_PERCENT_FEE:
+                message = self.env._(
+                    "Policy %(policy)s is for %(jurisdiction)s: its level %(level)s cannot charge a percentage of "
+                    "the overdue amount there, only a fixed fee agreed with the customer.",
+                    **names,
+                )
+            else:
+                message = self.env._(
+                    "Policy %(policy)s is for %(jurisdiction)s, where no flat-rate compensation is due: set its "
+                    "compensation to 0.",
+                    **names,
+                )
+            raise ValidationError(message)
+
+    @api.model
+    def _for_customers(self, partners, company):
+        """``{partner id: policy}`` in ``company``: the customer's own policy, else the company's policy of the
+        customer's jurisdiction (its country, company or person), else the company's default (or an empty
+        recordset). The company's policies are read once, whatever the number of customers."""
+        policies = self.search([("company_id", "=", company.id)])  # the default first (_order)
+        default = policies.filtered("is_default")[:1]
+        of_jurisdiction = {}
+        for policy in policies.filtered("jurisdiction"):
+            of_jurisdiction.setdefault(policy.jurisdiction, policy)
+        result = {}
+        for partner in partners.with_company(company):
+            customer = partner.commercial_partner_id
+            code = jurisdictions.preset_for(customer.country_id.code, customer.is_company)
+            result[partner.id] = partner.fb_dunning_policy_id or of_jurisdiction.get(code) or default
+        return result
 
     def _levels_in_order(self):
         """The levels by days past due: the engine refers to a level by its index in this order."""

@@ -8,14 +8,14 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 from odoo.tools.mail import email_normalize, generate_tracking_message_id, html2plaintext, plaintext2html
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_amount, format_date
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..engine import collections, dunning, portal, replies
+from ..engine import collections, dunning, jurisdictions, levels, portal, replies
 from ..report import text
 from ..tools import server_side
 from .fb_dunning_line import SOURCE_FIELDS
@@ -59,6 +59,12 @@ class FbDunningReminder(models.Model):
     amount_credits = fields.Monetary(
         "Credits", currency_field="currency_id", help="Open credit notes and payments offset against the overdue."
     )
+    amount_upcoming = fields.Monetary(
+        "Falling due", currency_field="currency_id", help="Invoices not yet due that a note before the due date lists."
+    )
+    pre_due = fields.Boolean(
+        "Before the due date", compute="_compute_pre_due", help="A friendly note before the due date."
+    )
     amount_fee = fields.Monetary("Fee", currency_field="currency_id")
     # Sums of the lines' charges, set by the run with the lines (which never change afterwards).
     amount_interest = fields.Monetary("Interest", readonly=True, currency_field="currency_id")
@@ -68,6 +74,9 @@ class FbDunningReminder(models.Model):
     )
     amount_total = fields.Monetary("Total due", compute="_compute_amounts", store=True, currency_field="currency_id")
     mail_id = fields.Many2one("mail.mail", "E-mail", readonly=True, index="btree_not_null", ondelete="set null")
+    thanked_date = fields.Date(
+        "Thanked on", readonly=True, copy=False, help="When the customer was thanked for settling this reminder."
+    )
     sent_message_id = fields.Many2one("mail.message", "Sent message", readonly=True, ondelete="set null")
     failure_reason = fields.Text(readonly=True)
     charge_move_id = fields.Many2one("account.move", "Charges invoice", readonly=True, copy=False)
@@ -105,7 +114,14 @@ class FbDunningReminder(models.Model):
         for reminder in self:
             reminder.text_direction = self.env["res.lang"]._get_data(code=reminder.lang or "en_US").direction or "ltr"
 
-    @api.depends("amount_interest", "amount_compensation", "amount_fee", "amount_overdue", "amount_credits")
+    @api.depends("level_id.days")
+    def _compute_pre_due(self):
+        for reminder in self:
+            reminder.pre_due = levels.is_pre_due(reminder.level_id.days)
+
+    @api.depends(
+        "amount_interest", "amount_compensation", "amount_fee", "amount_overdue", "amount_upcoming", "amount_credits"
+    )
     def _compute_amounts(self):
         for reminder in self:
             currency = reminder.currency_id
@@ -113,13 +129,18 @@ class FbDunningReminder(models.Model):
                 reminder.amount_fee + reminder.amount_interest + reminder.amount_compensation
             )
             reminder.amount_total = currency.round(
-                reminder.amount_overdue + reminder.amount_credits + reminder.amount_charges
+                reminder.amount_overdue + reminder.amount_upcoming + reminder.amount_credits + reminder.amount_charges
             )
 
     @api.depends("partner_id", "level_id", "date")
     def _compute_display_name(self):
         for reminder in self:
-            reminder.display_name = f"{reminder.partner_id.name} - {reminder.level_id.name} ({reminder.date})"
+            reminder.display_name = self.env._(
+                "%(customer)s - %(level)s (%(date)s)",
+                customer=reminder.partner_id.name,
+                level=reminder.level_id.name,
+                date=reminder.date and format_date(self.env, reminder.date),
+            )
 
     @api.private
     def salutation(self):
@@ -129,19 +150,75 @@ class FbDunningReminder(models.Model):
 
     @api.private
     def overdue_label(self, currency):
-        """The label of the overdue total in ``currency``, in the reminder's language."""
+        """The label of the total in ``currency`` of the items listed, in the reminder's language."""
+        if self.pre_due:
+            return self.env._("To pay in %(currency)s:", currency=text.isolate(currency.name))
         return self.env._("Overdue in %(currency)s:", currency=text.isolate(currency.name))
 
     @api.private
     def interest_note(self):
-        """How the late-payment interest is computed, in the reminder's language."""
+        """How the late-payment interest is computed, in the reminder's language, under the law of the policy's
+        jurisdiction when it has one."""
         self.ensure_one()
-        margin = text.number(self.env, self.policy_id.interest_margin)
+        margin = text.isolate(text.number(self.env, self.policy_id.interest_margin))
+        if self.policy_id.jurisdiction == jurisdictions.ITALY_B2B:
+            return self.env._(
+                "Interest is charged under %(statute)s at the ECB reference rate of each half-year plus %(margin)s "
+                "percentage points, on the amount due from the day after the due date.",
+                statute=text.isolate(jurisdictions.preset(jurisdictions.ITALY_B2B).statute),
+                margin=margin,
+            )
+        if self.policy_id.jurisdiction == jurisdictions.EU_B2B:
+            return self.env._(
+                "Interest is charged under Directive 2011/7/EU at the reference rate of each half-year plus "
+                "%(margin)s percentage points, on the amount due from the day after the due date.",
+                margin=margin,
+            )
         return self.env._(
             "Interest is charged at the reference rate of each half-year plus %(margin)s percentage points, on the "
             "amount due from the day after the due date.",
-            margin=text.isolate(margin),
+            margin=margin,
         )
+
+    @api.private
+    def legal_clause(self):
+        """What the final notice claims and on which basis, in the reminder's language, as the policy's
+        jurisdiction allows (empty: nothing to claim): the statutory interest and compensation of business
+        customers in Italy and the EU, the agreed fee of consumers and Saudi customers (no statutory charge), and
+        the law of the contract, unnamed, for a policy without jurisdiction."""
+        self.ensure_one()
+        policy = self.policy_id
+        rules = jurisdictions.preset(policy.jurisdiction)
+        if rules and not rules.interest:
+            return self.env._("The fee above is charged as agreed in our terms of sale.") if self.amount_fee else ""
+        if not self.level_id.charge_interest:
+            return ""
+        if not rules:
+            return self.env._(
+                "We will also claim the late-payment interest and compensation due under the law that applies to "
+                "our contract."
+            )
+        compensation = text.isolate(format_amount(self.env, policy.compensation_amount, self.env.ref("base.EUR")))
+        with_compensation = policy.compensation_amount > 0
+        if policy.jurisdiction == jurisdictions.ITALY_B2B:
+            statute = text.isolate(rules.statute)
+            if with_compensation:
+                return self.env._(
+                    "Under %(statute)s, late-payment interest runs from the day after each due date, and a flat-rate "
+                    "compensation for recovery costs of %(amount)s is due for each invoice.",
+                    statute=statute,
+                    amount=compensation,
+                )
+            return self.env._(
+                "Under %(statute)s, late-payment interest runs from the day after each due date.", statute=statute
+            )
+        if with_compensation:
+            return self.env._(
+                "Under Directive 2011/7/EU, late-payment interest runs from the day after each due date, and a fixed "
+                "compensation for recovery costs of %(amount)s is due for each invoice.",
+                amount=compensation,
+            )
+        return self.env._("Under Directive 2011/7/EU, late-payment interest runs from the day after each due date.")
 
     @api.private
     def currency_totals(self):
@@ -161,13 +238,15 @@ class FbDunningReminder(models.Model):
         return self.state == "sent" or bool(self.charge_move_id)
 
     @api.model
-    def _last_sent_dates(self, partners, companies, other_than_runs=None):
-        """``{partner: date}`` of the last reminder sent to each of ``partners`` in ``companies``."""
+    def _last_sent_dates(self, partners, companies, pre_due, other_than_runs=None):
+        """``{partner: date}`` of the last reminder sent to each of ``partners`` in ``companies``: the notes before
+        a due date (``pre_due``) or the reminders after one."""
         domain = Domain(
             [("partner_id", "in", partners.ids), ("company_id", "in", companies.ids), ("state", "=", "sent")]
         )
         if other_than_runs:
             domain &= Domain("run_id", "not in", other_than_runs.ids)
+        domain &= Domain("level_id.days", "<" if pre_due else ">=", 0)
         return dict(self._read_group(domain, ["partner_id"], ["date:max"]))
 
     @api.model_create_multi
@@ -217,23 +296,25 @@ class FbDunningReminder(models.Model):
         reminders = self._drop_already_sent()
         reminders._refresh_charges()
         to_mail = reminders.filtered(lambda r: r.level_id.mail_template_id)
-        no_address = to_mail.filtered(lambda r: not r.contact_id.email)
+        no_address = to_mail.filtered(lambda r: not r.contact_id.email and not r._fb_reachable_without_email())
         if no_address:
             no_address._set_state("failed", self.env._("The customer has no e-mail address."))
             no_address._schedule_calls(self.env._("No e-mail address: call the customer about the overdue invoices."))
         sending = reminders - no_address
         sending.line_ids.move_id._fb_ensure_portal_tokens()
         sending._fb_ensure_portal_tokens()
-        for template in (to_mail - no_address).level_id.mail_template_id:
-            batch = (to_mail - no_address).filtered(lambda r, t=template: r.level_id.mail_template_id == t)
+        mailing = to_mail.filtered(lambda r: r.contact_id.email)
+        for template in mailing.level_id.mail_template_id:
+            batch = mailing.filtered(lambda r, t=template: r.level_id.mail_template_id == t)
             mails = template.with_context(fb_compile_once=True).send_mail_batch(
                 batch.ids, email_layout_xmlid="founder_backoffice.mail_layout_customer"
             )
             batch._link_mails(mails)
-            batch._attach_letters()
-        if to_mail - no_address:
+        if mailing:
             # the e-mails leave now, not at the mail queue's next hourly call
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        sending._attach_letters()
+        sending._fb_send_other_channels()
         sending._log_in_chatter()
         sending.filtered(lambda r: r.level_id.create_activity)._schedule_calls(
             self.env._("Payment reminder sent: follow up by phone.")
@@ -241,6 +322,57 @@ class FbDunningReminder(models.Model):
         sending._escalate()
         sending._book_charges()
         sending._set_state("sent")
+
+    @api.model
+    def _fb_thank_for(self, invoices):
+        """Thank the customers whose latest reminder listed some of ``invoices`` (just paid) and is now settled:
+        once per reminder, in their language, when their policy says so (``dunning.to_thank``)."""
+        listed = self.env["fb.dunning.line"].search([("move_id", "in", invoices.ids), ("state", "=", "sent")])
+        candidates = listed.reminder_id.filtered(lambda r: r.policy_id.thank_customers and not r.thanked_date)
+        if not candidates:
+            return
+        later = self.search(
+            [
+                ("partner_id", "in", candidates.partner_id.ids),
+                ("company_id", "in", candidates.company_id.ids),
+                ("state", "=", "sent"),
+                ("date", ">=", min(candidates.mapped("date"))),
+            ]
+        )
+        sent = [
+            dunning.Sent(
+                reminder.id,
+                (reminder.partner_id.id, reminder.company_id.id),
+                reminder.date,
+                settled=reminder in candidates and reminder._fb_settled(),
+                thanked=bool(reminder.thanked_date),
+            )
+            for reminder in later | candidates
+        ]
+        to_thank = self.browse(dunning.to_thank(sent)).filtered(lambda r: r.contact_id.email)
+        if not to_thank:
+            return
+        to_thank.write({"thanked_date": fields.Date.context_today(self)})
+        template = self.env.ref("founder_backoffice.mail_template_fb_dunning_thanks")
+        template.send_mail_batch(to_thank.ids, email_layout_xmlid="founder_backoffice.mail_layout_customer")
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _fb_settled(self):
+        """Every item the reminder listed is paid."""
+        self.ensure_one()
+        return all(
+            line.plan_line_id.state == "paid" if line.plan_line_id else line.move_line_id.reconciled
+            for line in self.line_ids
+        )
+
+    def _fb_reachable_without_email(self):
+        """Whether another channel of the level (an add-on's: SMS) reaches the customer when it has no e-mail
+        address: the reminder is then sent rather than failed."""
+        self.ensure_one()
+        return False
+
+    def _fb_send_other_channels(self):
+        """Send the batch through the channels add-ons give a level (SMS), after its e-mails were queued."""
 
     def _link_mails(self, mails):
         """Store each reminder's e-mail and message, in one statement for the whole batch."""
@@ -285,16 +417,21 @@ class FbDunningReminder(models.Model):
         stale = self.filtered(lambda r: not any(r.line_ids.mapped("new_level")))
         stale._set_state("cancelled", self.env._("Every item already received its level in another run."))
         reminders = self - stale
-        last_sent = self._last_sent_dates(reminders.partner_id, reminders.company_id, reminders.run_id)
+        partners, companies, runs = reminders.partner_id, reminders.company_id, reminders.run_id
+        last_reminder = self._last_sent_dates(partners, companies, False, runs)
+        last_note = self._last_sent_dates(partners, companies, True, runs)
         for reminder in reminders:
-            last = last_sent.get(reminder.partner_id)
+            account = dunning.Account(
+                0.0, last_reminder=last_reminder.get(reminder.partner_id), last_note=last_note.get(reminder.partner_id)
+            )
+            last = dunning.last_contact(account, reminder.pre_due)
             gap = reminder.policy_id.min_days_between
             if dunning.too_soon(last, reminder.date, gap):
                 reminder._set_state(
                     "cancelled",
                     self.env._(
-                        "Reminded on %(date)s by another run; the policy waits %(days)s days between reminders.",
-                        date=last,
+                        "Reminded on %(date)s by another run. Days between reminders in the policy: %(days)s.",
+                        date=format_date(self.env, last),
                         days=gap,
                     ),
                 )
@@ -345,8 +482,9 @@ class FbDunningReminder(models.Model):
             )
 
     def _attach_letters(self):
-        """Attach the PDF reminder letter (in the customer's language) to the e-mails of levels that want it."""
-        reminders = self.filtered(lambda r: r.level_id.attach_letter and r.mail_id)
+        """Keep the PDF letter (in the customer's language) on the reminders of levels that send one, attached to
+        their e-mail if they have one."""
+        reminders = self.filtered(lambda r: r.level_id.attach_letter)
         letters = reminders._render_letters()
         for reminder in reminders:
             attachment = self.env["ir.attachment"].create(
@@ -358,8 +496,8 @@ class FbDunningReminder(models.Model):
                     "mimetype": "application/pdf",
                 }
             )
-            # the e-mail this run just queued: outgoing mails are the administrator's to edit
-            reminder.mail_id.sudo().attachment_ids = [Command.link(attachment.id)]
+            if reminder.mail_id:  # the e-mail this run just queued: outgoing mails are the administrator's to edit
+                reminder.mail_id.sudo().attachment_ids = [Command.link(attachment.id)]
 
     def _render_letters(self):
         """``{reminder id: letter}``: the whole batch in one wkhtmltopdf call where Odoo can split the result per
@@ -382,7 +520,8 @@ class FbDunningReminder(models.Model):
         return self.env._("Payment reminder %(customer)s %(date)s", customer=self.partner_id.name, date=self.date)
 
     def _log_in_chatter(self):
-        """Log each reminder on the customer and on each of its invoices."""
+        """Log each reminder on the customer and on each of its invoices, each note one sentence for the
+        translators with the level (a link to the reminder) and the amount set into it."""
         partner_bodies, move_bodies = {}, defaultdict(list)
         for reminder in self:
             link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
@@ -390,20 +529,25 @@ class FbDunningReminder(models.Model):
                 reminder.id,
                 reminder.level_id.name,
             )
-            partner_bodies[reminder.partner_id.id] = Markup("%s %s: %s") % (
-                self.env._("Payment reminder sent"),
-                link,
-                reminder.currency_id.format(reminder.amount_total),
+            partner_bodies[reminder.partner_id.id] = self.env._(
+                "Payment reminder sent at level %(level)s, for %(amount)s.",
+                level=link,
+                amount=text.isolate(reminder.currency_id.format(reminder.amount_total)),
             )
             for line in reminder.line_ids.filtered("move_id"):
-                move_bodies[line.move_id.id].append(
-                    Markup("%s %s (%s)")
-                    % (
-                        self.env._("Payment reminder sent"),
-                        link,
-                        line.level_id.name or self.env._("listed"),
+                if line.level_id:
+                    body = self.env._(
+                        "Payment reminder sent at level %(level)s; this invoice reached level %(invoice_level)s.",
+                        level=link,
+                        invoice_level=line.level_id.name,
                     )
-                )
+                else:
+                    body = self.env._(
+                        "Payment reminder sent at level %(level)s; this invoice is listed in it without a level of "
+                        "its own.",
+                        level=link,
+                    )
+                move_bodies[line.move_id.id].append(body)
         self._log_notes("res.partner", partner_bodies)
         self._log_notes(
             "account.move", {move_id: Markup("<br/>").join(bodies) for move_id, bodies in move_bodies.items()}
@@ -597,7 +741,11 @@ class FbDunningReminder(models.Model):
     def _escalate(self):
         for reminder in self.filtered(lambda r: r.level_id.escalate_credit_hold):
             reminder.partner_id.with_company(reminder.company_id)._fb_put_on_credit_hold(
-                self.env._("Dunning level %(level)s on %(date)s", level=reminder.level_id.name, date=reminder.date)
+                self.env._(
+                    "Dunning level %(level)s on %(date)s",
+                    level=reminder.level_id.name,
+                    date=format_date(self.env, reminder.date),
+                )
             )
         handover = self.filtered(lambda r: r.level_id.escalate_user_id)
         if handover:
@@ -632,22 +780,47 @@ class FbDunningReminder(models.Model):
         to_book.filtered(lambda r: r.policy_id.fee_booking == "posted").charge_move_id.action_post()
 
     def _charge_move_vals(self):
+        """The charges invoice, in the customer's language: the interest and compensation named with the law of the
+        policy's jurisdiction; where the company's country taxes them apart (Italy: outside the VAT base), they
+        carry its chart's tax of that kind and the invoice says so, with the stamp duty above its threshold."""
         self.ensure_one()
         product = self.policy_id.fee_product_id
-        lang_self = self.with_context(lang=self.lang)
+        env = self.with_context(lang=self.lang).env
+        jurisdiction = self.policy_id.jurisdiction
+        if jurisdiction == jurisdictions.ITALY_B2B:
+            statute = jurisdictions.preset(jurisdiction).statute
+            interest_label = env._("Late-payment interest (%(statute)s)", statute=statute)
+            compensation_label = env._("Flat-rate compensation for recovery costs (%(statute)s)", statute=statute)
+        elif jurisdiction == jurisdictions.EU_B2B:
+            interest_label = env._("Late-payment interest (Directive 2011/7/EU)")
+            compensation_label = env._("Recovery compensation (Directive 2011/7/EU)")
+        else:
+            interest_label = env._("Late-payment interest")
+            compensation_label = env._("Recovery compensation")
+        treatment = jurisdictions.charge_tax(self.company_id.account_fiscal_country_id.code)
+        outside_vat = self.env["account.tax"]
+        if treatment:
+            chart = self.env["account.chart.template"].with_company(self.company_id)
+            outside_vat = chart.ref(treatment.chart_tax, raise_if_not_found=False) or outside_vat
         lines = []
-        for label, amount in (
-            (lang_self.env._("Reminder fee"), self.amount_fee),
-            (lang_self.env._("Late-payment interest"), self.amount_interest),
-            (lang_self.env._("Recovery compensation"), self.amount_compensation),
+        for label, amount, taxes in (
+            (env._("Reminder fee"), self.amount_fee, self.env["account.tax"]),
+            (interest_label, self.amount_interest, outside_vat),
+            (compensation_label, self.amount_compensation, outside_vat),
         ):
             if self.currency_id.compare_amounts(amount, 0) > 0:
                 lines.append(
                     Command.create(
-                        {"product_id": product.id, "name": label, "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        {
+                            "product_id": product.id,
+                            "name": label,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.set(taxes.ids)],
+                        }
                     )
                 )
-        return {
+        vals = {
             "move_type": "out_invoice",
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
@@ -656,6 +829,29 @@ class FbDunningReminder(models.Model):
             "invoice_origin": self.run_id.name,
             "invoice_line_ids": lines,
         }
+        excluded = self.amount_interest + self.amount_compensation
+        if treatment and self.currency_id.compare_amounts(excluded, 0) > 0:
+            notes = [
+                env._(
+                    "Late-payment interest and recovery compensation are outside the scope of VAT (%(law)s, "
+                    "nature %(nature)s).",
+                    law=treatment.law,
+                    nature=treatment.nature,
+                )
+            ]
+            eur = self.env.ref("base.EUR")
+            limit = eur._convert(float(treatment.stamp_duty_threshold), self.currency_id, self.company_id, self.date)
+            if jurisdictions.stamp_duty_due(treatment, excluded, limit):
+                notes.append(
+                    env._(
+                        "Stamp duty of %(duty)s applies to this invoice: its amounts outside the scope of VAT exceed "
+                        "%(threshold)s.",
+                        duty=format_amount(env, float(treatment.stamp_duty), eur),
+                        threshold=format_amount(env, float(treatment.stamp_duty_threshold), eur),
+                    )
+                )
+            vals["narration"] = Markup("").join(Markup("<p>%s</p>") % note for note in notes)
+        return vals
 
     # ------------------------------------------------------------------ collections page (portal)
 
@@ -758,7 +954,9 @@ class FbDunningReminder(models.Model):
             and move.payment_state not in ("not_paid", "partial")
         )
         if paid:
-            raise UserError(self.env._("Invoice %s is already paid: thank you.", ", ".join(paid.mapped("name"))))
+            raise UserError(
+                self.env._("Invoice %s is already paid: thank you.", format_list(self.env, paid.mapped("name")))
+            )
         raise UserError(self.env._("This page cannot act on the chosen invoices: choose among the open ones."))
 
     def _fb_log_customer_action(self, body, moves):
@@ -769,7 +967,7 @@ class FbDunningReminder(models.Model):
             self.id,
             self.level_id.name,
         )
-        body = Markup("%s (%s %s)") % (body, self.env._("collections page of the reminder"), link)
+        body = self.env._("%(action)s (on the collections page of reminder %(reminder)s)", action=body, reminder=link)
         for record in (customer, *moves):
             record._message_log(body=body, author_id=customer.id)
 
@@ -808,7 +1006,7 @@ class FbDunningReminder(models.Model):
             raise UserError(
                 self.env._(
                     "Invoice %(invoices)s already has a promise to pay by %(date)s.",
-                    invoices=", ".join((promised.move_ids & moves).mapped("name")),
+                    invoices=format_list(self.env, (promised.move_ids & moves).mapped("name")),
                     date=format_date(self.env, min(promised.mapped("promised_date"))),
                 )
             )

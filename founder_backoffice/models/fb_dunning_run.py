@@ -1,12 +1,13 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.api import SUPERUSER_ID
 from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
@@ -172,8 +173,8 @@ class FbDunningRun(models.Model):
                         "A dunning run of %(company)s was already completed on %(last)s: a new run cannot be dated "
                         "before it (%(date)s).",
                         company=run.company_id.name,
-                        last=last,
-                        date=run.date,
+                        last=format_date(self.env, last),
+                        date=format_date(self.env, run.date),
                     )
                 )
 
@@ -246,7 +247,7 @@ class FbDunningRun(models.Model):
                     "run_id": self.id,
                     "partner_id": partner,
                     "reason": reason,
-                    "amount_overdue": dunning.left_out_amount(items_of[partner]),
+                    "amount_overdue": dunning.left_out_amount(items_of[partner], self.date),
                     "date": customers[partner].replied_on if reason == dunning.SKIP_WAITING else False,
                 }
                 for partner, reason in skipped.items()
@@ -265,6 +266,7 @@ class FbDunningRun(models.Model):
                 [
                     "partner_id",
                     "move_id",
+                    "date",
                     "date_maturity",
                     "amount_residual",
                     "amount_residual_currency",
@@ -277,7 +279,7 @@ class FbDunningRun(models.Model):
         sources = {
             ("aml", item.id): OverdueSource(
                 item.partner_id.commercial_partner_id.id,
-                item.date_maturity,
+                item.date_maturity or item.date,  # the overdue rule's due date of an entry without one
                 item.amount_residual,
                 item.amount_residual_currency,
                 item.currency_id,
@@ -302,11 +304,19 @@ class FbDunningRun(models.Model):
         return sources
 
     def _items_domain(self):
-        """The receivable items of the run: ``fb.receivable``'s overdue items of a customer at the run date (those
-        the run may not remind are held, see ``_item_holds``)."""
-        return self.env["fb.receivable"]._overdue_items_domain(self.date, self.company_id) & Domain(
+        """The receivable items of the run: ``fb.receivable``'s overdue items of a customer at the run date, and
+        those falling due within the widest pre-due window of the run's policies (those the run may not remind are
+        held, see ``_item_holds``)."""
+        window = self._pre_due_window()
+        as_of = self.date + timedelta(days=window + 1) if window else self.date
+        return self.env["fb.receivable"]._overdue_items_domain(as_of, self.company_id) & Domain(
             "partner_id", "!=", False
         )
+
+    def _pre_due_window(self):
+        """How many days before their due date the run's policies first remind (0: none has a pre-due level)."""
+        policies = self.policy_id or self.env["fb.dunning.policy"].search([("company_id", "=", self.company_id.id)])
+        return levels.pre_due_window(policies.level_ids.mapped("days"))
 
     def _item_holds(self, items):
         """``{item id: hold or None}`` by the engine's rule (``dunning.item_hold``), read in a few grouped queries.
@@ -346,14 +356,12 @@ class FbDunningRun(models.Model):
         """``{partner id: policy}`` for the customers this run covers: the policy that applies to each (an empty
         one when none with levels does), less the customers of another policy in a run of one policy."""
         Policy = self.env["fb.dunning.policy"]
-        default = Policy._get_default(self.company_id)
         policy_of = {}
-        for partner in partners.with_company(self.company_id):
-            policy = partner.fb_dunning_policy_id or default
+        for partner_id, policy in Policy._for_customers(partners, self.company_id).items():
             if not policy.level_ids:
                 policy = Policy
             if not self.policy_id or not policy or policy == self.policy_id:
-                policy_of[partner.id] = policy
+                policy_of[partner_id] = policy
         return policy_of
 
     def _accounts_of(self, partners):
@@ -371,10 +379,15 @@ class FbDunningRun(models.Model):
         ):
             key = partner.commercial_partner_id.id
             credits[key] = credits.get(key, 0.0) + amount
-        last_reminder = self.env["fb.dunning.reminder"]._last_sent_dates(partners, self.company_id)
+        Reminder = self.env["fb.dunning.reminder"]
+        last_reminder = Reminder._last_sent_dates(partners, self.company_id, False)
+        last_note = Reminder._last_sent_dates(partners, self.company_id, True)
         return {
             partner.id: dunning.Account(
-                net.get(partner.id, 0.0), credits.get(partner.id, 0.0), last_reminder.get(partner)
+                net.get(partner.id, 0.0),
+                credits.get(partner.id, 0.0),
+                last_reminder.get(partner),
+                last_note.get(partner),
             )
             for partner in partners
         }
@@ -429,6 +442,7 @@ class FbDunningRun(models.Model):
                     "policy_id": policy.id,
                     "level_id": level.id,
                     "amount_overdue": plan.overdue,
+                    "amount_upcoming": plan.upcoming,
                     "amount_credits": plan.credits,
                     "amount_fee": 0.0 if fee_booked else level._fee_for(plan.amount_due),
                     "amount_interest": currency.round(sum(vals["interest"] for vals in line_vals)),
@@ -520,7 +534,7 @@ class FbDunningRun(models.Model):
                 self.env._(
                     "No late-payment reference rate for the half-year starting %(start)s in %(company)s: "
                     "add it in Back Office / Configuration / Interest rates.",
-                    start=error.period_start,
+                    start=format_date(self.env, error.period_start),
                     company=self.company_id.name,
                 )
             ) from error
@@ -545,7 +559,7 @@ class FbDunningRun(models.Model):
                     "No exchange rate of %(currency)s on or before %(date)s to convert the late-payment "
                     "compensation into %(company_currency)s: add one in Accounting / Configuration / Currencies.",
                     currency=currency.name,
-                    date=self.date,
+                    date=format_date(self.env, self.date),
                     company_currency=company_currency.name,
                 )
             )
@@ -568,7 +582,9 @@ class FbDunningRun(models.Model):
             if run.date > today:
                 raise UserError(
                     self.env._(
-                        "Run %(run)s is dated %(date)s: it can be sent from that day.", run=run.name, date=run.date
+                        "Run %(run)s is dated %(date)s: it can be sent from that day.",
+                        run=run.name,
+                        date=format_date(self.env, run.date),
                     )
                 )
             run._check_date_after_last_run()

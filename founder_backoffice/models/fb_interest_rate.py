@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 
 class FbInterestRate(models.Model):
@@ -30,8 +31,15 @@ class FbInterestRate(models.Model):
     @api.depends("date_from", "rate")
     def _compute_display_name(self):
         for record in self:
-            half = 1 if record.date_from and record.date_from.month == 1 else 2
-            record.display_name = f"{record.date_from and record.date_from.year} H{half}: {record.rate:.2f} %"
+            if not record.date_from:
+                record.display_name = False
+                continue
+            record.display_name = self.env._(
+                "Half-year %(half)s of %(year)s: %(rate)s %%",
+                half=1 if record.date_from.month == 1 else 2,
+                year=record.date_from.year,
+                rate=formatLang(self.env, record.rate, digits=2),
+            )
 
     @api.model
     def _rates_by_half_year(self, company):

@@ -97,7 +97,9 @@ KPIS = [
     KpiDefinition(
         "cash", "Cash", "Bank, cash and payments in transit at the end of the period.", "monetary", True, span="end"
     ),
-    KpiDefinition("runway", "Runway", "Months of cash left at the current net burn.", "months", True, span="end"),
+    KpiDefinition(
+        "runway", "Runway (months)", "Months of cash left at the current net burn.", "months", True, span="end"
+    ),
     KpiDefinition(
         "burn",
         "Net burn",
@@ -142,7 +144,7 @@ KPIS = [
     ),
     KpiDefinition(
         "dso",
-        "DSO",
+        "DSO (days)",
         "Days sales outstanding: receivables / credit sales x days.",
         "days",
         False,
@@ -223,7 +225,7 @@ KPIS = [
     ),
     KpiDefinition(
         "days_to_pay",
-        "Days to pay",
+        "Days to pay (average)",
         "Average days from invoice to payment.",
         "days",
         False,

@@ -93,7 +93,10 @@ class FbPaymentPlan(models.Model):
         for plan in self:
             if not collections.agreed_date_ok(plan.date, today):
                 raise ValidationError(
-                    self.env._("A payment plan is dated the day it is agreed, not later: %s is to come.", plan.date)
+                    self.env._(
+                        "A payment plan is dated the day it is agreed, not later: %s is to come.",
+                        format_date(self.env, plan.date),
+                    )
                 )
             if plan.instalment_count < 1:
                 raise ValidationError(self.env._("A payment plan needs at least one instalment."))
@@ -159,7 +162,9 @@ class FbPaymentPlan(models.Model):
                 dates = instalments.schedule_dates(plan.first_date, plan.instalment_count, plan.frequency)
             except ValueError as error:
                 raise ValidationError(
-                    self.env._("The instalments of this plan cannot be dated from %s.", plan.first_date)
+                    self.env._(
+                        "The instalments of this plan cannot be dated from %s.", format_date(self.env, plan.first_date)
+                    )
                 ) from error
             plan.line_ids = [Command.clear()] + [
                 Command.create({"sequence": index, "date_due": due, "amount": float(amount)})

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import periods
+from ..report import text
 from ..report.xlsx import Column
 
 
@@ -68,7 +69,8 @@ class FbPnlReport(models.Model):
     def _write_xlsx(self, workbook, options):
         company = self.env["res.company"].browse(options["company_id"])
         months, sections, net = self._grid(options)
-        header = self._header_block(options, (self.env._("Period"), f"{options['date_from']} - {options['date_to']}"))
+        period = text.period(self.env, options["date_from"], options["date_to"], isolated=False)
+        header = self._header_block(options, (self.env._("Period"), period))
         columns = (
             [Column(0, self.env._("Account"))]
             + [Column(i + 1, month.strftime("%Y-%m"), "amount") for i, month in enumerate(months)]

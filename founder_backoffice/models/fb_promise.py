@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 from ..engine import collections
 from ..tools import server_side
@@ -85,7 +86,10 @@ class FbPromise(models.Model):
                 raise ValidationError(self.env._("A promise to pay needs a positive amount."))
             if not collections.agreed_date_ok(promise.date, today):
                 raise ValidationError(
-                    self.env._("A promise to pay is dated the day it is made, not later: %s is to come.", promise.date)
+                    self.env._(
+                        "A promise to pay is dated the day it is made, not later: %s is to come.",
+                        format_date(self.env, promise.date),
+                    )
                 )
             if not collections.promise_date_ok(promise.date, promise.promised_date):
                 raise ValidationError(
@@ -123,7 +127,7 @@ class FbPromise(models.Model):
                 "%(customer)s: %(amount)s by %(date)s",
                 customer=promise.partner_id.name,
                 amount=promise.currency_id.format(promise.amount),
-                date=promise.promised_date,
+                date=promise.promised_date and format_date(self.env, promise.promised_date),
             )
 
     def write(self, vals):

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import periods
-from ..report.xlsx import XlsxReport
+from ..report.xlsx import XlsxReport, excel_date_format
 
 _cursor_numbers = itertools.count()  # names of the SQL cursors of exports, unique within a process
 
@@ -115,8 +115,8 @@ class FbReportMixin(models.AbstractModel):
     def _xlsx_content(self, options):
         """The report as an XLSX file in the user's language (right to left for Arabic). Writes nothing, so the
         download route may run it on a read replica."""
-        rtl = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction == "rtl"
-        with XlsxReport(rtl=rtl) as workbook:
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        with XlsxReport(rtl=lang.direction == "rtl", date_format=excel_date_format(lang.date_format)) as workbook:
             self._write_xlsx(workbook, options)
             return workbook.close()
 

@@ -115,7 +115,8 @@ class FbStatementReport(models.Model):
     def _write_xlsx(self, workbook, options):
         company = self.env["res.company"].browse(options["company_id"])
         kinds = dict(self._fields["kind"]._description_selection(self.env))
-        header = self._header_block(options, (self.env._("Period"), f"{options['date_from']} - {options['date_to']}"))
+        period = text.period(self.env, options["date_from"], options["date_to"], isolated=False)
+        header = self._header_block(options, (self.env._("Period"), period))
         columns = [
             Column("partner_name", self.env._("Customer")),
             Column("date", self.env._("Date"), "date"),

@@ -3,9 +3,9 @@ from datetime import datetime, time, timedelta
 from pytz import timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from ..engine import periods, workdays
+from ..engine import periods, statements, workdays
 from .fb_receivable import EXPENSE_TYPES
 
 
@@ -19,6 +19,19 @@ class ResCompany(models.Model):
         required=True,
         help="What the daily dunning job does on working days: nothing, prepare a draft run for you to review "
         "and send, or send the reminders itself.",
+    )
+
+    fb_statement_day = fields.Integer(
+        "Monthly statements day",
+        default=statements.DAY_OFF,
+        help="Day of the month (1 to 28) on which each customer who owes the company something receives the "
+        "statement of its account by e-mail. 0: no monthly statements.",
+    )
+    fb_statement_month = fields.Date(
+        "Monthly statements planned for",
+        readonly=True,
+        copy=False,
+        help="The last month whose statements the monthly job planned (its first day).",
     )
 
     fb_payroll_account_ids = fields.Many2many(
@@ -48,6 +61,20 @@ class ResCompany(models.Model):
         if job := self.env.ref("founder_backoffice.ir_cron_fb_kpi_snapshot", raise_if_not_found=False):
             job._trigger()
         return companies
+
+    @api.constrains("fb_statement_day")
+    def _check_fb_statement_day(self):
+        """A statement day every month has: the job never waits for a 30th in February."""
+        for company in self:
+            if not statements.is_valid_day(company.fb_statement_day):
+                raise ValidationError(
+                    self.env._(
+                        "The day of the monthly statements is 0 (none) or a day from %(first)s to %(last)s, which "
+                        "every month has.",
+                        first=statements.FIRST_DAY,
+                        last=statements.LAST_DAY,
+                    )
+                )
 
     def _fb_liquidity_accounts(self):
         """``(bank and cash accounts, cash in transit accounts)`` of the company.

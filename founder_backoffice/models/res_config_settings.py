@@ -5,6 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     fb_dunning_mode = fields.Selection(related="company_id.fb_dunning_mode", readonly=False)
+    fb_statement_day = fields.Integer(related="company_id.fb_statement_day", readonly=False)
     fb_marketing_account_ids = fields.Many2many(related="company_id.fb_marketing_account_ids", readonly=False)
     fb_payroll_account_ids = fields.Many2many(related="company_id.fb_payroll_account_ids", readonly=False)
     fb_default_dunning_policy_id = fields.Many2one(

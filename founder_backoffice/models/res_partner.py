@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 
 from ..engine import forecast
 from .fb_payment_habit import GRADE_HELP, GRADES, TREND_HELP, TRENDS
@@ -19,6 +19,7 @@ MANAGER = "founder_backoffice.group_collections_manager"
 FB_GUARDED_FIELDS = frozenset(
     {
         "fb_no_dunning",
+        "fb_no_statement",
         "fb_dunning_policy_id",
         "fb_collector_id",
         "fb_credit_hold",
@@ -53,6 +54,14 @@ class ResPartner(models.Model):
     fb_no_dunning = fields.Boolean(
         "No dunning",
         help="Never send automatic payment reminders to this customer.",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        groups=COLLECTIONS,
+    )
+    fb_no_statement = fields.Boolean(
+        "No monthly statement",
+        help="Never send this customer the monthly statement of its account.",
         company_dependent=True,
         tracking=True,
         copy=False,
@@ -267,7 +276,9 @@ class ResPartner(models.Model):
                 self.env._(
                     "%(fields)s changes only when the customer replies to a payment reminder and when a collector "
                     "answers or marks the reply handled, not by a direct write.",
-                    fields=", ".join(self._fields[f]._description_string(self.env) for f in sorted(fnames)),
+                    fields=format_list(
+                        self.env, [self._fields[f]._description_string(self.env) for f in sorted(fnames)]
+                    ),
                 )
             )
 
@@ -290,7 +301,7 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._(
                     "%(customers)s belong to another company: their collections settings can only be changed there.",
-                    customers=", ".join(foreign.mapped("display_name")[:5]),
+                    customers=format_list(self.env, foreign.mapped("display_name")[:5]),
                 )
             )
 
@@ -313,7 +324,7 @@ class ResPartner(models.Model):
             self.env._(
                 "Only a collections manager, or the customer's collector for its stage and credit hold, can change "
                 "the collections settings of %(customers)s.",
-                customers=", ".join(self.sudo().mapped("display_name")[:5]),
+                customers=format_list(self.env, self.sudo().mapped("display_name")[:5]),
             )
         )
 
@@ -364,9 +375,10 @@ class ResPartner(models.Model):
             self.commercial_partner_id.write({"fb_collection_stage_id": stage.id})
 
     def _fb_dunning_policy(self, company):
-        """The policy that applies to this customer in ``company``: its own, else the company's default."""
+        """The policy that applies to this customer in ``company``: its own, else the company's policy of its
+        jurisdiction (country, company or person), else the company's default."""
         self.ensure_one()
-        return self.with_company(company).fb_dunning_policy_id or self.env["fb.dunning.policy"]._get_default(company)
+        return self.env["fb.dunning.policy"]._for_customers(self, company)[self.id]
 
     def _fb_put_on_credit_hold(self, reason):
         """Hold the customers in the current company (callers pass their record's with ``with_company``)."""
@@ -406,7 +418,7 @@ class ResPartner(models.Model):
                 self.env._(
                     "Only a collections manager or the customer's collector can mark the reply of %(customers)s "
                     "handled.",
-                    customers=", ".join(customers.sudo().mapped("display_name")[:5]),
+                    customers=format_list(self.env, customers.sudo().mapped("display_name")[:5]),
                 )
             )
         for customer in customers._fb_end_reply_pause(self.env.company):

@@ -44,11 +44,7 @@ class FbReportPdfMixin(models.AbstractModel):
     @api.model
     def _period(self, options):
         """The period of the report, as a sentence of this environment's language."""
-        return self.env._(
-            "From %(date_from)s to %(date_to)s",
-            date_from=text.isolate(format_date(self.env, options["date_from"])),
-            date_to=text.isolate(format_date(self.env, options["date_to"])),
-        )
+        return text.period(self.env, options["date_from"], options["date_to"])
 
     @api.model
     def _subtitle(self, options, currency):

@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from odoo.tools.misc import format_amount, formatLang
+from odoo.tools.misc import format_amount, format_date, formatLang
 
 
 def isolate(value):
@@ -17,14 +17,28 @@ def number(env, value):
     return formatLang(env, value, digits=0 if float(value).is_integer() else 2)
 
 
+def period(env, date_from, date_to, isolated=True):
+    """A report's period as a sentence of ``env``'s language, its dates as the language writes them; ``isolated``
+    for HTML (a PDF), plain text for a spreadsheet's cell."""
+    wrap = isolate if isolated else str
+    return env._(
+        "From %(date_from)s to %(date_to)s",
+        date_from=wrap(format_date(env, date_from)),
+        date_to=wrap(format_date(env, date_to)),
+    )
+
+
 def overdue_summary(env, amount, currency, days):
     """A customer's overdue amount and the age of its oldest overdue item, as the queue card and the CRM opportunity
     show them."""
     return env._(
-        "%(amount)s overdue, the oldest for %(days)s days", amount=format_amount(env, amount, currency), days=days
+        "%(amount)s overdue; days late of the oldest: %(days)s", amount=format_amount(env, amount, currency), days=days
     )
 
 
 def salutation(env, partner):
-    """The salutation of a letter or e-mail to ``partner``, in ``env``'s language."""
-    return env._("Dear %(customer)s,", customer=isolate(partner.name))
+    """The salutation of a letter or e-mail to ``partner``, in ``env``'s language: a language whose letters open
+    with more than one line (Arabic: the greeting after the addressee) writes them in one translation, one line
+    each."""
+    lines = env._("Dear %(customer)s,", customer=isolate(partner.name)).split("\n")
+    return Markup("<br/>").join(lines)

@@ -83,6 +83,28 @@ def sheet_name(name: str, taken=()) -> str:
     return candidate
 
 
+# strftime directives of a language's date format and their Excel number-format codes
+EXCEL_DATE_CODES = {"%d": "dd", "%e": "d", "%m": "mm", "%y": "yy", "%Y": "yyyy", "%b": "mmm", "%B": "mmmm"}
+ISO_DATE_FORMAT = "yyyy-mm-dd"
+
+
+def excel_date_format(strftime_format: str) -> str:
+    """A language's date format (``%d/%m/%Y``) as an Excel number format (``dd/mm/yyyy``), so that a workbook
+    shows dates as its reader writes them; ISO when the format has a directive Excel has no code for."""
+    parts = re.split(r"(%.)", strftime_format or "")
+    if not any(part in EXCEL_DATE_CODES for part in parts):
+        return ISO_DATE_FORMAT
+    codes = []
+    for part in parts:
+        if part.startswith("%"):
+            if part not in EXCEL_DATE_CODES:
+                return ISO_DATE_FORMAT
+            codes.append(EXCEL_DATE_CODES[part])
+        else:
+            codes.append("".join(char if char in "/-., " else f"\\{char}" for char in part))
+    return "".join(codes)
+
+
 def _is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
@@ -95,7 +117,7 @@ class XlsxReport:
     ``close``, so its temporary files are removed even when a report fails half-way.
     """
 
-    def __init__(self, rtl: bool = False, path: str | None = None, date_format: str = "yyyy-mm-dd"):
+    def __init__(self, rtl: bool = False, path: str | None = None, date_format: str = ISO_DATE_FORMAT):
         self.rtl = rtl
         self.path = path
         self.date_format = date_format

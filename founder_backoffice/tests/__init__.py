@@ -9,8 +9,10 @@ from . import test_dunning
 from . import test_dunning_jobs
 from . import test_i18n
 from . import test_install
+from . import test_jurisdictions
 from . import test_kpi
 from . import test_left_out
+from . import test_monthly_statements
 from . import test_personas
 from . import test_portal
 from . import test_portal_payment
@@ -18,5 +20,6 @@ from . import test_read_replica
 from . import test_receivable
 from . import test_replies
 from . import test_reports
+from . import test_schedule
 from . import test_security
 from . import test_validation

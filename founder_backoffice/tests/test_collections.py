@@ -64,7 +64,8 @@ class TestCollectionsQueue(FounderBackofficeCommon):
         self.assertEqual(
             (card.overdue_summary, card.promise_summary, card.dispute_summary),
             (
-                f"{format_amount(card.env, 12500.0, self.eur)} scaduti, il più vecchio da 60 giorni",
+                f"{format_amount(card.env, 12500.0, self.eur)} scaduti; "
+                "giorni di ritardo della partita più vecchia: 60",
                 f"Pagamento promesso: {format_amount(card.env, 5000.0, self.eur)} entro il 10/05/2026",
                 False,
             ),
@@ -455,7 +456,7 @@ class TestCrmPaymentRisk(FounderBackofficeCommon):
         )
         self.assertEqual((lead.fb_overdue_amount, lead.fb_oldest_overdue_days), (700.0, 30))
         self.assertEqual(
-            lead.fb_overdue_summary, f"{format_amount(self.env, 700.0, self.eur)} overdue, the oldest for 30 days"
+            lead.fb_overdue_summary, f"{format_amount(self.env, 700.0, self.eur)} overdue; days late of the oldest: 30"
         )
         self.assertNotEqual(lead.action_set_won_rainbowman().get("tag"), "display_notification")
         other = Lead.create(

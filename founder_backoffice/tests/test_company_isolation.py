@@ -626,6 +626,28 @@ class TestCrossCompany(WebClient, FounderBackofficeCommon, HttpCase):
         final = self.env.ref("founder_backoffice.mail_template_fb_dunning_final")
         self.assertEqual(self.level_3.mail_template_id, final)
 
+    def test_a_note_before_the_due_date_reaches_the_invoices_of_its_company_only(self):
+        """Both companies note what falls due in three days: each run lists its own company's invoice of a customer
+        they share, and company B's people cannot read company A's note."""
+        soon = self.today + timedelta(days=3)
+        shared = self._customer("Bruni Comune S.r.l.")
+        self.level_1.copy({"name": "Soon", "days": -3})
+        in_b = self.env(context=dict(self.env.context, allowed_company_ids=[self.company_b.id]))
+        in_b["fb.dunning.level"].create(
+            {"policy_id": self.policy_b.id, "name": "Soon", "days": -5, "create_activity": True}
+        )
+        invoice_a = self._invoice(shared, 100.0, soon)
+        invoice_b = self._invoice_b(shared, 200.0, soon)
+        run = self._run(self.today).with_user(self.users["Collections manager"])
+        run_b = in_b["fb.dunning.run"].with_user(self.founder_b).create({"company_id": self.company_b.id})
+        run_b.action_compute()
+        self.assertEqual(run.line_ids.filtered(lambda line: line.partner_id == shared).move_id, invoice_a)
+        self.assertEqual(run_b.line_ids.filtered(lambda line: line.partner_id == shared).move_id, invoice_b)
+        note = run.reminder_ids.filtered(lambda reminder: reminder.partner_id == shared)
+        self.assertTrue(note.pre_due)
+        with self.assertRaises(AccessError):
+            note.with_user(self.founder_b).read(["amount_upcoming"])
+
     # ------------------------------------------------------------------ analytics ids (L4)
 
     def test_collection_analytics_rows_keep_their_ids_with_large_user_ids(self):

@@ -219,7 +219,7 @@ class TestDunningRun(FounderBackofficeCommon):
     def test_missing_reference_rate_is_a_clear_error(self):
         self.level_3.charge_interest = True
         self._invoice(self.customer, 100.0, date(2026, 2, 1))
-        with self.assertRaisesRegex(UserError, "2026-01-01"):
+        with self.assertRaisesRegex(UserError, "starting 01/01/2026"):  # the user's date format
             self._run(date(2026, 3, 31))
 
     @freeze_time("2026-04-30")
@@ -450,7 +450,7 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertIn("المبلغ المستحق", bodies[arabic])
         self.assertIn('dir="rtl"', bodies[arabic])
         self.assertIn("Spettabile", bodies[italian])
-        self.assertIn("Giorni di scaduto", bodies[italian])
+        self.assertIn("Giorni di ritardo", bodies[italian])
         self.assertNotIn("Dear", bodies[italian])
 
 

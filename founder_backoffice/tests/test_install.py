@@ -59,7 +59,7 @@ class TestDemoData(TransactionCase):
         load("res_partner_demo.xml")
         load("account_move_demo.xml")
         moves = env["account.move"].search([("company_id", "=", company.id), ("move_type", "=", "out_invoice")])
-        self.assertEqual(len(moves), 8)
+        self.assertEqual(len(moves), 9)
         self.assertEqual(set(moves.mapped("state")), {"posted"})
         overdue = moves.filtered(lambda m: m.invoice_date_due < m.create_date.date() and m.amount_residual)
         self.assertEqual(len(overdue), 7)
@@ -93,6 +93,7 @@ class TestDemoData(TransactionCase):
         self.assertGreater(sum(week.bills for week in weeks), 0)
 
         load("fb_dunning_policy_demo.xml")
+        load("fb_jurisdiction_demo.xml")
         load("fb_collections_demo.xml")
         plan = env.ref("founder_backoffice.demo_payment_plan_bianchi")
         self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [1033.33, 1033.33, 1033.34]))
@@ -114,6 +115,17 @@ class TestDemoData(TransactionCase):
             reminder = sent.filtered(lambda r, n=name: r.partner_id == env.ref(f"founder_backoffice.demo_partner_{n}"))
             self.assertTrue(reminder.access_token)
             self.assertIn(reminder.collections_url, reminder.mail_id.body_html)
+        # Pasticceria, due in three days, gets the note before the due date; then pays, and is thanked
+        note = sent.filtered(lambda r: r.partner_id == env.ref("founder_backoffice.demo_partner_pasticceria"))
+        self.assertEqual((note.pre_due, note.amount_upcoming), (True, 480.0))
+        env.ref("founder_backoffice.demo_cron_customer_pays").method_direct_trigger()
+        self.assertEqual(env.ref("founder_backoffice.demo_invoice_pasticceria_due_3").payment_state, "paid")
+        self.assertTrue(note.thanked_date)
+        thanks = env["mail.mail"].search(
+            [("model", "=", "fb.dunning.reminder"), ("res_id", "=", note.id), ("id", "!=", note.mail_id.id)]
+        )
+        self.assertEqual(len(thanks), 1)
+        self.assertIn("grazie per il Vostro pagamento", thanks.subject, "in the customer's language")
 
 
 @tagged("post_install", "-at_install")

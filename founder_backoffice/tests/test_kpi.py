@@ -174,7 +174,7 @@ class TestFounderKpis(FounderBackofficeCommon):
         self.assertEqual(cards["revenue"]["trend"], [1000.0, 600.0, 300.0])
         self.assertEqual(cards["runway"]["trend"], [None, None, None])
         self.assertEqual(cards["win_rate"]["trend"], [100.0, 0.0, None])  # won, lost, none closed
-        self.assertEqual((cards["runway"]["label"], cards["runway"]["format"]), ("Runway", "months"))
+        self.assertEqual((cards["runway"]["label"], cards["runway"]["format"]), ("Runway (months)", "months"))
         action = self.env["fb.kpi.snapshot"].get_card_action("ar_overdue", self.company.id)
         self.assertEqual(self.env["account.move"].search(action["domain"]).partner_id, self.b)
 

@@ -17,10 +17,14 @@ class TestBadInput(FounderBackofficeCommon):
         )
 
     def test_levels_need_increasing_days_sane_fees_and_an_action(self):
-        with self.assertRaisesRegex(ValidationError, "different, non-negative numbers of days"):
+        with self.assertRaisesRegex(ValidationError, "need different numbers of days"):
             self._level(days=15)  # the Firm level already has 15
-        with self.assertRaisesRegex(ValidationError, "different, non-negative numbers of days"):
-            self._level(days=-1)
+        with self.assertRaisesRegex(ValidationError, "comes before the due date"):
+            self._level(days=-1)  # a fixed fee
+        with self.assertRaisesRegex(ValidationError, "comes before the due date"):
+            self._level(days=-1, fee_type="none", create_activity=True, charge_interest=True)
+        with self.assertRaisesRegex(ValidationError, "comes before the due date"):
+            self._level(days=-1, fee_type="none", create_activity=True, escalate_credit_hold=True)
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self._level(fee_fixed=-5.0)
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):

@@ -12,7 +12,7 @@ from psycopg2 import InterfaceError, OperationalError
 from psycopg2.errors import SerializationFailure
 
 from odoo.exceptions import ConcurrencyError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 
 
 def check_managed_write(records, vals, managed):
@@ -70,7 +70,7 @@ def ensure_access_tokens(records, *dependents):
 
 
 def _refusal(records, names):
-    labels = ", ".join(records._fields[name]._description_string(records.env) for name in names)
+    labels = format_list(records.env, [records._fields[name]._description_string(records.env) for name in names])
     return records.env._(
         "A %(model)s changes %(fields)s only through its actions (its buttons and the jobs), not by a direct write.",
         fields=labels,

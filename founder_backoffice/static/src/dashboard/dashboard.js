@@ -75,9 +75,11 @@ export class FounderDashboard extends Component {
             case "percent":
                 return formatPercentage(value, { digits: [16, 1] });
             case "days":
-                return _t("%s days", formatFloat(value, { digits: [16, 0] }));
+                // the unit is in the card's label ("DSO (days)"): a number followed by its noun needs the
+                // number's agreement, which one translated string cannot give in Arabic
+                return formatFloat(value, { digits: [16, 0] });
             case "months":
-                return _t("%s months", formatFloat(value, { digits: [16, 1] }));
+                return formatFloat(value, { digits: [16, 1] });
             case "index":
                 return formatFloat(value, { digits: [16, 1] });
             default:

@@ -1,0 +1,2 @@
+from . import fb_dunning_level
+from . import fb_dunning_reminder
