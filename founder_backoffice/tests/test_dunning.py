@@ -714,7 +714,7 @@ class TestDunningChargedOnce(FounderBackofficeCommon):
         second.with_user(self.founder).action_send()
         reminder = second.reminder_ids.filtered(lambda r: r.partner_id == self.customer)
         self.assertEqual(reminder.state, "cancelled")
-        self.assertIn("waits 7 days", reminder.failure_reason)
+        self.assertIn("Days between reminders in the policy: 7.", reminder.failure_reason)
         self.assertEqual(second.reminder_ids.filtered(lambda r: r.partner_id == other).state, "sent")
 
     def test_compensation_needs_a_rate_of_that_currency_itself(self):

@@ -118,7 +118,7 @@ class TestDemoData(TransactionCase):
         # Pasticceria, due in three days, gets the note before the due date; then pays, and is thanked
         note = sent.filtered(lambda r: r.partner_id == env.ref("founder_backoffice.demo_partner_pasticceria"))
         self.assertEqual((note.pre_due, note.amount_upcoming), (True, 480.0))
-        env.ref("founder_backoffice.demo_cron_customer_pays").method_direct_trigger()
+        env.ref("founder_backoffice.demo_cron_customer_pays").ir_actions_server_id.run()
         self.assertEqual(env.ref("founder_backoffice.demo_invoice_pasticceria_due_3").payment_state, "paid")
         self.assertTrue(note.thanked_date)
         thanks = env["mail.mail"].search(
