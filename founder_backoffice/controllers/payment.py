@@ -100,47 +100,13 @@ class FbPortalPayment(FbPortalAccount, PaymentPortal):
         """``{invoices, amount, currency, reference}`` of the selection, or a clear error: only open invoices of
         the reminder's customer and company, in one currency, and never more than is owed on them."""
         _ = reminder_sudo.env._
-        open_invoices = reminder_sudo._fb_open_invoices()
-        reference = None
-        if query["plan_line"]:
-            line = self._fb_next_instalments(reminder_sudo).filtered(lambda line: str(line.id) == query["plan_line"])
-            if not line:
-                raise ValidationError(
-                    _("This instalment cannot be paid here: it is not the next one of a running payment plan of yours.")
-                )
-            invoices = line.plan_id.move_ids & open_invoices
-            amount = line.amount_residual
-            reference = line.plan_id.name
-        elif query["pay"] in ("overdue", ""):
-            invoices = reminder_sudo._fb_overdue_invoices()
-            if not invoices:
-                raise ValidationError(_("Nothing is overdue: select the invoices you want to pay."))
-            amount = None
-        else:
-            invoices = self._fb_selected_invoices(reminder_sudo, query["invoice_ids"])
-            amount = self._fb_amount(reminder_sudo, query["amount"]) if query["amount"] else None
-            if amount is not None and len(invoices) > 1:
-                raise ValidationError(_("To pay part of an invoice, select that invoice only."))
+        invoices, amount, reference = self._fb_selection(reminder_sudo, query)
         if not invoices:
             raise ValidationError(_("These invoices are already paid: thank you."))
         currency = invoices.currency_id
         if len(currency) > 1 or (query["plan_line"] and currency != reminder_sudo.company_id.currency_id):
             raise ValidationError(_("These invoices are in several currencies: select invoices of one currency."))
-        owed = currency.round(sum(invoices.mapped("amount_residual")))
-        if amount is None:
-            amount = owed
-        elif query["plan_line"]:
-            amount = min(amount, owed)
-        elif currency.compare_amounts(amount, 0) <= 0:
-            raise ValidationError(_("The amount to pay must be more than zero."))
-        elif currency.compare_amounts(amount, owed) > 0:
-            raise ValidationError(
-                _(
-                    "The amount to pay cannot be more than what is owed on %(invoice)s: %(owed)s.",
-                    invoice=invoices.name,
-                    owed=currency.format(owed),
-                )
-            )
+        amount = self._fb_checked_amount(reminder_sudo, invoices, amount, bool(query["plan_line"]))
         if invoices.transaction_ids.filtered(
             lambda tx: tx.state in UNDER_WAY or (tx.state == "done" and not tx.is_post_processed)
         ):
@@ -148,6 +114,50 @@ class FbPortalPayment(FbPortalAccount, PaymentPortal):
                 _("A payment of these invoices is already under way: wait for it to be confirmed before paying again.")
             )
         return {"invoices": invoices, "amount": currency.round(amount), "currency": currency, "reference": reference}
+
+    def _fb_selection(self, reminder_sudo, query):
+        """``(invoices, amount or None for all that is owed, reference)`` the customer chose: a plan's next
+        instalment, everything overdue, or the ticked invoices (and part of one)."""
+        _ = reminder_sudo.env._
+        if query["plan_line"]:
+            line = self._fb_next_instalments(reminder_sudo).filtered(lambda line: str(line.id) == query["plan_line"])
+            if not line:
+                raise ValidationError(
+                    _("This instalment cannot be paid here: it is not the next one of a running payment plan of yours.")
+                )
+            return line.plan_id.move_ids & reminder_sudo._fb_open_invoices(), line.amount_residual, line.plan_id.name
+        if query["pay"] in ("overdue", ""):
+            invoices = reminder_sudo._fb_overdue_invoices()
+            if not invoices:
+                raise ValidationError(_("Nothing is overdue: select the invoices you want to pay."))
+            return invoices, None, None
+        invoices = self._fb_selected_invoices(reminder_sudo, query["invoice_ids"])
+        amount = self._fb_amount(reminder_sudo, query["amount"]) if query["amount"] else None
+        if amount is not None and len(invoices) > 1:
+            raise ValidationError(_("To pay part of an invoice, select that invoice only."))
+        return invoices, amount, None
+
+    def _fb_checked_amount(self, reminder_sudo, invoices, amount, instalment):
+        """What is paid: everything owed on ``invoices`` when no amount was given, an instalment at most what is
+        still owed, a part more than zero and never more than is owed."""
+        _ = reminder_sudo.env._
+        currency = invoices.currency_id
+        owed = currency.round(sum(invoices.mapped("amount_residual")))
+        if amount is None:
+            return owed
+        if instalment:
+            return min(amount, owed)
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise ValidationError(_("The amount to pay must be more than zero."))
+        if currency.compare_amounts(amount, owed) > 0:
+            raise ValidationError(
+                _(
+                    "The amount to pay cannot be more than what is owed on %(invoice)s: %(owed)s.",
+                    invoice=invoices.name,
+                    owed=currency.format(owed),
+                )
+            )
+        return amount
 
     def _fb_selected_invoices(self, reminder_sudo, invoice_ids):
         """The chosen invoices, once each, refused whole if one is not an open invoice of the customer in that

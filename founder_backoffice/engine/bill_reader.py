@@ -382,7 +382,7 @@ def _reference(text):
 # ---------------------------------------------------------------------- reading
 
 
-def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=False):
+def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=False):  # noqa: C901 one step per field, in reading order
     """Read the bill in ``text``.
 
     :param vendors: the ``Vendor`` candidates; the one identified is ``values["vendor_id"]``
@@ -485,7 +485,7 @@ def _close(a, b):
     return abs(a - b) <= 0.011
 
 
-def _check_amounts(reading):
+def _check_amounts(reading):  # noqa: C901 the cases of which amounts the bill printed, each a few lines
     """Complete the amounts from each other and the lines; flag what does not add up."""
     values, confidence = reading.values, reading.confidence
     untaxed, tax, total = (values.get(name) for name in AMOUNT_FIELDS)

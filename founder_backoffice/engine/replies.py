@@ -348,7 +348,7 @@ _SHIFTS = {
 }
 
 
-def _resolve(match: re.Match, today: datetime.date) -> datetime.date | None:
+def _resolve(match: re.Match, today: datetime.date) -> datetime.date | None:  # noqa: C901 one branch per date form
     """The date a match of DATE_RE names, relative to ``today``."""
     group = match.group
     if group("iso"):

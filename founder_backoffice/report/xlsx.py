@@ -196,7 +196,7 @@ class Sheet:
         if title or header:
             self.row += 1
 
-    def add_table(
+    def add_table(  # noqa: C901 one format per column kind, chosen as the rows stream
         self,
         columns,
         rows,

@@ -214,7 +214,7 @@ class TestCrossCompany(WebClient, FounderBackofficeCommon, HttpCase):
 
     # ------------------------------------------------------------------ the attempts
 
-    def _attempts(self):
+    def _attempts(self):  # noqa: C901 a flat list of attempts, one per record kind
         """``(what, attempt, only a refusal will do)``: each attempt is one thing a user of A does with B's records or
         ids; the others may answer with A's own data (a list, the dashboard), never with B's."""
         b = self.company_b.id
