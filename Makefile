@@ -1,5 +1,5 @@
 # The two commands of the README, and the pieces they are made of.
-.PHONY: run test lint setup i18n bench bench-ocr load screenshots readme replica-check
+.PHONY: run test lint setup i18n bench bench-ocr load screenshots readme replica-check pytest-db
 
 run:    ## serve Odoo with the add-on and demo data on http://127.0.0.1:8069 (admin / admin)
 	@bash scripts/run.sh
@@ -31,5 +31,8 @@ replica-check:  ## a hot standby of the local PostgreSQL and Odoo reading from i
 screenshots:  ## PNG pages of the demo letters and statements for the README (after make run)
 	@bash scripts/screenshots.sh
 
-readme:  ## write each add-on's README.rst from its readme/*.md fragments (the OCA's layout)
+readme:  ## write each add-on's README.rst from its readme/*.md fragments (the OCA's layout), and README.md's persona tables from founder_backoffice/tests/personas.md
 	@python3 scripts/addon_readme.py
+
+pytest-db:  ## the database fb_pytest (a copy of the tests' template, the add-ons installed) for one test: .venv/bin/pytest --odoo-database=fb_pytest founder_backoffice/tests -k NAME
+	@bash scripts/pytest_db.sh >/dev/null

@@ -340,7 +340,7 @@ def _aging(env, as_of, xlsx):
         aggregates = [f"bucket_{index}:sum" for index in range(6)] + ["amount_residual:sum", "__count"]
         return Aging.web_read_group([], ["partner_id"], aggregates, limit=80)["length"]
     options = Aging._options()
-    from odoo.addons.founder_backoffice.report.xlsx import XlsxReport
+    from odoo.addons.founder_backoffice.tools.xlsx import XlsxReport
 
     with XlsxReport() as workbook:
         Aging._write_xlsx(workbook, options)
@@ -348,7 +348,7 @@ def _aging(env, as_of, xlsx):
 
 
 def statements_xlsx(env):
-    from odoo.addons.founder_backoffice.report.xlsx import XlsxReport
+    from odoo.addons.founder_backoffice.tools.xlsx import XlsxReport
 
     Statement = env["fb.statement.report"].with_context(
         fb_report_options={"date_from": str(date.today() - timedelta(days=90)), "date_to": str(date.today())}

@@ -2,7 +2,11 @@
 OCA's tools show); with --check, writes nothing and fails when a README.rst is not what its fragments give.
 
 The fragments use a small part of Markdown (paragraphs, lists, **bold**, *italic*, `code`): the same text is
-reStructuredText once `code` becomes ``code``."""
+reStructuredText once `code` becomes ``code``.
+
+It also writes the tables of the repository README's Security section from the add-on's
+``founder_backoffice/tests/personas.md``, where the tests read them (from the installed wheel too): each table of
+that file replaces the first table under the same heading of README.md."""
 
 import ast
 import re
@@ -18,6 +22,8 @@ SECTIONS = (
     ("ROADMAP", "Known issues / Roadmap"),
     ("HISTORY", "Changelog"),
 )
+# The README's persona and access tables, kept in the add-on (its tests read them there).
+PERSONA_TABLES = ROOT / "founder_backoffice" / "tests" / "personas.md"
 LICENSE_BADGES = {
     "LGPL-3": ("LGPL--3", "https://www.gnu.org/licenses/lgpl-3.0-standalone.html"),
 }
@@ -58,12 +64,43 @@ def readme(addon):
     return "\n\n".join(parts) + "\n"
 
 
+def _tables(lines):
+    """``{heading: (start, end)}``: the line range of the first table under each heading of ``lines``."""
+    tables, heading = {}, None
+    for index, line in enumerate(lines):
+        if line.startswith("#"):
+            heading = line
+        elif line.startswith("|") and heading and heading not in tables:
+            end = index
+            while end < len(lines) and lines[end].startswith("|"):
+                end += 1
+            tables[heading] = (index, end)
+    return tables
+
+
+def readme_with_tables(readme_text, tables_text):
+    """``readme_text`` with the first table under each heading of ``tables_text`` replaced by that file's."""
+    lines, source = readme_text.splitlines(), tables_text.splitlines()
+    targets, tables = _tables(lines), _tables(source)
+    missing = [heading for heading in tables if heading not in targets]
+    if missing:
+        sys.exit(f"README.md has no table under {', '.join(missing)} of {PERSONA_TABLES.relative_to(ROOT)}")
+    # bottom up: a table of another length does not move the ones above it
+    for heading in sorted(tables, key=targets.get, reverse=True):
+        start, end = tables[heading]
+        target_start, target_end = targets[heading]
+        lines[target_start:target_end] = source[start:end]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
+    readme_md = ROOT / "README.md"
+    targets = [(readme_md, readme_with_tables(readme_md.read_text(), PERSONA_TABLES.read_text()))]
     for addon in ADDONS:
-        target = ROOT / addon / "README.rst"
-        content = readme(addon)
+        targets.append((ROOT / addon / "README.rst", readme(addon)))
+    for target, content in targets:
         if target.exists() and target.read_text() == content:
             continue
         if check:
@@ -71,7 +108,8 @@ def main():
         else:
             target.write_text(content)
     if stale:
-        sys.exit(f"not what readme/*.md gives (run make readme): {', '.join(stale)}")
+        given = f"readme/*.md and {PERSONA_TABLES.relative_to(ROOT)}"
+        sys.exit(f"not what {given} give (run make readme): {', '.join(stale)}")
 
 
 if __name__ == "__main__":

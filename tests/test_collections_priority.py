@@ -3,14 +3,14 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from founder_backoffice.engine.collections import (
+from founder_backoffice.engine.agreements import (
     PLAN_MAX_DAYS,
     PROMISE_MAX_DAYS,
     agreed_date_ok,
     plan_dates_ok,
-    priority_score,
     promise_date_ok,
 )
+from founder_backoffice.engine.priority import priority_score
 
 
 def test_known_values():

@@ -108,3 +108,13 @@ def test_wape_and_weekly_totals():
     ]
     assert forecast.wape([100.0, 100.0], [50.0, 150.0]) == pytest.approx(0.5)
     assert forecast.wape([0.0, 0.0], [1.0, 1.0]) is None
+
+
+def test_a_history_keeps_each_customers_last_invoices_of_its_window():
+    rows = [(1, 5), (2, 0), (1, 3), (1, 9), (2, -2)]  # newest paid first
+    assert forecast.histories(rows, forecast.LatenessWindow(invoices=2)) == {1: [5, 3], 2: [0, -2]}
+
+
+def test_the_grade_and_abnormally_late_read_named_windows_of_one_history():
+    assert (forecast.PROFILE_WINDOW.invoices, forecast.PROFILE_WINDOW.months) == (20, 12)
+    assert (forecast.ABNORMAL_WINDOW.invoices, forecast.ABNORMAL_WINDOW.months) == (10, None)

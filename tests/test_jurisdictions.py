@@ -89,3 +89,12 @@ def test_italian_charges_are_outside_vat_with_stamp_duty_above_77_47():
     assert j.stamp_duty_due(treatment, 77.48)
     assert j.charge_tax("SA") is None
     assert j.charge_tax(None) is None
+
+
+def test_compensation_needs_a_rate_of_eur_only_outside_eur_books():
+    assert j.STATUTE_CURRENCY == "EUR"  # Directive 2011/7/EU art. 6 fixes the compensation in EUR
+    assert j.compensation_needs_rate("SAR", [0.0, 40.0])
+    assert j.compensation_needs_rate("GBP", [40])
+    assert not j.compensation_needs_rate("EUR", [40.0])  # a company keeping its books in EUR converts nothing
+    assert not j.compensation_needs_rate("SAR", [0.0, 0])  # no policy gives a compensation
+    assert not j.compensation_needs_rate("SAR", [])

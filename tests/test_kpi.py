@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from founder_backoffice.engine import kpi
+from founder_backoffice.engine import kpi, kpi_definitions
 
 JAN_1 = date(2026, 1, 1)
 JAN_11 = date(2026, 1, 11)
@@ -28,25 +28,21 @@ def test_share():
     assert kpi.share(5, 0) is None
     assert kpi.share(None, 5) is None
     assert kpi.share(5, None) is None
+    # net negative receivables (a credit note larger than the invoices): no share, not -1154 %
+    assert kpi.share(600, -52) is None
 
 
 # Receivables and collections
 
 
-def test_dso_best_possible_dso_and_add():
+def test_dso():
     # 12 200 / 36 600 = 1/3; x 30 days = 10
     assert kpi.dso(12_200, 36_600, 30) == pytest.approx(10.0)
-    # 6 100 / 36 600 = 1/6; x 30 days = 5
-    assert kpi.best_possible_dso(6_100, 36_600, 30) == pytest.approx(5.0)
-    assert kpi.average_days_delinquent(10.0, 5.0) == 5.0  # 10 - 5
-    assert kpi.average_days_delinquent(None, 5.0) is None
-    assert kpi.average_days_delinquent(10.0, None) is None
 
 
 @pytest.mark.parametrize("credit_sales", [0, -500, None])
 def test_dso_without_positive_credit_sales_is_none(credit_sales):
     assert kpi.dso(12_200, credit_sales, 30) is None
-    assert kpi.best_possible_dso(6_100, credit_sales, 30) is None
 
 
 def test_cei_quarterly_and_monthly():
@@ -83,13 +79,6 @@ def test_average_days_to_pay():
     assert kpi.average_days_to_pay(pairs, [300, 100]) == 25.0  # (30 x 300 + 10 x 100) / 400
     assert kpi.average_days_to_pay([]) is None
     assert kpi.average_days_to_pay(pairs, [0, 0]) is None
-
-
-def test_on_time_share():
-    pairs = [(JAN_31, JAN_31), (JAN_31, FEB_1), (JAN_31, JAN_20)]  # on time, 1 day late, early
-    assert kpi.on_time_share(pairs) == pytest.approx(2 / 3)
-    assert kpi.on_time_share(pairs, [100, 300, 100]) == pytest.approx(0.4)  # (100 + 100) / 500
-    assert kpi.on_time_share([]) is None
 
 
 def test_abnormally_pending_with_history_uses_the_sample_deviation():
@@ -156,13 +145,10 @@ def test_aov_nets_credit_notes_without_counting_them():
     assert kpi.aov(800, 0) is None
 
 
-def test_retention_and_churn():
+def test_retention():
     assert kpi.retention({1, 2, 3, 4}, {2, 3, 5}) == 0.5  # {2, 3} of 4
-    assert kpi.churn({1, 2, 3, 4}, {2, 3, 5}) == 0.5
     assert kpi.retention([1, 2, 3], [1, 4]) == pytest.approx(1 / 3)
-    assert kpi.churn([1, 2, 3], [1, 4]) == pytest.approx(2 / 3)
     assert kpi.retention(set(), {1}) is None
-    assert kpi.churn(set(), {1}) is None
 
 
 # Acquisition
@@ -231,18 +217,14 @@ ARGUMENTS = {
     "net_profit": (NUMBER, NUMBER),
     "share": (NUMBER, NUMBER),
     "dso": (NUMBER, NUMBER, NUMBER),
-    "best_possible_dso": (NUMBER, NUMBER, NUMBER),
-    "average_days_delinquent": (NUMBER, NUMBER),
     "cei": (NUMBER, NUMBER, NUMBER, NUMBER, NUMBER),
     "days_to_pay": (DATE, DATE),
     "average_days_to_pay": (DATES,),
-    "on_time_share": (DATES,),
     "is_abnormally_pending": (NUMBER, st.lists(st.one_of(st.none(), st.integers(-400, 400)), max_size=8), NUMBER),
     "net_burn": (st.lists(NUMBER, max_size=8),),
     "runway_months": (NUMBER, NUMBER),
     "aov": (NUMBER, NUMBER),
     "retention": (IDS, IDS),
-    "churn": (IDS, IDS),
     "cac": (NUMBER, NUMBER),
     "win_rate": (NUMBER, NUMBER),
     "average_headcount": (NUMBER, NUMBER),
@@ -283,18 +265,16 @@ def test_kpi_never_raises_on_zeros_empty_input_or_negatives(name, data):
 def test_weighted_payment_statistics_never_raise(pairs):
     dates = [(first, second) for first, second, _ in pairs]
     weights = [weight for _, _, weight in pairs]
-    for function in (kpi.average_days_to_pay, kpi.on_time_share):
-        result = function(dates, weights)
-        assert result is None or isinstance(result, float)
+    result = kpi.average_days_to_pay(dates, weights)
+    assert result is None or isinstance(result, float)
 
 
 @given(previous=IDS, current=IDS)
-def test_retention_plus_churn_is_one_when_defined(previous, current):
-    kept, lost = kpi.retention(previous, current), kpi.churn(previous, current)
-    assert (kept is None) == (lost is None) == (not previous)
+def test_retention_is_a_share_when_defined(previous, current):
+    kept = kpi.retention(previous, current)
+    assert (kept is None) == (not previous)
     if kept is not None:
         assert 0.0 <= kept <= 1.0
-        assert kept + lost == pytest.approx(1.0)
 
 
 @given(cash=st.floats(-1e9, 1e9, allow_nan=False), burn=st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False)))
@@ -309,3 +289,15 @@ def test_runway_is_none_exactly_when_not_burning(cash, burn):
 def test_net_burn_lies_within_the_last_three_months(values):
     burn = kpi.net_burn(values)
     assert min(values[-3:]) - 1e-6 <= burn <= max(values[-3:]) + 1e-6
+
+
+def test_the_registry_declares_each_kpi_once_and_scales_percentages_once():
+    definitions = kpi_definitions.registry(kpi_definitions.KPIS)
+    assert len({definition.key for definition in definitions}) == len(definitions)
+    with pytest.raises(ValueError, match="cash"):
+        kpi_definitions.registry(kpi_definitions.KPIS, [kpi_definitions.KpiDefinition("cash", "Cash", "", "monetary")])
+    share = kpi_definitions.BY_KEY["ar_overdue_share"]
+    assert (share.stored(0.25), share.stored(None)) == (25.0, None)
+    assert kpi_definitions.BY_KEY["runway"].stored(None) is None  # undefined, never 0 months
+    with pytest.raises(ValueError):
+        kpi_definitions.KpiDefinition("x", "X", "", "percentage")

@@ -180,3 +180,9 @@ def test_days_and_months_add_up_over_a_split(bounds, split):
     assert len(periods.month_starts(first, last)) == len(
         {*periods.month_starts(first, middle), *periods.month_starts(after, last)}
     )
+
+
+def test_every_period_kind_has_a_label_and_one_declaration():
+    assert tuple(periods.KIND_LABELS) == periods.KINDS
+    assert periods.KIND_LABELS["last_30_days"] == "Last 30 days"
+    assert periods.DEFAULT_KIND in periods.KINDS

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from founder_backoffice.engine import replies
-from founder_backoffice.engine.collections import PROMISE_MAX_DAYS
+from founder_backoffice.engine.agreements import PROMISE_MAX_DAYS
 
 MONDAY = date(2026, 12, 7)  # Monday 7 December 2026
 THURSDAY = date(2027, 2, 18)  # Thursday 18 February 2027

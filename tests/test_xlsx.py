@@ -6,7 +6,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from founder_backoffice.report.xlsx import Column, XlsxReport, amount_format, excel_date_format, sheet_name
+from founder_backoffice.tools.xlsx import Column, XlsxReport, amount_format, excel_date_format, sheet_name
 
 COLUMNS = [
     Column("partner", "Partner"),

@@ -23,7 +23,7 @@ class FbPortalPayment(FbPortalAccount, PaymentPortal):
         """The page's values, and what its pay block offers for the selection in the query string."""
         values = super()._fb_collections_values(reminder_sudo, **kw)
         access_token = kw.get("access_token") or values.get("access_token")
-        values["fb_pay"] = self._fb_pay_values(reminder_sudo, access_token, self._fb_pay_query())
+        values["fb_pay"] = self._fb_pay_values(reminder_sudo, access_token, self._fb_pay_args())
         return values
 
     @route("/my/collections/<int:reminder_id>/transaction", type="jsonrpc", auth="public")
@@ -40,7 +40,7 @@ class FbPortalPayment(FbPortalAccount, PaymentPortal):
         if portal.rate_limited(reminder_sudo._fb_count_portal_action()):
             raise ValidationError(_("Too many requests on this page: please try again in an hour."))
         self._validate_transaction_kwargs(kwargs)
-        to_pay = self._fb_selection_to_pay(reminder_sudo, self._fb_pay_query())
+        to_pay = self._fb_selection_to_pay(reminder_sudo, self._fb_pay_args())
         currency = to_pay["currency"]
         sent_amount = self._cast_as_float(kwargs.get("amount"))
         if sent_amount is not None and currency.compare_amounts(sent_amount, to_pay["amount"]):
@@ -75,7 +75,7 @@ class FbPortalPayment(FbPortalAccount, PaymentPortal):
         )
         return processing_values
 
-    def _fb_pay_query(self):
+    def _fb_pay_args(self):
         """The selection in the query string: ``pay=overdue`` (the default), ``invoice_ids`` (repeated, or
         comma-separated) with an optional ``amount`` for part of one invoice, or ``plan_line``."""
         args = request.httprequest.args

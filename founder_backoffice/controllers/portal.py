@@ -9,7 +9,7 @@ from odoo.http import content_disposition, request, route
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
-from ..engine import collections, portal
+from ..engine import agreements, portal
 from ..tools import bill_text
 
 STATEMENT_REPORT = "founder_backoffice.action_report_fb_statement"
@@ -140,7 +140,7 @@ class FbPortalAccount(PortalAccount):
             "overdue_invoices": reminder_sudo._fb_overdue_invoices(),
             "reasons": reminder_sudo.env["fb.dispute"]._fields["reason"]._description_selection(reminder_sudo.env),
             "today": today,
-            "promise_max_date": today + timedelta(days=collections.PROMISE_MAX_DAYS),
+            "promise_max_date": today + timedelta(days=agreements.PROMISE_MAX_DAYS),
             "max_message_chars": portal.MAX_MESSAGE_CHARS,
             "access_token": token,
             "token_query": token_query,

@@ -4,7 +4,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
-from ..wizard.fb_report_wizard import AS_OF_REPORTS, REPORT_MODELS
+from ..engine import reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -14,7 +14,8 @@ class FbReportXlsx(http.Controller):
     def report_xlsx(self, report, options="{}"):
         """A Back Office report as XLSX, computed from the options of the link with the rights of the user who
         opens it. It writes nothing: with ``db_replica_host`` set, Odoo runs it on the read replica."""
-        if report not in REPORT_MODELS:
+        definition = reports.BY_KEY.get(report)
+        if not definition:
             raise request.not_found()
         try:
             options = json.loads(options)
@@ -22,10 +23,10 @@ class FbReportXlsx(http.Controller):
             options = None
         if not isinstance(options, dict):
             raise UserError(request.env._("The report options of this link do not parse."))
-        model = request.env[REPORT_MODELS[report]].with_context(fb_report_options=options)
+        model = request.env[definition.model].with_context(fb_report_options=options)
         model.check_access("read")
         checked = model._options()
-        filename = f"{report}_{checked['as_of'] if report in AS_OF_REPORTS else checked['date_to']}.xlsx"
+        filename = f"{report}_{checked['as_of'] if definition.as_of else checked['date_to']}.xlsx"
         return request.make_response(
             model._xlsx_content(checked),
             headers=[("Content-Type", XLSX), ("Content-Disposition", content_disposition(filename))],

@@ -14,8 +14,6 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-PROFILE_MONTHS = 12  # paid invoices of the last 12 months...
-PROFILE_INVOICES = 20  # ...and at most the last 20 of them
 MIN_TREND_HISTORY = 4
 TREND_MARGIN_DAYS = 3
 # (grade, highest median lateness in days); a customer paying later than the last one is "E"
@@ -25,6 +23,23 @@ DOUBTFUL_DAYS = 90
 UNSEEN_LATENESS_WAIT_DAYS = 7
 FORECAST_WEEKS = 13
 WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True)
+class LatenessWindow:
+    """Which paid invoices of a customer make its lateness history (``days_late`` of each, newest paid first):
+    the last ``invoices`` of them, paid in the ``months`` up to the as-of date (``None``: whenever paid)."""
+
+    invoices: int
+    months: int | None = None
+
+
+# The two windows on the one lateness history. The payment profile (grade, trend, expected payment dates) reads
+# the last year, so that a customer who changed its ways is graded on how it pays now. "Abnormally late"
+# (``kpi.is_abnormally_pending``) compares an open invoice with the customer's last ten payments whenever they
+# were made: a customer that rarely buys keeps a history, and ten is enough for a mean and a deviation.
+PROFILE_WINDOW = LatenessWindow(invoices=20, months=12)
+ABNORMAL_WINDOW = LatenessWindow(invoices=10)
 
 
 @dataclass(frozen=True)
@@ -44,9 +59,20 @@ def days_late(due: date, paid: date) -> int:
     return (paid - due).days
 
 
+def histories(rows, window: LatenessWindow) -> dict:
+    """``{partner: [days late, newest first]}`` from ``(partner, days late)`` rows, newest first: each customer's
+    last ``window.invoices``."""
+    by_partner = {}
+    for partner, days in rows:
+        history = by_partner.setdefault(partner, [])
+        if len(history) < window.invoices:
+            history.append(days)
+    return by_partner
+
+
 def payment_profile(lateness) -> PaymentProfile:
     """The profile of a customer whose paid invoices were ``lateness`` days late, newest first (the caller keeps
-    the last ``PROFILE_INVOICES`` of the last ``PROFILE_MONTHS``). Empty for a customer with no paid invoice."""
+    its ``PROFILE_WINDOW``). Empty for a customer with no paid invoice."""
     lateness = tuple(lateness)
     if not lateness:
         return PaymentProfile()

@@ -30,6 +30,10 @@ SAUDI = "saudi"
 EU_B2B = "eu_b2b"
 
 DEFAULT_COMPENSATION = 40.0  # EUR per invoice (Directive 2011/7/EU art. 6); the proposed regulation: 50
+# The currency the statutes here fix their amounts in: the flat-rate compensation and the stamp duty with its
+# threshold. A company keeping its books in another currency converts them at the rate of the reminder's date (the
+# run date for a run's compensation), a rate of this currency itself: see ``compensation_needs_rate``.
+STATUTE_CURRENCY = "EUR"
 STATUTORY_MARGIN = 8.0  # points over the ECB reference rate (Directive 2011/7/EU art. 2)
 
 # Member states of the European Union (ISO 3166-1 alpha-2, as Odoo's countries spell them).
@@ -139,6 +143,13 @@ def forbidden(code, compensation_amount, levels):
         if level.percent_fee and not rules.percent_fee:
             return FORBIDDEN_PERCENT_FEE, level.name
     return None
+
+
+def compensation_needs_rate(company_currency, compensations):
+    """Whether a run needs a rate of ``STATUTE_CURRENCY`` on its date to charge the policies' ``compensations``
+    (amounts in that currency) in ``company_currency`` (a currency code): some policy gives a compensation and
+    the books are kept in another currency. A rate of the company currency says nothing about EUR."""
+    return company_currency != STATUTE_CURRENCY and any(to_decimal(amount) > 0 for amount in compensations)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 The ORM layer aggregates the inputs set-based (per company and period, in company currency) and calls these
 functions; keeping the arithmetic here makes every formula readable and testable without a database. Each
 docstring gives the formula and the choices made where the usual definitions differ. The figures are named,
-labelled and stored by the registry in ``models/fb_kpi_snapshot.py``.
+labelled and formatted by the registry in ``engine/kpi_definitions.py``.
 
 Conventions:
 
@@ -62,8 +62,10 @@ def net_profit(revenue, expenses):
 
 
 def share(part, whole):
-    """``part / whole`` as a fraction, e.g. overdue AR ÷ AR or collections ÷ target; ``None`` when whole is 0."""
-    return _ratio(part, whole)
+    """``part / whole`` as a fraction, e.g. overdue AR ÷ AR or promises kept ÷ promises due; ``None`` unless the
+    whole is positive: receivables that are net negative (more open credits than invoices) have no overdue share,
+    and a ratio over them would be a made-up number (-1154 %)."""
+    return _positive_ratio(part, whole)
 
 
 # Receivables and collections
@@ -80,21 +82,6 @@ def dso(receivables, credit_sales, days):
         return None
     ratio = _positive_ratio(receivables, credit_sales)
     return None if ratio is None else ratio * days
-
-
-def best_possible_dso(current_receivables, credit_sales, days):
-    """Best possible DSO = receivables not yet due at period end ÷ credit sales x days; ``None`` as for ``dso``."""
-    return dso(current_receivables, credit_sales, days)
-
-
-def average_days_delinquent(dso_days, best_possible_dso_days):
-    """Average days delinquent (ADD) = DSO - best possible DSO; ``None`` if either is ``None``.
-
-    Not clamped: credit balances can make it slightly negative, and the UI decides how to show that.
-    """
-    if dso_days is None or best_possible_dso_days is None:
-        return None
-    return float(dso_days - best_possible_dso_days)
 
 
 def cei(opening_receivables, credit_sales, closing_receivables, closing_current_receivables, months):
@@ -126,14 +113,6 @@ def average_days_to_pay(pairs, weights=None):
     weight ≤ 0.
     """
     return _weighted_mean((days_to_pay(issued, paid) for issued, paid in pairs), weights)
-
-
-def on_time_share(pairs, weights=None):
-    """Share of ``(due_date, paid_date)`` pairs paid on time, i.e. on or before the due date.
-
-    Optionally weighted by amount (share of the paid amount that came on time). ``None`` on no pairs.
-    """
-    return _weighted_mean((1.0 if paid <= due else 0.0 for due, paid in pairs), weights)
 
 
 def is_abnormally_pending(
@@ -223,12 +202,6 @@ def retention(previous_customers, current_customers):
     """
     previous = set(previous_customers)
     return _ratio(len(previous & set(current_customers)), len(previous))
-
-
-def churn(previous_customers, current_customers):
-    """Customer churn = 1 - retention; ``None`` when retention is."""
-    kept = retention(previous_customers, current_customers)
-    return None if kept is None else 1.0 - kept
 
 
 # Acquisition

@@ -9,6 +9,7 @@ from . import fb_collection_analytics
 from . import fb_collection_queue
 from . import fb_collection_stage
 from . import fb_dashboard_figures
+from . import fb_demo
 from . import fb_dispute
 from . import fb_dunning_level
 from . import fb_dunning_line

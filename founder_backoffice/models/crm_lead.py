@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from ..report import text
+from ..tools import text
 from .fb_payment_habit import GRADE_HELP, GRADES
 
 # the README's "salesperson sees the customer's payment grade on an opportunity": not portal resellers

@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -7,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import format_amount, format_date
 
 from ..engine import forecast
+from ..engine.kpi_definitions import BY_KEY as KPI
 
 DSO_DAYS = 90  # the digest's DSO is over the trailing quarter: a day or a week of sales says nothing
 WORST_LATE = 5
@@ -14,8 +16,26 @@ FOUNDER = "founder_backoffice.group_founder"
 DIGEST_CONTEXT = ("start_datetime", "end_datetime", "uid")
 
 
+UNDEFINED = "—"  # what the e-mail shows for a figure that is undefined (no runway when not burning)
+# the digest's boxes that are KPIs of the registry: the box is labelled as the KPI, the value is the KPI's
+REGISTRY_BOXES = {
+    "kpi_fb_cash": "cash",
+    "kpi_fb_runway": "runway",
+    "kpi_fb_ar_overdue": "ar_overdue",
+    "kpi_fb_ar_overdue_share": "ar_overdue_share",
+    "kpi_fb_dso": "dso",
+    "kpi_fb_collected": "collected",
+    "kpi_fb_abnormal": "abnormal_count",
+}
+
+
 def _value(field_class, **options):
     return field_class(compute="_compute_kpi_fb_values", depends_context=DIGEST_CONTEXT, **options)
+
+
+def _box(key):
+    """The digest's box of the registry's KPI ``key``, labelled as the KPI."""
+    return fields.Boolean(KPI[key].label, help=KPI[key].help)
 
 
 class DigestDigest(models.Model):
@@ -25,26 +45,27 @@ class DigestDigest(models.Model):
     hours, 7 days, 30 days) is compared with the window before. The values are computed as the recipient
     (``_compute_kpis`` runs with the recipient's user and language): a recipient who is not a founder, or not a
     user of the digest's company, gets an ``AccessError``, which the digest turns into leaving the KPI out of that
-    person's e-mail.
+    person's e-mail. The KPIs of the registry (``engine.kpi_definitions``) keep their label and scale; Odoo's
+    digest formats numbers only, so an undefined one travels as NaN and is shown as "—".
     """
 
     _inherit = "digest.digest"
 
-    kpi_fb_cash = fields.Boolean("Cash")
+    kpi_fb_cash = _box("cash")
     kpi_fb_cash_value = _value(fields.Monetary)
-    kpi_fb_runway = fields.Boolean("Runway (months, 0 when not burning)")
+    kpi_fb_runway = _box("runway")
     kpi_fb_runway_value = _value(fields.Float)
-    kpi_fb_ar_overdue = fields.Boolean("Overdue receivables")
+    kpi_fb_ar_overdue = _box("ar_overdue")
     kpi_fb_ar_overdue_value = _value(fields.Monetary)
-    kpi_fb_ar_overdue_share = fields.Boolean("Overdue share (%)")
+    kpi_fb_ar_overdue_share = _box("ar_overdue_share")
     kpi_fb_ar_overdue_share_value = _value(fields.Float)
-    kpi_fb_dso = fields.Boolean("DSO (days, last 90 days)")
+    kpi_fb_dso = _box("dso")
     kpi_fb_dso_value = _value(fields.Float)
-    kpi_fb_collected = fields.Boolean("Collected from customers")
+    kpi_fb_collected = _box("collected")
     kpi_fb_collected_value = _value(fields.Monetary)
     kpi_fb_promises_due = fields.Boolean("Promises to pay due in the next 7 days")
     kpi_fb_promises_due_value = _value(fields.Integer)
-    kpi_fb_abnormal = fields.Boolean("Abnormally late invoices")
+    kpi_fb_abnormal = _box("abnormal_count")
     kpi_fb_abnormal_value = _value(fields.Integer)
     kpi_fb_lowest_cash = fields.Boolean("Lowest cash in the 13-week forecast")
     kpi_fb_lowest_cash_value = _value(fields.Monetary)
@@ -63,7 +84,8 @@ class DigestDigest(models.Model):
             digest.update(self._fb_values(company, date_from, date_to))
 
     def _fb_values(self, company, date_from, date_to):
-        """The founder's KPIs of ``company`` for the window: balances at its end, flows over it."""
+        """The founder's KPIs of ``company`` for the window: balances at its end, flows over it; the DSO over the
+        last ``DSO_DAYS`` (a day or a week of sales says nothing)."""
         Kpi = self.env["fb.kpi"]
         values = Kpi.compute(company, date_from + timedelta(days=1), date_to)
         quarter = Kpi.compute(company, date_to - timedelta(days=DSO_DAYS - 1), date_to)
@@ -80,17 +102,35 @@ class DigestDigest(models.Model):
             )
         )
         weeks = self.env["fb.cash.forecast"]._weeks(company, date_to)
-        return {
-            "kpi_fb_cash_value": values["cash"],
-            "kpi_fb_runway_value": values["runway"] or 0.0,
-            "kpi_fb_ar_overdue_value": values["ar_overdue"],
-            "kpi_fb_ar_overdue_share_value": (values["ar_overdue_share"] or 0.0) * 100,
-            "kpi_fb_dso_value": quarter["dso"] or 0.0,
-            "kpi_fb_collected_value": values["collected"],
-            "kpi_fb_promises_due_value": promises,
-            "kpi_fb_abnormal_value": values["abnormal_count"],
-            "kpi_fb_lowest_cash_value": forecast.lowest_week(weeks).closing,
+        result = {
+            f"{box}_value": self._fb_stored(key, (quarter if key == "dso" else values)[key])
+            for box, key in REGISTRY_BOXES.items()
         }
+        result.update(
+            kpi_fb_promises_due_value=promises,
+            kpi_fb_lowest_cash_value=forecast.lowest_week(weeks).closing,
+        )
+        return result
+
+    def _fb_stored(self, key, value):
+        """The KPI's value as the registry stores it (a percentage for a percent KPI); NaN when undefined."""
+        stored = KPI[key].stored(value)
+        return math.nan if stored is None else stored
+
+    def _get_margin_value(self, value, previous_value=0.0):
+        """No change to show when either figure is undefined."""
+        if any(isinstance(figure, float) and math.isnan(figure) for figure in (value, previous_value)):
+            return 0.0
+        return super()._get_margin_value(value, previous_value)
+
+    def _compute_kpis(self, company, user):
+        """An undefined figure (NaN, formatted by Odoo as "nan") is shown as "—"."""
+        kpis = super()._compute_kpis(company, user)
+        for values in kpis:
+            for column in ("kpi_col1", "kpi_col2", "kpi_col3"):
+                if values[column].get("value") == "nan":
+                    values[column]["value"] = UNDEFINED
+        return kpis
 
     def _compute_kpis_actions(self, company, user):
         actions = super()._compute_kpis_actions(company, user)

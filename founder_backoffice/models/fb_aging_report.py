@@ -3,9 +3,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import aging
-from ..report.xlsx import Column
+from ..tools.xlsx import Column
 
-BUCKETS = 6  # Not due, four configurable ranges, and over the last limit
+LIMITS = len(aging.DEFAULT_LIMITS)  # the report's columns are fields: four limits, whichever days they are
+# the field of each series of ``aging.series``: Not due, the four ranges, over the last limit, unapplied credits
+SERIES_FIELDS = (*(f"bucket_{index}" for index in range(LIMITS + 2)), aging.UNAPPLIED)
 
 
 class FbAgingReport(models.Model):
@@ -37,6 +39,11 @@ class FbAgingReport(models.Model):
     bucket_3 = fields.Monetary("61-90", readonly=True)
     bucket_4 = fields.Monetary("91-120", readonly=True)
     bucket_5 = fields.Monetary("Over 120", readonly=True)
+    unapplied = fields.Monetary(
+        "Unapplied credits",
+        readonly=True,
+        help="Open credit notes and payments not yet matched with an invoice, whatever their date.",
+    )
 
     @api.model
     def _options(self):
@@ -55,7 +62,7 @@ class FbAgingReport(models.Model):
     def _report_limits(self, options):
         """The four bucket limits of the report options, checked (the defaults when there are none)."""
         limits = options.get("limits") or aging.DEFAULT_LIMITS
-        if not isinstance(limits, (list, tuple)) or len(limits) != BUCKETS - 2:
+        if not isinstance(limits, (list, tuple)) or len(limits) != LIMITS:
             raise UserError(self.env._("The aging report has four bucket limits."))
         return self._checked_limits(limits)
 
@@ -71,20 +78,30 @@ class FbAgingReport(models.Model):
             ) from error
 
     @api.model
+    def _series_conditions(self, limits, residual, days):
+        """``[(series key, SQL condition)]`` of the aging layout ``aging.series(limits)`` on an item's ``residual``
+        and ``days`` past due: the one SQL form of the layout, for this report and the dashboard's KPIs."""
+        conditions = []
+        for key, low, high in aging.series(limits):
+            if key == aging.UNAPPLIED:
+                condition = SQL("%s < 0", residual)
+            elif low is None:
+                condition = SQL("%s > 0 AND %s <= %s", residual, days, high)
+            elif high is None:
+                condition = SQL("%s > 0 AND %s >= %s", residual, days, low)
+            else:
+                condition = SQL("%s > 0 AND %s BETWEEN %s AND %s", residual, days, low, high)
+            conditions.append((key, condition))
+        return conditions
+
+    @api.model
     def _query(self, options):
-        limits = options["limits"]
-        buckets = []
-        for index, (low, high) in enumerate(aging.bucket_ranges(limits)):
-            condition = (
-                SQL("days <= 0")
-                if low is None
-                else SQL("days > %s", limits[-1])
-                if high is None
-                else SQL("days BETWEEN %s AND %s", low, high)
+        buckets = [
+            SQL("CASE WHEN %s THEN residual ELSE 0 END AS %s", condition, SQL.identifier(name))
+            for name, (_key, condition) in zip(
+                SERIES_FIELDS, self._series_conditions(options["limits"], SQL("residual"), SQL("days")), strict=True
             )
-            buckets.append(
-                SQL("CASE WHEN %s THEN residual ELSE 0 END AS %s", condition, SQL.identifier(f"bucket_{index}"))
-            )
+        ]
         return SQL(
             """
             WITH aged AS (
@@ -136,16 +153,19 @@ class FbAgingReport(models.Model):
         options = self.env.context.get("fb_report_options") or {}
         if not isinstance(options, dict):
             raise UserError(self.env._("The report options are not valid."))
-        for index, label in enumerate(self._bucket_labels(self._report_limits(options))):
-            if f"bucket_{index}" in result and "string" in result[f"bucket_{index}"]:
-                result[f"bucket_{index}"]["string"] = label
+        for name, label in zip(SERIES_FIELDS, self._bucket_labels(self._report_limits(options)), strict=True):
+            if name in result and "string" in result[name]:
+                result[name]["string"] = label
         return result
 
     @api.model
     def _bucket_labels(self, limits):
+        """The column title of each series of the layout, in the user's language."""
         labels = []
-        for low, high in aging.bucket_ranges(limits):
-            if low is None:
+        for key, low, high in aging.series(limits):
+            if key == aging.UNAPPLIED:
+                labels.append(self.env._("Unapplied credits"))
+            elif low is None:
                 labels.append(self.env._("Not due"))
             elif high is None:
                 labels.append(self.env._("Over %s", low - 1))
@@ -163,9 +183,9 @@ class FbAgingReport(models.Model):
 
     @api.model
     def _add_to_summary(self, summary, line):
-        row = summary.setdefault(line["partner_name"] or self.env._("No partner"), [0.0] * BUCKETS)
-        for index in range(BUCKETS):
-            row[index] += line[f"bucket_{index}"]
+        row = summary.setdefault(line["partner_name"] or self.env._("No partner"), [0.0] * len(SERIES_FIELDS))
+        for index, name in enumerate(SERIES_FIELDS):
+            row[index] += line[name]
 
     @api.model
     def _summary_rows(self, summary):
@@ -191,7 +211,7 @@ class FbAgingReport(models.Model):
             Column("date", self.env._("Date"), "date"),
             Column("date_maturity", self.env._("Due date"), "date"),
             Column("days_overdue", self.env._("Days past due"), "integer"),
-            *(Column(f"bucket_{index}", label, "amount", total=True) for index, label in enumerate(labels)),
+            *(Column(name, label, "amount", total=True) for name, label in zip(SERIES_FIELDS, labels, strict=True)),
             Column("amount_residual", self.env._("Total"), "amount", total=True),
         ]
         summary = {}
@@ -210,7 +230,7 @@ class FbAgingReport(models.Model):
         summary_columns = (
             [Column(0, self.env._("Partner"))]
             + [Column(index + 1, label, "amount", total=True) for index, label in enumerate(labels)]
-            + [Column(BUCKETS + 1, self.env._("Total"), "amount", total=True)]
+            + [Column(len(SERIES_FIELDS) + 1, self.env._("Total"), "amount", total=True)]
         )
         summary_sheet.add_table(
             summary_columns,

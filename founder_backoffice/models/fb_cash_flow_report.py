@@ -2,8 +2,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import periods
-from ..report import text
-from ..report.xlsx import Column
+from ..tools import text
+from ..tools.xlsx import Column
 
 CATEGORIES = ("customers", "suppliers", "taxes", "payroll", "financing", "other")
 

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
 from ..engine import forecast, periods
-from ..report.xlsx import Column
+from ..tools.xlsx import Column
 
 RECURRING_CATEGORIES = ("payroll", "taxes", "other")  # cash out of the cash-flow statement not tied to a bill
 

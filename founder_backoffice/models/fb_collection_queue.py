@@ -3,8 +3,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
-from ..engine import collections
-from ..report import text
+from ..engine import priority, promises
+from ..tools import text
 from .fb_payment_habit import GRADE_HELP, GRADES
 
 # A row's id encodes (company, customer), in bigint: the add-on assumes fewer than this many companies.
@@ -55,7 +55,7 @@ class FbCollectionQueue(models.Model):
     last_seen = fields.Datetime(
         "Seen on", readonly=True, help="Last time the customer opened one of its overdue invoices online."
     )
-    priority = fields.Float(readonly=True, digits=(16, 1), help=collections.PRIORITY_HELP)
+    priority = fields.Float(readonly=True, digits=(16, 1), help=priority.PRIORITY_HELP)
     waiting = fields.Boolean(
         "Waiting for us",
         readonly=True,
@@ -91,7 +91,7 @@ class FbCollectionQueue(models.Model):
                 SELECT company_id, partner_id,
                        SUM(amount) FILTER (WHERE state = 'open') AS promise_amount,
                        MIN(promised_date) FILTER (WHERE state = 'open') AS promise_date,
-                       COUNT(*) FILTER (WHERE state = 'broken' AND promised_date > %(today)s::date - 365) AS broken
+                       COUNT(*) FILTER (WHERE state = 'broken' AND promised_date > %(broken_since)s) AS broken
                   FROM fb_promise
                  GROUP BY company_id, partner_id
             ), disputes AS (
@@ -134,8 +134,9 @@ class FbCollectionQueue(models.Model):
             overdue=Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), today),
             slots=COMPANY_SLOTS,
             today=today,
+            broken_since=promises.broken_window_start(today),
             priority=SQL(
-                collections.PRIORITY_SQL.format(
+                priority.PRIORITY_SQL.format(
                     amount="b.amount_overdue", days="b.oldest_days", broken="COALESCE(pr.broken, 0)"
                 )
             ),

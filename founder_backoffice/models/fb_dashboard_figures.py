@@ -21,7 +21,7 @@ class FbDashboardFigures(models.Model):
     Reading the KPIs of a period and the forecast scans the ledger, so their cost grows with it; the dashboard
     reads them here instead, whatever the size of the ledger, and says how old they are (its *Refresh* computes
     them again now). Where they are missing or older than ``MAX_AGE`` (the job does not run, a new day began) the
-    dashboard computes them itself, as before.
+    dashboard computes them itself.
     """
 
     _name = "fb.dashboard.figures"

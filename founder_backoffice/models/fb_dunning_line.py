@@ -5,10 +5,13 @@ from odoo.tools import SQL
 
 from ..tools import server_side
 
+# The SQL types of the columns _insert_run_lines writes as array literals.
+ARRAY_TYPES = ("int4", "numeric", "date", "bool")
+
 
 def _array_literal(values):
     """PostgreSQL array literal of numbers, dates, booleans and None: one string parameter instead of one
-    adapted parameter per element (the columns of _insert_run_lines hold no text)."""
+    adapted parameter per element (the columns of _insert_run_lines are of ``ARRAY_TYPES``)."""
     items = ("NULL" if v is None else ("t" if v else "f") if isinstance(v, bool) else str(v) for v in values)
     return "{" + ",".join(items) + "}"
 
@@ -24,7 +27,8 @@ class FbDunningLine(models.Model):
     _name = "fb.dunning.line"
     _description = "Payment reminder line"
     # As the reminders (date desc, id desc), by "reminder_id.id" so that reading a reminder's lines does not join
-    # the reminders: right after a run creates its lines, the planner got that join badly wrong
+    # the reminders: PostgreSQL has no statistics yet for the lines a run has just inserted in this transaction, so
+    # a join on the reminder is planned as a scan per line.
     _order = "date desc, reminder_id.id desc, date_maturity, id"
     _check_company_auto = True
 
@@ -68,6 +72,18 @@ class FbDunningLine(models.Model):
     reference = fields.Char(compute="_compute_reference", help="The invoice, or the payment plan instalment.")
     portal_url = fields.Char(compute="_compute_portal_url", help="Where the customer sees and pays the invoice.")
 
+    # "This level was already sent" is checked three times, on purpose; the three agree on what a sent level is: a
+    # line in state "sent" with ``new_level`` (the reminder that brought the item to that level).
+    # 1. Computing a run (``fb.dunning.run._level_days_sent``): the highest ``level_days`` sent for each item, turned
+    #    into a level of today's policy by the engine (``levels.level_at``). A threshold, not a level id, so the
+    #    history survives a change of policy: levels edited, added or replaced.
+    # 2. Sending (``fb.dunning.reminder._drop_already_sent``): the (item, level id) pairs another run sent since this
+    #    one was computed. Two draft runs may overlap; the one sent second drops what the first sent, with a reason.
+    # 3. The database (the two unique indexes below): an (item, level id) pair once among the sent lines with
+    #    ``new_level``, the guard against two sends racing in separate transactions, which 2 cannot see.
+    # 2 and 3 compare level ids: they stop a second run with the same levels, while a change of policy between two
+    # runs is 1's case. The reminder's state is mirrored on its lines (``fb.dunning.reminder._set_state``) for the
+    # indexes, since a partial index sees only the columns of its own table.
     _level_sent_once = models.UniqueIndex(
         "(move_line_id, level_id) WHERE state = 'sent' AND new_level",
         "This dunning level was already sent for this invoice.",
@@ -80,25 +96,6 @@ class FbDunningLine(models.Model):
         "CHECK((move_id IS NULL) != (plan_line_id IS NULL) AND (move_line_id IS NULL OR move_id IS NOT NULL))",
         "A reminder line is about one invoice item or one instalment.",
     )
-
-    # Columns of _insert_run_lines and their SQL types.
-    _RUN_LINE_COLUMNS = {
-        "reminder_id": "int4",
-        "partner_id": "int4",
-        "move_line_id": "int4",
-        "plan_line_id": "int4",
-        "move_id": "int4",
-        "date_maturity": "date",
-        "level_id": "int4",
-        "level_days": "int4",
-        "new_level": "bool",
-        "days_overdue": "int4",
-        "line_currency_id": "int4",
-        "amount_residual": "numeric",
-        "amount_residual_currency": "numeric",
-        "interest": "numeric",
-        "compensation": "numeric",
-    }
 
     @api.depends("move_id.name", "plan_line_id")
     def _compute_reference(self):
@@ -191,12 +188,13 @@ class FbDunningLine(models.Model):
         """Insert the lines of a run's new reminders in one statement.
 
         A run writes one line per overdue item, thousands at once: the ORM would recompute every related
-        field line by line, while the run already knows all of them. Values are given column-wise as arrays.
+        field line by line, while the run already knows all of them. ``vals_list`` holds values as for ``create``
+        (a key missing from some is NULL there); they are given column-wise as arrays, typed as the fields' columns.
         """
         if not vals_list:
             return
         self.env.flush_all()
-        columns = self._RUN_LINE_COLUMNS
+        columns = self._column_types(set().union(*vals_list))
         fixed = {"run_id": run.id, "company_id": run.company_id.id, "date": run.date, "state": "draft"}
         self.env.execute_query(
             SQL(
@@ -219,3 +217,18 @@ class FbDunningLine(models.Model):
         for field in self._fields.values():
             for inverse in self.pool.field_inverses[field]:
                 self.env[inverse.model_name].invalidate_model([inverse.name])
+
+    @api.model
+    def _column_types(self, names):
+        """``{column: SQL type}`` of the fields ``names``, in the fields' order, as the ORM declared their columns;
+        a name that is no stored column, or a column ``_array_literal`` cannot write, is a programming error."""
+        columns = {
+            name: field.column_type[1]
+            for name, field in self._fields.items()
+            if name in names and field.store and field.column_type
+        }
+        if unknown := set(names) - columns.keys():
+            raise ValueError(f"fb.dunning.line has no column {sorted(unknown)}")
+        if texts := sorted(name for name, sql_type in columns.items() if sql_type not in ARRAY_TYPES):
+            raise ValueError(f"fb.dunning.line's run lines take no text column: {texts}")
+        return columns

@@ -15,9 +15,8 @@ from odoo.tools.misc import format_amount, format_date
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..engine import collections, dunning, jurisdictions, levels, portal, replies
-from ..report import text
-from ..tools import server_side
+from ..engine import agreements, dunning, jurisdictions, levels, portal, replies
+from ..tools import server_side, text
 from .fb_dunning_line import SOURCE_FIELDS
 from .fb_dunning_run import ChargeItem, OverdueSource
 from .res_partner import REPLY_ACTIVITY, is_staff_answer
@@ -198,7 +197,8 @@ class FbDunningReminder(models.Model):
                 "We will also claim the late-payment interest and compensation due under the law that applies to "
                 "our contract."
             )
-        compensation = text.isolate(format_amount(self.env, policy.compensation_amount, self.env.ref("base.EUR")))
+        eur = self.env.ref(f"base.{jurisdictions.STATUTE_CURRENCY}")
+        compensation = text.isolate(format_amount(self.env, policy.compensation_amount, eur))
         with_compensation = policy.compensation_amount > 0
         if policy.jurisdiction == jurisdictions.ITALY_B2B:
             statute = text.isolate(rules.statute)
@@ -284,6 +284,7 @@ class FbDunningReminder(models.Model):
         return locked.filtered(lambda r: r.state == "draft")
 
     def _set_state(self, state, failure_reason=False):
+        """The reminder's state, mirrored on its lines for the "already sent" indexes of ``fb.dunning.line``."""
         self.sudo().write({"state": state, "failure_reason": failure_reason})
         self.line_ids.sudo().write({"state": state})
 
@@ -394,7 +395,8 @@ class FbDunningReminder(models.Model):
         """What another run sent since this one was computed: its items lose the level it already sent (with
         the reason), and a reminder is cancelled, with the reason, when nothing new is left to say or when the
         customer was reminded less than the policy's days between reminders ago, or replied to a reminder since
-        the preview and waits for an answer."""
+        the preview and waits for an answer. The second of the three "already sent" checks, documented together
+        above ``fb.dunning.line``'s unique indexes."""
         items = self.line_ids.filtered("new_level")
         sent_by = {
             (line._source_key(), line.level_id.id): line.run_id
@@ -839,7 +841,7 @@ class FbDunningReminder(models.Model):
                     nature=treatment.nature,
                 )
             ]
-            eur = self.env.ref("base.EUR")
+            eur = self.env.ref(f"base.{jurisdictions.STATUTE_CURRENCY}")
             limit = eur._convert(float(treatment.stamp_duty_threshold), self.currency_id, self.company_id, self.date)
             if jurisdictions.stamp_duty_due(treatment, excluded, limit):
                 notes.append(
@@ -980,12 +982,12 @@ class FbDunningReminder(models.Model):
         if not moves:
             raise UserError(self.env._("Choose the invoices you promise to pay."))
         today = fields.Date.context_today(self)
-        if not collections.promise_date_ok(today, pay_by):
+        if not agreements.promise_date_ok(today, pay_by):
             raise UserError(
                 self.env._(
                     "Choose a date from today to %(days)s days from now; for a longer delay, please contact us about "
                     "a payment plan.",
-                    days=collections.PROMISE_MAX_DAYS,
+                    days=agreements.PROMISE_MAX_DAYS,
                 )
             )
         if self.currency_id.compare_amounts(amount, 0) <= 0:

@@ -11,7 +11,7 @@ from odoo.tools import SQL, format_date
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..engine import dunning, interest, levels
+from ..engine import dunning, interest, jurisdictions, levels
 from ..tools import server_side
 
 _logger = logging.getLogger(__name__)
@@ -46,6 +46,15 @@ class FbDunningRun(models.Model):
 
     Computing a run plans its reminders (one per customer) set-based; sending goes in batches, each one
     transaction under a per-company lock, so that a crash or a concurrent run never sends a level twice.
+
+    States, and the actions that move a run between them (nothing else writes ``state``)::
+
+        draft ──Send (at most BACKGROUND_SEND reminders)──────────────> done
+        draft ──Send (more) / the daily job in "send automatically"──> sending ──the job's last batch──> done
+        sending ──a batch raises──> failed ──Send──> sending or done (goes on with what is left)
+        sending ──Stop sending──> draft (nothing sent yet) or failed (some sent)
+        draft, sending (nothing sent yet) ──Cancel──> cancelled
+        draft, failed ──Compute──> draft (a new preview of what is still to send)
     """
 
     _name = "fb.dunning.run"
@@ -347,7 +356,8 @@ class FbDunningRun(models.Model):
         }
 
     def _level_days_sent(self, sources):
-        """``{key: threshold}`` of the highest level already sent for each source."""
+        """``{key: threshold}`` of the highest level already sent for each source: the first of the three "already
+        sent" checks, documented together above ``fb.dunning.line``'s unique indexes."""
         return self.env["fb.dunning.line"]._aggregate_by_source(
             sources, [("state", "=", "sent"), ("new_level", "=", True)], "level_days:max"
         )
@@ -505,9 +515,9 @@ class FbDunningRun(models.Model):
             )
         ]
         company_currency = self.company_id.currency_id
-        eur = self.env.ref("base.EUR")
+        eur = self.env.ref(f"base.{jurisdictions.STATUTE_CURRENCY}")
         policies = {item.policy for item in items}
-        if any(policy.compensation_amount for policy in policies):
+        if jurisdictions.compensation_needs_rate(company_currency.name, [p.compensation_amount for p in policies]):
             self._check_rate(eur)
         compensation_of = {
             policy: eur._convert(policy.compensation_amount, company_currency, self.company_id, self.date)
@@ -541,8 +551,8 @@ class FbDunningRun(models.Model):
         return {key: (float(owed), float(compensation)) for key, (owed, compensation) in due.items()}
 
     def _check_rate(self, currency):
-        """The compensation is fixed in EUR: without a rate of EUR itself at the run date it cannot be
-        converted (a rate of the company currency says nothing about EUR)."""
+        """Refuse the run without a rate of ``currency`` at its date, to convert the compensation (see
+        ``jurisdictions.compensation_needs_rate``); a company's own currency needs none."""
         company_currency = self.company_id.currency_id
         if currency == company_currency:
             return
@@ -823,16 +833,16 @@ class FbDunningRun(models.Model):
         """
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search([("fb_dunning_mode", "!=", "off")], order="id")
-        companies = companies.filtered(lambda company: self._cron_works_today(company, today))
+        companies = companies.filtered(lambda company: self._works_today(company, today))
         Cron = self.env["ir.cron"]
 
         def remaining():
-            return self._cron_work_left(companies, today)
+            return self._work_left(companies, today)
 
         for company in companies:
-            run = self._cron_todays_runs(company, today)[:1]
+            run = self._todays_runs(company, today)[:1]
             if not run:
-                run = self._cron_new_run(company, today)
+                run = self._new_run(company, today)
                 if not Cron._commit_progress(1, remaining=remaining()):
                     return
             sending = company.fb_dunning_mode == "send" and run.state == "draft"
@@ -859,12 +869,12 @@ class FbDunningRun(models.Model):
                 return
         self.env["ir.cron"]._commit_progress(remaining=remaining())
 
-    def _cron_works_today(self, company, today):
+    def _works_today(self, company, today):
         return company._fb_next_working_day(today) == today and bool(
             self.env["fb.dunning.policy"]._get_default(company)
         )
 
-    def _cron_todays_runs(self, companies, today):
+    def _todays_runs(self, companies, today):
         """The daily job's runs of ``companies`` today: a company-wide run dated today, not cancelled (one the
         founder made by hand counts too)."""
         return self.search(
@@ -876,7 +886,7 @@ class FbDunningRun(models.Model):
             ]
         )
 
-    def _cron_new_run(self, company, today):
+    def _new_run(self, company, today):
         """Today's run of ``company``, computed; if computing raises, a failed run saying why."""
         values = {"company_id": company.id, "date": today, "origin": "cron"}
 
@@ -891,9 +901,9 @@ class FbDunningRun(models.Model):
             run._record_failure(error)
         return run
 
-    def _cron_work_left(self, companies, today):
+    def _work_left(self, companies, today):
         """What the daily job still has to do today: runs to compute, and reminders to send in "send" mode."""
-        runs = self._cron_todays_runs(companies, today)
+        runs = self._todays_runs(companies, today)
         to_send = runs.filtered(lambda run: run.state == "draft" and run.company_id.fb_dunning_mode == "send")
         pending = dict(
             self.env["fb.dunning.reminder"]._read_group(

@@ -1,25 +1,20 @@
-from collections import defaultdict
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..engine import kpi, periods
+from ..engine import aging, forecast, kpi, periods
 from .fb_receivable import RECEIVABLE
-
-LATENESS_HISTORY = 10  # last paid invoices per customer behind "abnormally pending"
-# overdue receivables by days past due, for the dashboard's month-by-month chart: (KPI key, from, to or None)
-AGE_BUCKETS = (("ar_1_30", 1, 30), ("ar_31_60", 31, 60), ("ar_61_90", 61, 90), ("ar_over_90", 91, None))
 
 
 class FbKpi(models.AbstractModel):
     """The founder KPIs of a company over a period, read set-based and computed by ``engine.kpi``.
 
-    Every figure is in company currency (signed amounts), from posted entries only. ``compute`` returns a flat
-    dict; a KPI whose denominator is zero is ``None`` (shown as "—"), never 0. The period's end is clipped to
-    today for balances and day counts, so "this month" means "so far".
+    Every figure is in company currency (signed amounts), from posted entries only. ``compute`` returns the
+    values of the KPI registry (``engine.kpi_definitions``, with the bridges' KPIs), no more and no less; a KPI
+    whose denominator is not positive is ``None`` (shown as "—"), never a made-up number. The period's end is
+    clipped to today for balances and day counts, so "this month" means "so far".
     """
 
     _name = "fb.kpi"
@@ -28,14 +23,23 @@ class FbKpi(models.AbstractModel):
     @api.private
     @api.model
     def compute(self, company, date_from, date_to):
-        """Every KPI of ``company`` over the period, read in SQL without record rules: only for the founder's
-        dashboard and snapshots, which check the group first (not callable over RPC)."""
-        today = fields.Date.context_today(self)
-        end = min(date_to, today)
+        """``{KPI key: value}`` of every KPI of the registry for ``company`` over the period, with the period's
+        ``date_from`` and ``date_to`` (clipped to today). Read in SQL without record rules: only for the founder's
+        dashboard, digest and snapshots, which check the group first (not callable over RPC)."""
+        end = min(date_to, fields.Date.context_today(self))
+        values = self._measure(company, date_from, end)
+        return {
+            "date_from": date_from,
+            "date_to": end,
+            **{definition.key: values[definition.key] for definition in self.env["fb.kpi.snapshot"]._kpis()},
+        }
+
+    @api.model
+    def _measure(self, company, date_from, end):
+        """The KPIs over the period and the inputs they are made of."""
         days = periods.days_in(date_from, end)
         months = periods.months_in(date_from, end)
-        values = {"date_from": date_from, "date_to": end}
-        values.update(self._profit(company, date_from, end))
+        values = self._profit(company, date_from, end)
         values.update(self._cash(company, date_from, end))
         values.update(self._receivables(company, date_from, end))
         values.update(self._payables(company, end))
@@ -48,15 +52,12 @@ class FbKpi(models.AbstractModel):
             net_profit=kpi.net_profit(values["revenue"], values["expenses"]),
             runway=kpi.runway_months(values["cash"], values["burn"]),
             ar_overdue_share=kpi.share(values["ar_overdue"], values["ar"]),
-            ap_overdue_share=kpi.share(values["ap_overdue"], values["ap"]),
             dso=kpi.dso(values["ar"], values["credit_sales"], days),
-            best_dso=kpi.best_possible_dso(values["ar_current"], values["credit_sales"], days),
-            cei=kpi.cei(values["ar_opening"], values["credit_sales"], values["ar"], values["ar_current"], months),
+            cei=kpi.cei(values["ar_opening"], values["credit_sales"], values["ar"], values["ar_not_overdue"], months),
             aov=kpi.aov(values["untaxed_sales"], values["invoice_count"]),
             cac=kpi.cac(values["marketing_spend"], values["new_customers"]) if values["marketing_set"] else None,
             win_rate=kpi.win_rate(values["won"], values["lost"]),
         )
-        values["add"] = kpi.average_days_delinquent(values["dso"], values["best_dso"])
         values.update(self._extra(company, date_from, end))
         return values
 
@@ -143,67 +144,58 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _receivables(self, company, date_from, date_to):
-        """Receivables at the end (total, overdue, not overdue, overdue invoices, overdue by age) and the day
-        before the period (CEI's opening)."""
-        ar, ar_overdue, ar_current, _soon, overdue_count = self._open_totals(company, "receivable", date_to)
+        """Receivables at the end (total, overdue, not overdue with the open credits: CEI's closing current,
+        overdue invoices, each series of the aging layout) and the day before the period (CEI's opening)."""
+        ar, ar_overdue, ar_not_overdue, _soon, overdue_count = self._open_totals(company, "receivable", date_to)
         ar_opening = self._open_totals(company, "receivable", fields.Date.subtract(date_from, days=1))[0]
         return {
             "ar": ar,
             "ar_overdue": ar_overdue,
-            "ar_current": ar_current,
+            "ar_not_overdue": ar_not_overdue,
             "ar_opening": ar_opening,
             "overdue_count": overdue_count,
-            **self._overdue_by_age(company, date_to),
+            **self._aging(company, date_to),
         }
 
     @api.model
-    def _overdue_by_age(self, company, as_of):
-        """The overdue receivables at ``as_of`` in the age buckets of ``AGE_BUCKETS``."""
-        Receivable = self.env["fb.receivable"]
+    def _aging(self, company, as_of):
+        """The receivables at ``as_of`` in each series of the aging report's layout (``engine.aging``): by days
+        past due, and the open credits apart. Keys ``ar_current``, ``ar_1_30``, ..., ``ar_unapplied``."""
+        series = self.env["fb.aging.report"]._series_conditions(
+            aging.DEFAULT_LIMITS, SQL("residual"), SQL("(%s::date - date_maturity)", as_of)
+        )
         [amounts] = self._query(
             SQL(
-                "SELECT %s FROM (%s) AS items WHERE %s",
+                "SELECT %s FROM (%s) AS items",
                 SQL(", ").join(
-                    SQL(
-                        "COALESCE(SUM(residual) FILTER (WHERE %s::date - date_maturity BETWEEN %s AND %s), 0)",
-                        as_of,
-                        low,
-                        high or 1_000_000,
-                    )
-                    for _key, low, high in AGE_BUCKETS
+                    SQL("COALESCE(SUM(residual) FILTER (WHERE %s), 0)", condition) for _key, condition in series
                 ),
-                Receivable._open_items_query([company.id], as_of),
-                Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), as_of),
+                self.env["fb.receivable"]._open_items_query([company.id], as_of),
             )
         )
-        return {key: amount for (key, _low, _high), amount in zip(AGE_BUCKETS, amounts, strict=True)}
+        return {f"ar_{key}": amount for (key, _condition), amount in zip(series, amounts, strict=True)}
 
     @api.model
     def _payables(self, company, date_to):
-        ap, ap_overdue, _current, ap_due_30, _count = self._open_totals(
+        ap, _overdue, _not_overdue, ap_due_30, _count = self._open_totals(
             company, "payable", date_to, fields.Date.add(date_to, days=30)
         )
-        return {"ap": ap, "ap_overdue": ap_overdue, "ap_due_30": ap_due_30}
+        return {"ap": ap, "ap_due_30": ap_due_30}
 
     # ------------------------------------------------------------------ sales and customers
 
     @api.model
     def _sales(self, company, date_from, date_to):
-        """Credit sales (tax included, for DSO and CEI), untaxed sales and orders (AOV), invoice statuses, and
-        the customers: new ones (first invoice ever in the period) and those kept from the previous period."""
+        """Credit sales (tax included, for DSO and CEI), untaxed sales and orders (AOV), invoices issued, and the
+        customers: new ones (first invoice ever in the period) and those kept from the previous period."""
         Move = self.env["account.move"]
         sales = self.env["fb.receivable"]._credit_sales_domain(company, date_from, date_to)
         [(credit_sales, untaxed)] = Move._read_group(
             sales, [], ["amount_total_signed:sum", "amount_untaxed_signed:sum"]
         )
-        issued = {
-            state: (count, amount)
-            for state, count, amount in Move._read_group(
-                sales & Domain("move_type", "=", "out_invoice"),
-                ["payment_state"],
-                ["__count", "amount_total_signed:sum"],
-            )
-        }
+        [(invoice_count, invoiced)] = Move._read_group(
+            sales & Domain("move_type", "=", "out_invoice"), [], ["__count", "amount_total_signed:sum"]
+        )
         previous_from, previous_to = periods.previous_period(date_from, date_to)
         customers = self._customers(company, date_from, date_to)
         previous = self._customers(company, previous_from, previous_to)
@@ -222,14 +214,10 @@ class FbKpi(models.AbstractModel):
         return {
             "credit_sales": credit_sales or 0.0,
             "untaxed_sales": untaxed or 0.0,
-            "invoice_count": sum(count for count, _amount in issued.values()),
-            "invoiced": sum(amount for _count, amount in issued.values()),
-            "paid_count": sum(issued.get(state, (0, 0))[0] for state in ("paid", "in_payment")),
-            "partial_count": issued.get("partial", (0, 0))[0],
-            "customers": len(customers),
+            "invoice_count": invoice_count,
+            "invoiced": invoiced or 0.0,
             "new_customers": first_invoices,
             "retention": kpi.retention(previous, customers),
-            "churn": kpi.churn(previous, customers),
         }
 
     @api.model
@@ -287,20 +275,16 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _payments(self, company, date_from, date_to):
-        """How fast customers pay: mean days from invoice to payment, and the share paid by the due date, over
-        the invoices fully paid in the period (each invoice counts once, whatever its amount)."""
+        """How fast customers pay: mean days from invoice to payment over the invoices fully paid in the period
+        (each invoice counts once, whatever its amount)."""
         paid = self._paid_invoices(company, date_from, date_to)
-        return {
-            "days_to_pay": kpi.average_days_to_pay([(issued, paid_on) for _p, issued, _due, paid_on in paid]),
-            "on_time_share": kpi.on_time_share([(due, paid_on) for _p, _issued, due, paid_on in paid]),
-            "paid_invoices": len(paid),
-        }
+        return {"days_to_pay": kpi.average_days_to_pay([(issued, paid_on) for _p, issued, _due, paid_on in paid])}
 
     @api.model
     def _abnormally_pending(self, company, as_of):
         """``{move id: days overdue}`` of the invoices with an overdue item at ``as_of`` late beyond what their
-        customer usually is (see ``kpi.is_abnormally_pending``); an item's payment term is its due date less its
-        date."""
+        customer usually is (see ``kpi.is_abnormally_pending``), by the customer's lateness history in
+        ``forecast.ABNORMAL_WINDOW``; an item's payment term is its due date less its date."""
         Receivable = self.env["fb.receivable"]
         overdue = self._query(
             SQL(
@@ -309,16 +293,13 @@ class FbKpi(models.AbstractModel):
                 Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), as_of),
             )
         )
-        history = defaultdict(list)
-        for partner_id, _issued, due, paid_on in self._paid_invoices(
-            company, partner_ids=list({partner_id for partner_id, *_item in overdue if partner_id}) or [0]
-        ):
-            if len(history[partner_id]) < LATENESS_HISTORY:
-                history[partner_id].append((paid_on - due).days)
+        window = forecast.ABNORMAL_WINDOW
+        partners = list({partner_id for partner_id, *_item in overdue if partner_id}) or [0]
+        history = forecast.histories(self.env["fb.payment.habit"]._lateness(company, as_of, window, partners), window)
         abnormal = {}
         for partner_id, move_id, issued, due in overdue:
             days = (as_of - due).days
-            if kpi.is_abnormally_pending(days, history[partner_id], (due - issued).days):
+            if kpi.is_abnormally_pending(days, history.get(partner_id, ()), (due - issued).days):
                 abnormal[move_id] = max(days, abnormal.get(move_id, 0))
         return abnormal
 
@@ -326,7 +307,7 @@ class FbKpi(models.AbstractModel):
 
     @api.model
     def _crm(self, company, date_from, date_to):
-        """Open pipeline, win rate and days to win of the opportunities closed in the period."""
+        """Open pipeline, and the opportunities won and lost in the period (the win rate)."""
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)  # aggregates for the founder only
         company_domain = [("company_id", "in", (company.id, False)), ("type", "=", "opportunity")]
         [(pipeline,)] = Lead._read_group(
@@ -337,18 +318,16 @@ class FbKpi(models.AbstractModel):
             ("date_closed", ">=", fields.Datetime.to_datetime(date_from)),
             ("date_closed", "<", fields.Datetime.to_datetime(fields.Date.add(date_to, days=1))),
         ]
-        won = Lead.search([*closed, ("won_status", "=", "won")])
-        lost = Lead.search_count([*closed, ("won_status", "=", "lost")])
+        closed_by_status = dict(Lead._read_group(closed, ["won_status"], ["__count"]))
         return {
             "pipeline": pipeline or 0.0,
-            "won": len(won),
-            "lost": lost,
-            "days_to_win": kpi.mean([(lead.date_closed - lead.create_date).days for lead in won]),
+            "won": closed_by_status.get("won", 0),
+            "lost": closed_by_status.get("lost", 0),
         }
 
     @api.model
     def _collections(self, company, date_from, date_to):
-        """Money collected from customers, promises kept, reminders sent."""
+        """Money collected from customers, and the share of promises kept."""
         [(collected,)] = self.env["account.payment"]._read_group(
             [
                 ("company_id", "=", company.id),
@@ -374,20 +353,7 @@ class FbKpi(models.AbstractModel):
                 ["__count"],
             )
         )
-        reminders_sent = (
-            self.env["fb.dunning.reminder"]
-            .sudo()
-            .search_count(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "sent"),
-                    ("date", ">=", date_from),
-                    ("date", "<=", date_to),
-                ]
-            )
-        )
         return {
             "collected": collected or 0.0,
             "promises_kept": kpi.share(promises.get("kept", 0), promises.get("kept", 0) + promises.get("broken", 0)),
-            "reminders_sent": reminders_sent,
         }

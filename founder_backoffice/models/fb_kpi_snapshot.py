@@ -1,5 +1,4 @@
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -9,7 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..engine import forecast, kpi, periods
+from ..engine import forecast, kpi, kpi_definitions, periods
+from ..engine.kpi_definitions import KPIS
 from ..tools import server_side
 
 _logger = logging.getLogger(__name__)
@@ -18,9 +18,7 @@ HISTORY_MONTHS = 12
 # A founder's Refresh computes a company's figures again at most once in this interval: a second click or a second
 # tab gets the figures just computed instead of scanning the ledger again.
 REFRESH_INTERVAL = relativedelta(minutes=1)
-# Dashboard formats; a "percent" KPI is a fraction, stored as a percentage for the history's graphs.
-FORMATS = ("monetary", "percent", "days", "months", "index", "count")
-SPANS = ("period", "end", "three_months")
+KPI = kpi_definitions.BY_KEY
 
 
 class _Undefinable:
@@ -53,232 +51,16 @@ class UndefinableMonetary(_Undefinable, fields.Monetary):
     pass
 
 
-def _overdue_invoices(env, company):
-    return env["fb.receivable"]._overdue_invoices_action(company)
-
-
-@dataclass(frozen=True)
-class KpiDefinition:
-    """A founder KPI, declared once: its snapshot column (label and help are the field's, translated as such), its
-    dashboard card and where the card leads. ``key`` is the key of ``fb.kpi.compute``'s values."""
-
-    key: str
-    label: str
-    help: str
-    format: str
-    higher_is_better: bool | None = None  # None: neither way is good news (no colour on the change)
-    card: bool = True
-    span: str = "period"  # what the figure covers: the period, its last day ("end") or 3 months to it
-    action: object = "founder_backoffice.action_fb_kpi_snapshot"  # an action's XML id, or f(env, company)
-
-    def __post_init__(self):
-        if self.format not in FORMATS:
-            raise ValueError(f"KPI {self.key}: unknown format {self.format!r}, expected one of {FORMATS}")
-        if self.span not in SPANS:
-            raise ValueError(f"KPI {self.key}: unknown span {self.span!r}, expected one of {SPANS}")
-
-    def field(self):
-        """The snapshot column: counts are integers, money in company currency, the rest with one decimal."""
-        options = {"string": self.label, "help": self.help, "readonly": True}
-        if self.format == "count":
-            return fields.Integer(**options)
-        if self.format == "monetary":
-            return UndefinableMonetary(**options)
-        return UndefinableFloat(digits=(16, 1), **options)
-
-    def stored(self, value):
-        """``value`` of ``fb.kpi.compute`` as stored in the snapshot; undefined stays undefined."""
-        if value is None:
-            return None
-        return value * 100 if self.format == "percent" else value
-
-
-KPIS = [
-    KpiDefinition(
-        "cash", "Cash", "Bank, cash and payments in transit at the end of the period.", "monetary", True, span="end"
-    ),
-    KpiDefinition(
-        "runway", "Runway (months)", "Months of cash left at the current net burn.", "months", True, span="end"
-    ),
-    KpiDefinition(
-        "burn",
-        "Net burn",
-        "Average monthly operating cash out over the last 3 months.",
-        "monetary",
-        False,
-        span="three_months",
-    ),
-    KpiDefinition(
-        "revenue",
-        "Revenue",
-        "Income of posted invoices and entries, net of credit notes.",
-        "monetary",
-        True,
-        action="account.action_move_out_invoice_type",
-    ),
-    KpiDefinition(
-        "net_profit",
-        "Net profit",
-        "Revenue minus expenses.",
-        "monetary",
-        True,
-        action="account.action_move_out_invoice_type",
-    ),
-    KpiDefinition(
-        "ar_overdue",
-        "Overdue receivables",
-        "What customers owe on instalments past their due date.",
-        "monetary",
-        False,
-        action=_overdue_invoices,
-        span="end",
-    ),
-    KpiDefinition(
-        "ar_overdue_share",
-        "Overdue share",
-        "Part of the receivables that is overdue.",
-        "percent",
-        False,
-        action=_overdue_invoices,
-        span="end",
-    ),
-    KpiDefinition(
-        "dso",
-        "DSO (days)",
-        "Days sales outstanding: receivables / credit sales x days.",
-        "days",
-        False,
-        action=_overdue_invoices,
-    ),
-    KpiDefinition(
-        "cei",
-        "CEI",
-        "Collection effectiveness index: 100 means everything collectible was collected.",
-        "index",
-        True,
-        action=_overdue_invoices,
-    ),
-    KpiDefinition(
-        "collected",
-        "Collected",
-        "Payments received from customers.",
-        "monetary",
-        True,
-        action="account.action_account_payments",
-    ),
-    KpiDefinition(
-        "ap_due_30",
-        "Bills due in 30 days",
-        "Vendor bills to pay in the next 30 days.",
-        "monetary",
-        action="account.action_move_in_invoice_type",
-        span="end",
-    ),
-    KpiDefinition(
-        "aov",
-        "Average invoice",
-        "Untaxed revenue / number of customer invoices.",
-        "monetary",
-        True,
-        action="account.action_move_out_invoice_type",
-    ),
-    KpiDefinition(
-        "new_customers",
-        "New customers",
-        "Customers invoiced for the first time.",
-        "count",
-        True,
-        action="account.res_partner_action_customer",
-    ),
-    KpiDefinition(
-        "retention",
-        "Customer retention",
-        "Customers of the previous period invoiced again.",
-        "percent",
-        True,
-        action="account.res_partner_action_customer",
-    ),
-    KpiDefinition(
-        "cac",
-        "Acquisition cost",
-        "Marketing spend / new customers.",
-        "monetary",
-        False,
-        action="account.res_partner_action_customer",
-    ),
-    KpiDefinition(
-        "win_rate",
-        "Win rate",
-        "Won / (won + lost) opportunities closed in the period.",
-        "percent",
-        True,
-        action="crm.crm_lead_action_pipeline",
-    ),
-    KpiDefinition(
-        "pipeline",
-        "Open pipeline",
-        "Expected revenue of the open opportunities.",
-        "monetary",
-        True,
-        action="crm.crm_lead_action_pipeline",
-        span="end",
-    ),
-    KpiDefinition(
-        "days_to_pay",
-        "Days to pay (average)",
-        "Average days from invoice to payment.",
-        "days",
-        False,
-        action=_overdue_invoices,
-    ),
-    KpiDefinition(
-        "promises_kept",
-        "Promises kept",
-        "Promises to pay kept / (kept + broken).",
-        "percent",
-        True,
-        action="account.action_account_payments",
-    ),
-    KpiDefinition(
-        "abnormal_count",
-        "Abnormally late invoices",
-        "Invoices later than their customer usually is.",
-        "count",
-        False,
-        action=_overdue_invoices,
-        span="end",
-    ),
-    # history only: the parts the cards are made of
-    KpiDefinition(
-        "expenses", "Expenses", "Expenses of posted bills and entries, net of refunds.", "monetary", card=False
-    ),
-    KpiDefinition("cash_in", "Cash in", "Money received, internal transfers excluded.", "monetary", card=False),
-    KpiDefinition("cash_out", "Cash out", "Money paid, internal transfers excluded.", "monetary", card=False),
-    KpiDefinition("ar", "Receivables", "What customers owe at the end of the period.", "monetary", card=False),
-    KpiDefinition(
-        "ap", "Payables", "What the company owes its vendors at the end of the period.", "monetary", card=False
-    ),
-    KpiDefinition("invoice_count", "Invoices", "Customer invoices issued in the period.", "count", card=False),
-    KpiDefinition(
-        "invoiced", "Invoiced", "Customer invoices issued in the period, tax included.", "monetary", card=False
-    ),
-    KpiDefinition(
-        "ar_current", "Not yet due", "Receivables not yet due at the end of the period.", "monetary", card=False
-    ),
-    KpiDefinition("ar_1_30", "Overdue 1-30 days", "Receivables 1 to 30 days past due.", "monetary", card=False),
-    KpiDefinition("ar_31_60", "Overdue 31-60 days", "Receivables 31 to 60 days past due.", "monetary", card=False),
-    KpiDefinition("ar_61_90", "Overdue 61-90 days", "Receivables 61 to 90 days past due.", "monetary", card=False),
-    KpiDefinition(
-        "ar_over_90", "Overdue over 90 days", "Receivables more than 90 days past due.", "monetary", card=False
-    ),
-    KpiDefinition(
-        "overdue_count",
-        "Overdue invoices",
-        "Invoices with an instalment past its due date at the end of the period.",
-        "count",
-        card=False,
-    ),
-]
+def kpi_field(definition):
+    """The snapshot column of a KPI of the registry (``engine.kpi_definitions``), one declaration per KPI in the
+    model, e.g. ``dso = kpi_field(KPI["dso"])``: label and help are the definition's; counts are integers, money
+    is in company currency, the rest has one decimal, and an undefined figure is stored as NULL."""
+    options = {"string": definition.label, "help": definition.help, "readonly": True}
+    if definition.format == "count":
+        return fields.Integer(**options)
+    if definition.format == "monetary":
+        return UndefinableMonetary(**options)
+    return UndefinableFloat(digits=(16, 1), **options)
 
 
 class FbKpiSnapshot(models.Model):
@@ -295,8 +77,42 @@ class FbKpiSnapshot(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(required=True, readonly=True, help="First day of the month.")
-    # one column per KPI of the registry above (bridge modules add theirs the same way)
-    vars().update({definition.key: definition.field() for definition in KPIS})
+    # one column per KPI of the registry (``_kpis``; bridge modules declare theirs the same way)
+    cash = kpi_field(KPI["cash"])
+    runway = kpi_field(KPI["runway"])
+    burn = kpi_field(KPI["burn"])
+    revenue = kpi_field(KPI["revenue"])
+    net_profit = kpi_field(KPI["net_profit"])
+    ar_overdue = kpi_field(KPI["ar_overdue"])
+    ar_overdue_share = kpi_field(KPI["ar_overdue_share"])
+    dso = kpi_field(KPI["dso"])
+    cei = kpi_field(KPI["cei"])
+    collected = kpi_field(KPI["collected"])
+    ap_due_30 = kpi_field(KPI["ap_due_30"])
+    aov = kpi_field(KPI["aov"])
+    new_customers = kpi_field(KPI["new_customers"])
+    retention = kpi_field(KPI["retention"])
+    cac = kpi_field(KPI["cac"])
+    win_rate = kpi_field(KPI["win_rate"])
+    pipeline = kpi_field(KPI["pipeline"])
+    days_to_pay = kpi_field(KPI["days_to_pay"])
+    promises_kept = kpi_field(KPI["promises_kept"])
+    abnormal_count = kpi_field(KPI["abnormal_count"])
+    expenses = kpi_field(KPI["expenses"])
+    cash_in = kpi_field(KPI["cash_in"])
+    cash_out = kpi_field(KPI["cash_out"])
+    ar = kpi_field(KPI["ar"])
+    ap = kpi_field(KPI["ap"])
+    invoice_count = kpi_field(KPI["invoice_count"])
+    invoiced = kpi_field(KPI["invoiced"])
+    ar_current = kpi_field(KPI["ar_current"])
+    ar_1_30 = kpi_field(KPI["ar_1_30"])
+    ar_31_60 = kpi_field(KPI["ar_31_60"])
+    ar_61_90 = kpi_field(KPI["ar_61_90"])
+    ar_91_120 = kpi_field(KPI["ar_91_120"])
+    ar_over_120 = kpi_field(KPI["ar_over_120"])
+    ar_unapplied = kpi_field(KPI["ar_unapplied"])
+    overdue_count = kpi_field(KPI["overdue_count"])
 
     _company_month_unique = models.Constraint(
         "UNIQUE(company_id, month)", "There is one KPI snapshot per company and month."
@@ -304,8 +120,9 @@ class FbKpiSnapshot(models.Model):
 
     @api.model
     def _kpis(self):
-        """The KPI registry: ``KPIS`` and those of bridge modules (employees with ``hr``)."""
-        return list(KPIS)
+        """The KPI registry: ``engine.kpi_definitions.KPIS``; a bridge module adds its own by extending this
+        method with ``kpi_definitions.registry(super()._kpis(), its definitions)`` (employees with ``hr``)."""
+        return kpi_definitions.registry(KPIS)
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -437,7 +254,7 @@ class FbKpiSnapshot(models.Model):
                     if definition.higher_is_better is not None
                     else None,
                     "trend": [None if row[key] is False else row[key] for row in history],
-                    "empty_label": self._empty_label(key, current),
+                    "empty_label": self._empty_label(key, current, company),
                 }
             )
         return {
@@ -445,6 +262,7 @@ class FbKpiSnapshot(models.Model):
             "companies": [{"id": c.id, "name": c.name} for c in self.env.user.company_ids],
             "currency_id": company.currency_id.id,
             "period": period,
+            "periods": self._period_kinds(),
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(current["date_to"]),
             "cards": result,
@@ -473,7 +291,8 @@ class FbKpiSnapshot(models.Model):
         }
 
     def _chart_series(self, history):
-        """The stored months as chart series: ``months`` (first days) and one list per KPI, None where undefined."""
+        """The stored months as chart series: ``months`` (first days), one list per KPI (None where undefined) and
+        its label, and the receivables chart's series in the order of the aging layout."""
         series = {
             definition.key: [None if row[definition.key] is False else row[definition.key] for row in history]
             for definition in self._kpis()
@@ -481,7 +300,12 @@ class FbKpiSnapshot(models.Model):
         labels = {
             definition.key: self._fields[definition.key]._description_string(self.env) for definition in self._kpis()
         }
-        return {"months": [fields.Date.to_string(row["month"]) for row in history], "series": series, "labels": labels}
+        return {
+            "months": [fields.Date.to_string(row["month"]) for row in history],
+            "series": series,
+            "labels": labels,
+            "aging": list(kpi_definitions.AGING_KEYS),
+        }
 
     def _forecast_chart(self, company, weeks):
         """The 13-week cash forecast's weeks for the chart (the founder may see them: the group was checked)."""
@@ -537,11 +361,15 @@ class FbKpiSnapshot(models.Model):
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
         return company if company in self.env.user.company_ids else self.env.company
 
-    def _empty_label(self, key, values):
+    def _period_kinds(self):
+        """``[kind, label]`` of the dashboard's periods (``engine.periods.KIND_LABELS``), in the user's language."""
+        return [[kind, self.env._(label)] for kind, label in periods.KIND_LABELS.items()]
+
+    def _empty_label(self, key, values, company):
         """What a card shows instead of "—" when the value is undefined for a known reason."""
         if key == "runway" and (values.get("burn") or 0) <= 0:
             return self.env._("Not burning")
-        if key == "cac" and not values.get("marketing_set"):
+        if key == "cac" and not company.fb_marketing_account_ids:
             return self.env._("Set up marketing accounts")
         return "—"
 
@@ -552,7 +380,7 @@ class FbKpiSnapshot(models.Model):
         self.check_access("read")
         company = self._dashboard_company(company_id)
         definition = next((d for d in self._kpis() if d.key == key), None)
-        action = definition.action if definition else "founder_backoffice.action_fb_kpi_snapshot"
-        if callable(action):
-            return action(self.env, company)
+        action = definition.action if definition else kpi_definitions.HISTORY
+        if action == kpi_definitions.OVERDUE_INVOICES:
+            return self.env["fb.receivable"]._overdue_invoices_action(company)
         return self.env["ir.actions.act_window"]._for_xml_id(action)

@@ -1,9 +1,6 @@
-from collections import defaultdict
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..engine import forecast
@@ -31,21 +28,25 @@ class FbPaymentHabit(models.AbstractModel):
 
     @api.private
     @api.model
+    def _lateness(self, company, as_of, window, partner_ids=None, limit=None):
+        """The lateness history: ``(partner id, days late)`` of the invoices paid in the dates of ``window``
+        (``forecast.LatenessWindow``) up to ``as_of``, newest paid first; of the customers ``partner_ids`` (all
+        when None), the first ``limit`` when given. ``forecast.histories`` keeps each customer's window."""
+        since, until = (as_of - relativedelta(months=window.months), as_of) if window.months else (None, None)
+        rows = self.env["fb.kpi"]._paid_invoices(company, since, until, partner_ids, limit=limit)
+        return [(partner_id, forecast.days_late(due, paid_on)) for partner_id, _issued, due, paid_on in rows]
+
+    @api.private
+    @api.model
     def _histories(self, company, as_of, partner_ids=None):
-        """``(by customer, company)``: days late of the invoices paid in the ``PROFILE_MONTHS`` up to ``as_of``,
-        newest first, at most ``PROFILE_INVOICES`` per customer and ``COMPANY_HISTORY`` for the company (of the
-        customers asked for, all of them when ``partner_ids`` is None)."""
-        Kpi = self.env["fb.kpi"]
-        since = as_of - relativedelta(months=forecast.PROFILE_MONTHS)
-        rows = Kpi._paid_invoices(company, since, as_of, None if partner_ids is None else list(partner_ids))
-        by_partner = defaultdict(list)
-        for partner_id, _issued, due, paid_on in rows:
-            if len(by_partner[partner_id]) < forecast.PROFILE_INVOICES:
-                by_partner[partner_id].append(forecast.days_late(due, paid_on))
+        """``(by customer, company)``: the lateness histories of ``forecast.PROFILE_WINDOW`` per customer (of the
+        customers asked for, all of them when ``partner_ids`` is None) and of the company's last
+        ``COMPANY_HISTORY`` paid invoices."""
+        window = forecast.PROFILE_WINDOW
+        rows = self._lateness(company, as_of, window, None if partner_ids is None else list(partner_ids))
         if partner_ids is not None:
-            rows = Kpi._paid_invoices(company, since, as_of, limit=COMPANY_HISTORY)
-        company_history = [forecast.days_late(due, paid_on) for _p, _i, due, paid_on in rows[:COMPANY_HISTORY]]
-        return by_partner, company_history
+            rows = self._lateness(company, as_of, window, limit=COMPANY_HISTORY)
+        return forecast.histories(rows, window), [days for _p, days in rows[:COMPANY_HISTORY]]
 
     @api.private
     @api.model
@@ -127,126 +128,3 @@ class FbPaymentHabit(models.AbstractModel):
             )
         )
         return [((move_id,), forecast.naive_payment_date(due, as_of), amount) for move_id, due, amount in items]
-
-    @api.model
-    def _demo_payment_history(self):
-        """Demo data: a year of monthly invoices paid by each demo customer's habit (on time, about 10 days late
-        and getting better, about 45 days late, early; one never pays), the founding capital, salaries paid
-        every month and monthly rent bills, so that the profiles, the forecast and the charts have a history.
-        Created and posted in batches: one at a time, the demo took minutes to load."""
-        Move = self.env["account.move"]
-        company = self.env.company
-        today = fields.Date.context_today(self)
-        habits = {
-            "demo_partner_trattoria": [0, -2, 1, 0, -1, 0, 0, -3, 0, 2, 0],
-            "demo_partner_nukhba": [3, 5, 4, 8, 10, 12, 15, 18, 20, 22, 25],
-            "demo_partner_bianchi": [44, 47, 40, 52, 45, 43, 48, 46, 41, 45, 50],
-            "demo_partner_bright": [-6, -5, -4, -7, -5, -3, -6, -5, -4, -5, -6],
-            "demo_partner_riyada": [None] * 3,
-        }
-        invoice_vals, lateness = [], []
-        for xml_id, lates in habits.items():
-            partner = self.env.ref(f"founder_backoffice.{xml_id}")
-            for months_ago, late in enumerate(lates, start=2):
-                invoice_date = today - relativedelta(months=months_ago)
-                invoice_vals.append(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": invoice_date,
-                        "invoice_date_due": invoice_date + relativedelta(days=30),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {"name": "Monthly service", "quantity": 1, "price_unit": 900 + 150 * months_ago}
-                            )
-                        ],
-                    }
-                )
-                lateness.append(late)
-        invoices = Move.create(invoice_vals)
-        invoices.action_post()
-        paid = {
-            invoice: invoice.invoice_date_due + relativedelta(days=late)
-            for invoice, late in zip(invoices, lateness, strict=True)
-            if late is not None and invoice.invoice_date_due + relativedelta(days=late) < today
-        }
-        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
-        accounts = self.env["account.account"].with_company(company)
-        equity = accounts.search([("account_type", "=", "equity"), ("company_ids", "in", company.id)], limit=1)
-        salaries = accounts.search([("account_type", "=", "expense"), ("company_ids", "in", company.id)], limit=1)
-        entries = [(today - relativedelta(months=13), bank.default_account_id, equity, 120000.0, "Founding capital")]
-        entries += [
-            (today - relativedelta(months=months_ago), salaries, bank.default_account_id, 9500.0, "Salaries")
-            for months_ago in range(12, 0, -1)
-        ]
-        Move.create(
-            [
-                {
-                    "move_type": "entry",
-                    "date": day,
-                    "ref": label,
-                    "line_ids": [
-                        Command.create({"name": label, "account_id": debit.id, "debit": amount}),
-                        Command.create({"name": label, "account_id": credit.id, "credit": amount}),
-                    ],
-                }
-                for day, debit, credit, amount, label in entries
-            ]
-        ).action_post()
-        landlord, supplier = self.env["res.partner"].create(
-            [
-                {"name": "Immobiliare Centro S.r.l.", "is_company": True},
-                {"name": "Forniture Ufficio S.p.A.", "is_company": True},
-            ]
-        )
-        bills = [(landlord, today - relativedelta(months=months_ago), 1800.0) for months_ago in range(12, 0, -1)]
-        bills += [
-            (landlord, today - relativedelta(days=20), 1800.0),
-            (supplier, today - relativedelta(days=10), 4200.0),
-        ]
-        bills = Move.create(
-            [
-                {
-                    "move_type": "in_invoice",
-                    "partner_id": vendor.id,
-                    "invoice_date": day,
-                    "invoice_date_due": day + relativedelta(days=30),
-                    "invoice_line_ids": [
-                        Command.create({"name": "Rent and supplies", "quantity": 1, "price_unit": amount})
-                    ],
-                }
-                for vendor, day, amount in bills
-            ]
-        )
-        bills.action_post()
-        paid.update({bill: bill.invoice_date_due for bill in bills[:12]})
-        self._demo_pay(paid, bank)
-
-    @api.model
-    def _demo_pay(self, paid, journal):
-        """Pay each move of ``paid`` (move -> payment date) in full from ``journal``: one payment each, created,
-        posted and matched with its move together."""
-        payments = self.env["account.payment"].create(
-            [
-                {
-                    "payment_type": "inbound" if move.is_inbound() else "outbound",
-                    "partner_type": "customer" if move.is_sale_document() else "supplier",
-                    "partner_id": move.commercial_partner_id.id,
-                    "amount": move.amount_residual,
-                    "currency_id": move.currency_id.id,
-                    "date": day,
-                    "journal_id": journal.id,
-                    "memo": move.name,
-                }
-                for move, day in paid.items()
-            ]
-        )
-        payments.action_post()
-        self.env["account.move.line"]._reconcile_plan(
-            [
-                (move.line_ids + payment.move_id.line_ids).filtered(
-                    lambda line: line.account_type in ("asset_receivable", "liability_payable") and not line.reconciled
-                )
-                for move, payment in zip(paid, payments, strict=True)
-            ]
-        )

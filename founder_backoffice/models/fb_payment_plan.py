@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools.misc import format_date
 
-from ..engine import collections, instalments
+from ..engine import agreements, instalments
 from ..tools import server_side
 
 
@@ -91,7 +91,7 @@ class FbPaymentPlan(models.Model):
     def _check_lines(self):
         today = fields.Date.context_today(self)
         for plan in self:
-            if not collections.agreed_date_ok(plan.date, today):
+            if not agreements.agreed_date_ok(plan.date, today):
                 raise ValidationError(
                     self.env._(
                         "A payment plan is dated the day it is agreed, not later: %s is to come.",
@@ -104,11 +104,11 @@ class FbPaymentPlan(models.Model):
                 raise ValidationError(self.env._("A payment plan needs a positive amount."))
             plan.move_ids._fb_check_invoices_of(plan.partner_id)
             lines = plan.line_ids.sorted("sequence")
-            if not collections.plan_dates_ok(plan.date, [plan.first_date, *lines.mapped("date_due")]):
+            if not agreements.plan_dates_ok(plan.date, [plan.first_date, *lines.mapped("date_due")]):
                 raise ValidationError(
                     self.env._(
                         "The instalments of a payment plan fall between the day it is agreed and %(days)s days later.",
-                        days=collections.PLAN_MAX_DAYS,
+                        days=agreements.PLAN_MAX_DAYS,
                     )
                 )
             if lines and any(b.date_due < a.date_due for a, b in pairwise(lines)):

@@ -1,10 +1,9 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date
 
-from ..engine import collections
+from ..engine import agreements
+from ..engine import promises as promise_rules
 from ..tools import server_side
 from .res_partner import REPLY_ACTIVITY
 
@@ -84,19 +83,19 @@ class FbPromise(models.Model):
         for promise in self.filtered(lambda p: p.state == "open"):
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(self.env._("A promise to pay needs a positive amount."))
-            if not collections.agreed_date_ok(promise.date, today):
+            if not agreements.agreed_date_ok(promise.date, today):
                 raise ValidationError(
                     self.env._(
                         "A promise to pay is dated the day it is made, not later: %s is to come.",
                         format_date(self.env, promise.date),
                     )
                 )
-            if not collections.promise_date_ok(promise.date, promise.promised_date):
+            if not agreements.promise_date_ok(promise.date, promise.promised_date):
                 raise ValidationError(
                     self.env._(
                         "The promised date must be between the day of the promise and %(days)s days later; "
                         "for a longer delay, agree on a payment plan.",
-                        days=collections.PROMISE_MAX_DAYS,
+                        days=agreements.PROMISE_MAX_DAYS,
                     )
                 )
             promise.move_ids._fb_check_invoices_of(promise.partner_id)
@@ -154,14 +153,18 @@ class FbPromise(models.Model):
 
     @api.model
     def _cron_check_promises(self):
-        """Daily: open promises are kept once paid, and broken once the promised date plus grace has passed."""
+        """Daily: open promises are kept or broken by the engine's rule (``engine/promises.py``)."""
         today = fields.Date.context_today(self)
         promises = self.search([("state", "=", "open")])
-        deadline = {p.id: p.promised_date + timedelta(days=p._grace_days()) for p in promises}
+        deadline = {p.id: promise_rules.deadline(p.promised_date, p._grace_days()) for p in promises}
         paid = promises._paid_by_promise(until=deadline)
-        kept = promises.filtered(lambda p: p.currency_id.compare_amounts(paid[p.id], p.amount) >= 0)
+        outcome = {
+            p.id: promise_rules.outcome(paid[p.id], p.amount, deadline[p.id], today, p.currency_id.rounding)
+            for p in promises
+        }
+        kept = promises.filtered(lambda p: outcome[p.id] == promise_rules.KEPT)
         kept.sudo().state = "kept"
-        broken = (promises - kept).filtered(lambda p: deadline[p.id] < today)
+        broken = promises.filtered(lambda p: outcome[p.id] == promise_rules.BROKEN)
         broken.sudo().state = "broken"
         for promise in broken:
             customer = promise.partner_id.with_company(promise.company_id)

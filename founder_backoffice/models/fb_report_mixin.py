@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import periods
-from ..report.xlsx import XlsxReport, excel_date_format
+from ..tools.xlsx import XlsxReport, excel_date_format
 
 _cursor_numbers = itertools.count()  # names of the SQL cursors of exports, unique within a process
 

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..report import text
-from ..report.xlsx import Column
+from ..tools import text
+from ..tools.xlsx import Column
 from .fb_receivable import RECEIVABLE
 
 

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from . import text
+from ..engine import reports
+from ..tools import text
 
 
 class FbReportPdfMixin(models.AbstractModel):
@@ -10,8 +11,6 @@ class FbReportPdfMixin(models.AbstractModel):
 
     _name = "fb.report.pdf.mixin"
     _description = "Back Office PDF report"
-    _report_model = None
-    _as_of = False  # a report as of a date (the aging), not of a period
 
     @api.model
     def _data_options(self, data):
@@ -25,7 +24,8 @@ class FbReportPdfMixin(models.AbstractModel):
     def _report_values(self, data):
         """Odoo's ``/report`` route renders any report for any logged-in user: the report checks here what its
         menu checks (the report model's access rights, the company, the partners' record rules in its query)."""
-        model = self.env[self._report_model].with_context(fb_report_options=self._data_options(data))
+        definition = reports.of_pdf_model(self._name)
+        model = self.env[definition.model].with_context(fb_report_options=self._data_options(data))
         model.check_access("read")
         options = model._options()
         lang = self.env.lang or "en_US"
@@ -36,7 +36,7 @@ class FbReportPdfMixin(models.AbstractModel):
             {
                 "options": options,
                 "company": company,
-                "subtitle": self._subtitle(options, company.currency_id),
+                "subtitle": self._subtitle(options, company.currency_id, definition.as_of),
                 "direction": self.env["res.lang"]._get_data(code=lang).direction or "ltr",
             },
         )
@@ -47,9 +47,9 @@ class FbReportPdfMixin(models.AbstractModel):
         return text.period(self.env, options["date_from"], options["date_to"])
 
     @api.model
-    def _subtitle(self, options, currency):
-        """The report's date or period and currency, as one sentence of the reader's language."""
-        if self._as_of:
+    def _subtitle(self, options, currency, as_of):
+        """The report's date (``as_of``) or period and currency, as one sentence of the reader's language."""
+        if as_of:
             return self.env._(
                 "As of %(date)s, in %(currency)s",
                 date=text.isolate(format_date(self.env, options["as_of"])),
@@ -67,8 +67,6 @@ class ReportFbAging(models.AbstractModel):
     _name = "report.founder_backoffice.report_fb_aging"
     _inherit = ["fb.report.pdf.mixin"]
     _description = "Aging report PDF"
-    _report_model = "fb.aging.report"
-    _as_of = True
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -88,7 +86,6 @@ class ReportFbPnl(models.AbstractModel):
     _name = "report.founder_backoffice.report_fb_pnl"
     _inherit = ["fb.report.pdf.mixin"]
     _description = "Profit and loss PDF"
-    _report_model = "fb.pnl.report"
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -107,7 +104,6 @@ class ReportFbCashFlow(models.AbstractModel):
     _name = "report.founder_backoffice.report_fb_cash_flow"
     _inherit = ["fb.report.pdf.mixin"]
     _description = "Cash flow PDF"
-    _report_model = "fb.cash.flow.report"
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -130,7 +126,6 @@ class ReportFbStatement(models.AbstractModel):
     _name = "report.founder_backoffice.report_fb_statement"
     _inherit = ["fb.report.pdf.mixin"]
     _description = "Customer statement PDF"
-    _report_model = "fb.statement.report"
 
     @api.model
     def _get_report_values(self, docids, data=None):

@@ -13,6 +13,7 @@ from . import test_jurisdictions
 from . import test_kpi
 from . import test_left_out
 from . import test_monthly_statements
+from . import test_performances
 from . import test_personas
 from . import test_portal
 from . import test_portal_payment

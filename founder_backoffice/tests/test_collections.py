@@ -5,7 +5,7 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools.misc import format_amount
 
-from ..engine.collections import priority_score
+from ..engine.priority import priority_score
 from .common import FounderBackofficeCommon
 
 
@@ -102,6 +102,11 @@ class TestCollectionsQueue(FounderBackofficeCommon):
             activity.activity_type_id, self.env.ref("founder_backoffice.mail_activity_type_collections_call")
         )
         self.assertEqual(row.next_action_date, False, "the activity is on the promise, not the customer")
+        # a broken promise counts for 12 months (365 days) after its promised date
+        for today, count in (("2027-04-19", 1), ("2027-04-20", 0)):
+            with freeze_time(today):
+                self.env.invalidate_all()
+                self.assertEqual(self._queue(customer).broken_promise_count, count, today)
 
     @freeze_time("2026-04-30")
     def test_kanban_stage_and_bulk_assignment_write_the_customer(self):

@@ -453,6 +453,17 @@ class TestDunningRun(FounderBackofficeCommon):
         self.assertIn("Giorni di ritardo", bodies[italian])
         self.assertNotIn("Dear", bodies[italian])
 
+    def test_run_lines_are_inserted_in_the_columns_of_their_fields(self):
+        Line = self.env["fb.dunning.line"]
+        self.assertEqual(
+            Line._column_types({"interest", "level_id", "new_level", "date_maturity"}),
+            {"date_maturity": "date", "level_id": "int4", "new_level": "bool", "interest": "numeric"},
+        )
+        with self.assertRaisesRegex(ValueError, "no column"):
+            Line._column_types({"reference"})  # computed, not stored
+        with self.assertRaisesRegex(ValueError, "no text column"):
+            Line._column_types({"skip_reason"})
+
 
 @tagged("post_install", "-at_install")
 class TestDunningCalendar(FounderBackofficeCommon):

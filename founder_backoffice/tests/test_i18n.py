@@ -11,7 +11,7 @@ from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tools import format_amount
 from odoo.tools.translate import trans_export
 
-from ..report import text
+from ..tools import text
 from .common import FounderBackofficeCommon
 
 

@@ -97,13 +97,13 @@ class TestFounderKpis(FounderBackofficeCommon):
         # B and C had their first invoice ever in Q1; A already in November
         self.assertEqual(values["new_customers"], 2)
         # Q4 customers {A}, all invoiced again in Q1
-        self.assertEqual((values["retention"], values["churn"]), (1.0, 0.0))
+        self.assertEqual(values["retention"], 1.0)
         # 1900 untaxed / 3 invoices (the credit note is not an order)
         self.assertAlmostEqual(values["aov"], 633.33, places=2)
         self.assertIsNone(values["cac"], "marketing accounts not set up yet")
         self.company.fb_marketing_account_ids = self.marketing
         values = self._q1()
-        self.assertEqual((values["marketing_spend"], values["cac"]), (150.0, 75.0))  # 150 / 2 new customers
+        self.assertEqual(values["cac"], 75.0)  # 150 of marketing / 2 new customers
 
     def test_cash_burn_and_runway(self):
         values = self._q1()
@@ -118,36 +118,85 @@ class TestFounderKpis(FounderBackofficeCommon):
     def test_receivables_dso_cei_and_payables(self):
         values = self._q1()
         # open at 03-31: B 600 - 200 = 400 (28 days late), C 400 - 100 = 300 not yet due; nothing at 12-31
-        self.assertEqual(
-            (values["ar"], values["ar_overdue"], values["ar_current"], values["ar_opening"]), (700.0, 400.0, 300.0, 0.0)
-        )
+        self.assertEqual((values["ar"], values["ar_overdue"], values["ar_current"]), (700.0, 400.0, 300.0))
+        self.assertEqual((values["ar_1_30"], values["ar_31_60"], values["ar_unapplied"]), (400.0, 0.0, 0.0))
         self.assertAlmostEqual(values["ar_overdue_share"], 400 / 700)
-        # DSO = 700 / 1900 x 90 days = 33.16 ; best possible = 300 / 1900 x 90 = 14.21 ; ADD = 18.95
+        # DSO = 700 / 1900 x 90 days = 33.16
         self.assertAlmostEqual(values["dso"], 33.16, places=2)
-        self.assertAlmostEqual(values["best_dso"], 14.21, places=2)
-        self.assertAlmostEqual(values["add"], 18.95, places=2)
         # CEI = (0 + 1900/3 - 700) / (0 + 1900/3 - 300) x 100 = -66.67 / 333.33 x 100 = -20.0
         self.assertAlmostEqual(values["cei"], -20.0, places=2)
         # March alone: opening 600 (B), sales 300, closing 700, current 300 -> (600+300-700)/(600+300-300) = 33.33
         march = self.env["fb.kpi"].compute(self.company, date(2026, 3, 1), date(2026, 3, 31))
         self.assertAlmostEqual(march["cei"], 33.33, places=2)
         # payables: 200 (due 04-09) + 150 marketing (overdue); due in the next 30 days: 200
-        self.assertEqual((values["ap"], values["ap_overdue"], values["ap_due_30"]), (350.0, 150.0, 200.0))
+        self.assertEqual((values["ap"], values["ap_due_30"]), (350.0, 200.0))
 
     def test_invoices_payments_crm_and_collections(self):
         values = self._q1()
-        self.assertEqual(
-            (values["invoice_count"], values["paid_count"], values["partial_count"], values["overdue_count"]),
-            (3, 1, 2, 1),
-        )
+        self.assertEqual((values["invoice_count"], values["invoiced"], values["overdue_count"]), (3, 2000.0, 1))
         self.assertEqual(values["ar_overdue"], 400.0)
-        # A's 1000 invoice: issued 01-10, paid 02-20 = 41 days, after its 02-09 due date
-        self.assertEqual((values["days_to_pay"], values["on_time_share"]), (41.0, 0.0))
+        # A's 1000 invoice: issued 01-10, paid 02-20 = 41 days
+        self.assertEqual(values["days_to_pay"], 41.0)
         self.assertEqual(values["collected"], 1200.0)  # 1000 + 200 in Q1
-        self.assertEqual((values["pipeline"], values["won"], values["lost"], values["win_rate"]), (2000.0, 1, 1, 0.5))
-        self.assertEqual(values["days_to_win"], 20.0)
+        self.assertEqual((values["pipeline"], values["win_rate"]), (2000.0, 0.5))  # 1 won, 1 lost
         self.assertIsNone(values["promises_kept"])
         self.assertEqual(values["abnormal_count"], 0)
+
+    def test_the_values_are_the_registrys_keys_and_the_snapshots_columns(self):
+        keys = {definition.key for definition in self.env["fb.kpi.snapshot"]._kpis()}
+        self.assertEqual(set(self._q1()), keys | {"date_from", "date_to"})
+        self.assertLessEqual(keys, set(self.env["fb.kpi.snapshot"]._fields))
+        for dead in ("add", "best_dso", "churn", "days_to_win", "on_time_share", "reminders_sent", "customers"):
+            self.assertNotIn(dead, keys)
+
+    def test_a_credit_note_larger_than_the_invoices_is_an_unapplied_credit(self):
+        """Net negative receivables: the credit is a series of its own, the buckets keep what is owed, and the
+        overdue share is undefined rather than a negative percentage."""
+        delta = self._customer("Delta S.r.l.")
+        refund = self._invoice(delta, 1000.0, date(2026, 3, 30), post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        values = self._q1()
+        # open at 03-31: B 400 overdue, C 300 not yet due, Delta's 1000 credit: net -300
+        self.assertEqual((values["ar"], values["ar_overdue"]), (-300.0, 400.0))
+        self.assertEqual((values["ar_current"], values["ar_1_30"], values["ar_unapplied"]), (300.0, 400.0, -1000.0))
+        self.assertIsNone(values["ar_overdue_share"], "no share of net negative receivables")
+        founder = self._persona("Founder")
+        Snapshot = self.env["fb.kpi.snapshot"].with_user(founder).with_company(self.company)
+        Snapshot.sudo()._refresh(self.company, months=1)
+        history = Snapshot.get_dashboard("this_month", self.company.id)["history"]
+        self.assertEqual(history["aging"][0], "ar_current")
+        self.assertEqual(history["aging"][-1], "ar_unapplied")
+        self.assertEqual(history["labels"]["ar_unapplied"], "Unapplied credits")
+        self.assertEqual(
+            [history["series"][key][-1] for key in history["aging"]], [300.0, 400.0, 0.0, 0.0, 0.0, 0.0, -1000.0]
+        )
+        self.assertEqual(history["series"]["ar_overdue_share"][-1], None)
+        Aging = self.env["fb.aging.report"].with_user(founder).with_company(self.company)
+        [line] = [line for line in Aging._lines(Aging._options()) if line["partner_id"] == delta.id]
+        self.assertEqual((line["bucket_0"], line["unapplied"], line["amount_residual"]), (0.0, -1000.0, -1000.0))
+
+    def test_the_digest_labels_its_boxes_as_the_registry_and_shows_undefined_figures_as_undefined(self):
+        founder = self._persona("Founder", email="founder@example.com")
+        digest = self.env["digest.digest"].create(
+            {
+                "name": "Weekly",
+                "company_id": self.company.id,
+                "periodicity": "weekly",
+                "kpi_fb_runway": True,
+                "kpi_fb_ar_overdue_share": True,
+                "user_ids": [Command.set(founder.ids)],
+            }
+        )
+        kpis = {kpi["kpi_name"]: kpi for kpi in digest._compute_kpis(self.company, founder)}
+        self.assertEqual(kpis["kpi_fb_runway"]["kpi_fullname"], "Runway (months)")
+        # not burning (-283.33 a month): no runway, not "0.00" months
+        self.assertEqual(
+            [kpis["kpi_fb_runway"][column]["value"] for column in ("kpi_col1", "kpi_col2", "kpi_col3")], ["—"] * 3
+        )
+        self.assertEqual(kpis["kpi_fb_runway"]["kpi_col1"]["margin"], 0.0)
+        # 400 overdue of 700, as a percentage like the snapshot's
+        self.assertEqual(kpis["kpi_fb_ar_overdue_share"]["kpi_col1"]["value"], "57.14")
 
     def test_zero_denominators_give_no_figure(self):
         values = self.env["fb.kpi"].compute(self.company, date(2025, 1, 1), date(2025, 1, 31))
@@ -175,6 +224,8 @@ class TestFounderKpis(FounderBackofficeCommon):
         self.assertEqual(cards["runway"]["trend"], [None, None, None])
         self.assertEqual(cards["win_rate"]["trend"], [100.0, 0.0, None])  # won, lost, none closed
         self.assertEqual((cards["runway"]["label"], cards["runway"]["format"]), ("Runway (months)", "months"))
+        self.assertEqual(data["periods"][0], ["last_30_days", "Last 30 days"])
+        self.assertEqual([kind for kind, _label in data["periods"]][-1], "last_12_months")
         action = self.env["fb.kpi.snapshot"].get_card_action("ar_overdue", self.company.id)
         self.assertEqual(self.env["account.move"].search(action["domain"]).partner_id, self.b)
 

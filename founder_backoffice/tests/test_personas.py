@@ -24,7 +24,8 @@ from odoo.tools import mute_logger
 from . import bill_samples
 from .common import PERSONAS, FounderBackofficeCommon
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+# The README's persona tables, kept in the add-on (scripts/addon_readme.py copies them into README.md).
+PERSONA_TABLES = Path(__file__).resolve().parent / "personas.md"
 # What a refusal may look like over JSON-RPC: an access error, or the message of a business rule.
 REFUSALS = {
     "odoo.exceptions.AccessError",
@@ -39,9 +40,10 @@ class Refused(Exception):
 
 
 def readme_persona_table(section="What each role can do", first_header="Action"):
-    """``(personas, {action: {persona: allowed}})`` from the README's persona table of ``section``, the one whose
-    header starts with ``first_header``: the staff's roles, or the customers' (``What each customer can do``)."""
-    lines = README.read_text().split(f"### {section}\n", 1)[1].splitlines()
+    """``(personas, {action: {persona: allowed}})`` from the README's persona table of ``section`` (``personas.md``),
+    the one whose header starts with ``first_header``: the staff's roles, or the customers' (``What each customer
+    can do``)."""
+    lines = PERSONA_TABLES.read_text().split(f"### {section}\n", 1)[1].splitlines()
     head = f"| {first_header} |"
     header = next(line for line in lines if line.startswith(head))
     personas = [cell.strip() for cell in header.strip("|").split("|")][1:]

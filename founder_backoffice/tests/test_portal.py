@@ -13,7 +13,7 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from ..engine import collections, dunning, portal
+from ..engine import agreements, dunning, portal
 from .common import FounderBackofficeCommon
 from .test_personas import Refused, readme_persona_table
 from .test_portal_payment import DemoPayment
@@ -300,7 +300,7 @@ class TestCollectionsPortal(CollectionsPages, FounderBackofficeCommon, HttpCase)
     def test_promise_bad_input_is_refused_on_the_page(self):
         self._pay(self.inv_c, 300.0, self.today)
         cases = (
-            ([self.inv_a], collections.PROMISE_MAX_DAYS + 1, "500", TOO_FAR),
+            ([self.inv_a], agreements.PROMISE_MAX_DAYS + 1, "500", TOO_FAR),
             ([self.inv_a], -1, "500", TOO_FAR),
             ([self.inv_a], 7, "abc", "Enter the amount as a number, such as 150.00."),
             ([self.inv_a], 7, "0", "Enter the amount you promise to pay."),

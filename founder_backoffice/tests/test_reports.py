@@ -44,6 +44,12 @@ class TestReports(FounderBackofficeCommon):
     def _wizard(self, report, **values):
         return self.env["fb.report.wizard"].create({"report": report, "company_id": self.company.id, **values})
 
+    def test_the_form_asks_a_date_or_a_period_and_offers_a_pdf_as_the_registry_says(self):
+        cases = (("aging_payable", False, True), ("cash_forecast", False, False), ("pnl", True, True))
+        for report, period, pdf in cases:
+            wizard = self.env["fb.report.wizard"].new({"report": report})
+            self.assertEqual((wizard.report_period, wizard.report_pdf), (period, pdf), report)
+
     def _aging_rows(self, as_of, kind="aging_receivable"):
         model, options = self._wizard(kind, as_of=as_of)._report_model()
         return {line["partner_id"]: line for line in model._lines(options)}, model, options
@@ -111,7 +117,8 @@ class TestReports(FounderBackofficeCommon):
         row = {line["partner_id"]: line for line in model._lines(options)}[self.customer.id]
         self.assertEqual(row["bucket_4"], 600.0)  # 91 days: 22-100
         self.assertEqual(
-            model._bucket_labels(options["limits"]), ["Not due", "1-7", "8-14", "15-21", "22-100", "Over 100"]
+            model._bucket_labels(options["limits"]),
+            ["Not due", "1-7", "8-14", "15-21", "22-100", "Over 100", "Unapplied credits"],
         )
         with self.assertRaises(ValidationError):
             self._wizard("aging_receivable", limit_1=30, limit_2=30)
@@ -201,7 +208,8 @@ class TestReports(FounderBackofficeCommon):
         rows = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
         model, options = wizard._report_model()
         screen = {line["partner_name"]: line for line in model._lines(options)}
-        self.assertEqual(rows["Rossi S.p.A."][1:], (0.0, 0.0, 0.0, 0.0, 0.0, 500.0, 500.0))
+        # the six buckets, the unapplied credits, the total
+        self.assertEqual(rows["Rossi S.p.A."][1:], (0.0, 0.0, 0.0, 0.0, 0.0, 500.0, 0.0, 500.0))
         self.assertEqual(rows["Rossi S.p.A."][6], screen["Rossi S.p.A."]["bucket_5"])
         self.assertEqual(rows['=HYPERLINK("x")'][2], 10.0)  # 5 days past due: 1-30
         detail = book.worksheets[1]

@@ -1,6 +1,5 @@
 import re
 from datetime import date
-from pathlib import Path
 from unittest.mock import patch
 
 from odoo import sql_db
@@ -11,14 +10,14 @@ from odoo.tests.test_cursor import TestCursor
 
 from ..models.fb_dunning_run import DUNNING_LOCK, FbDunningRun
 from .common import FounderBackofficeCommon
+from .test_personas import PERSONA_TABLES
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 OPERATIONS = ("read", "write", "create", "unlink")
 
 
 def readme_access_table():
-    """``{model: {group column: set of operations}}`` from the README's security table."""
-    lines = README.read_text().split("## Security", 1)[1].splitlines()
+    """``{model: {group column: set of operations}}`` from the README's security table (``personas.md``)."""
+    lines = PERSONA_TABLES.read_text().split("## Security", 1)[1].splitlines()
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines if line.startswith("| fb.")]
     header = next(line for line in lines if line.startswith("| Model"))
     columns = [cell.strip() for cell in header.strip("|").split("|")][1:]

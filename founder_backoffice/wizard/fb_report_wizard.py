@@ -6,22 +6,7 @@ from werkzeug.urls import url_encode
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-REPORT_MODELS = {
-    "aging_receivable": "fb.aging.report",
-    "aging_payable": "fb.aging.report",
-    "statement": "fb.statement.report",
-    "pnl": "fb.pnl.report",
-    "cash_flow": "fb.cash.flow.report",
-    "cash_forecast": "fb.cash.forecast",
-}
-AS_OF_REPORTS = ("aging_receivable", "aging_payable", "cash_forecast")
-PDF_REPORTS = {
-    "aging_receivable": "founder_backoffice.action_report_fb_aging",
-    "aging_payable": "founder_backoffice.action_report_fb_aging",
-    "statement": "founder_backoffice.action_report_fb_statement",
-    "pnl": "founder_backoffice.action_report_fb_pnl",
-    "cash_flow": "founder_backoffice.action_report_fb_cash_flow",
-}
+from ..engine import aging, reports
 
 
 class FbReportWizard(models.TransientModel):
@@ -30,18 +15,9 @@ class FbReportWizard(models.TransientModel):
     _name = "fb.report.wizard"
     _description = "Back Office report"
 
-    report = fields.Selection(
-        [
-            ("aging_receivable", "Aged receivables"),
-            ("aging_payable", "Aged payables"),
-            ("statement", "Customer statement"),
-            ("pnl", "Profit and loss"),
-            ("cash_flow", "Cash flow statement"),
-            ("cash_forecast", "13-week cash forecast"),
-        ],
-        required=True,
-        default="aging_receivable",
-    )
+    report = fields.Selection(reports.selection(), required=True, default=reports.DEFAULT)
+    report_period = fields.Boolean("Period", compute="_compute_report_kind")  # else as of one date
+    report_pdf = fields.Boolean("PDF", compute="_compute_report_kind")
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -54,10 +30,21 @@ class FbReportWizard(models.TransientModel):
     )
     date_to = fields.Date("To", default=fields.Date.context_today)
     partner_ids = fields.Many2many("res.partner", string="Customers", help="Empty: every customer with activity.")
-    limit_1 = fields.Integer("Bucket 1 up to (days)", default=30)
-    limit_2 = fields.Integer("Bucket 2 up to (days)", default=60)
-    limit_3 = fields.Integer("Bucket 3 up to (days)", default=90)
-    limit_4 = fields.Integer("Bucket 4 up to (days)", default=120)
+    limit_1 = fields.Integer("Bucket 1 up to (days)", default=aging.DEFAULT_LIMITS[0])
+    limit_2 = fields.Integer("Bucket 2 up to (days)", default=aging.DEFAULT_LIMITS[1])
+    limit_3 = fields.Integer("Bucket 3 up to (days)", default=aging.DEFAULT_LIMITS[2])
+    limit_4 = fields.Integer("Bucket 4 up to (days)", default=aging.DEFAULT_LIMITS[3])
+
+    @api.depends("report")
+    def _compute_report_kind(self):
+        """What the form shows for the chosen report: a date or a period, and the PDF button."""
+        for wizard in self:
+            definition = reports.BY_KEY.get(wizard.report)
+            wizard.report_period = not (definition and definition.as_of)
+            wizard.report_pdf = not definition or bool(definition.pdf)
+
+    def _definition(self):
+        return reports.BY_KEY[self.report]
 
     @api.constrains("limit_1", "limit_2", "limit_3", "limit_4")
     def _check_limits(self):
@@ -80,14 +67,14 @@ class FbReportWizard(models.TransientModel):
             "as_of": fields.Date.to_string(self.as_of),
             "date_from": fields.Date.to_string(self.date_from),
             "date_to": fields.Date.to_string(self.date_to),
-            "kind": "payable" if self.report == "aging_payable" else "receivable",
+            "kind": self._definition().kind,
             "limits": list(self._limits()),
             "partner_ids": self.partner_ids.commercial_partner_id.ids,
         }
 
     def _report_model(self):
         """The report model with this wizard's options; checks the user may read it and report on the company."""
-        model = self.env[REPORT_MODELS[self.report]].with_context(fb_report_options=self._options())
+        model = self.env[self._definition().model].with_context(fb_report_options=self._options())
         model.check_access("read")
         return model, model._options()
 
@@ -99,7 +86,7 @@ class FbReportWizard(models.TransientModel):
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model._name,
-            "view_mode": "list,graph" if self.report == "cash_forecast" else "list,pivot",
+            "view_mode": self._definition().views,
             "context": {"fb_report_options": self._options()},
             "target": "current",
         }
@@ -107,7 +94,7 @@ class FbReportWizard(models.TransientModel):
     def action_pdf(self):
         self.ensure_one()
         self._report_model()  # checks the options and the company access
-        action = self.env.ref(PDF_REPORTS[self.report])
+        action = self.env.ref(self._definition().pdf_action)
         if self.report == "statement":
             partners = self.partner_ids.commercial_partner_id or self._statement_partners()
             return action.report_action(partners, data={"options": self._options()})

@@ -9,10 +9,10 @@ import { formatFloat, formatMonetary, formatPercentage } from "@web/views/fields
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { FounderChart } from "./chart";
 
-// money in and out, and the age of overdue receivables from "not yet due" to "over 90 days"
+// money in and out; the series of the aging layout from "not yet due" to the oldest, then the unapplied credits
 const IN_COLOR = "#28a745";
 const OUT_COLOR = "#dc3545";
-const AGE_COLORS = ["#adb5bd", "#ffc107", "#fd7e14", "#dc3545", "#7b1e1e"];
+const AGE_COLORS = ["#adb5bd", "#ffc107", "#fd7e14", "#dc3545", "#a71d2a", "#5c1017", "#17a2b8"];
 
 /**
  * The founder dashboard: every KPI card of a period in one RPC, each opening the records behind it, and the
@@ -26,15 +26,8 @@ export class FounderDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.periods = [
-            ["last_30_days", _t("Last 30 days")],
-            ["this_month", _t("This month")],
-            ["last_month", _t("Last month")],
-            ["this_quarter", _t("This quarter")],
-            ["year_to_date", _t("Year to date")],
-            ["last_12_months", _t("Last 12 months")],
-        ];
-        this.state = useState({ data: null, period: "last_30_days", companyId: null, loading: true });
+        // the server's default period until the first answer says which it is
+        this.state = useState({ data: null, period: undefined, companyId: null, loading: true });
         onWillStart(() => this.load());
     }
 
@@ -45,7 +38,13 @@ export class FounderDashboard extends Component {
             company_id: this.state.companyId,
         });
         this.state.companyId = this.state.data.company.id;
+        this.state.period = this.state.data.period;
         this.state.loading = false;
+    }
+
+    /** The period menu: `[kind, label]` as the server declares them. */
+    get periods() {
+        return this.state.data ? this.state.data.periods : [];
     }
 
     /** Computes the figures the job keeps for the company again, now, then shows them. */
@@ -223,8 +222,9 @@ export class FounderDashboard extends Component {
         };
     }
 
+    /** Receivables by age in the aging report's layout, the unapplied credits as a series of their own. */
     agingChart() {
-        const keys = ["ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_over_90"];
+        const keys = this.state.data.history.aging;
         return {
             type: "bar",
             data: {
