@@ -20,6 +20,7 @@ Every customer with overdue items is either reminded or left out with one reason
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from . import levels
 
@@ -51,6 +52,28 @@ HOLDS = (
     HOLD_NOT_INVOICE,
     HOLD_NO_FOLLOWUP,
 )
+
+
+class OverdueSource(NamedTuple):
+    """What a run reminds, as the run and its reminders read it from the database: an overdue receivable item, or a
+    missed instalment of a payment plan (``move``, ``currency``: the records)."""
+
+    partner_id: int
+    date_due: object
+    residual: float  # company currency
+    residual_currency: float
+    currency: object
+    move: object  # the invoice (compensation is charged once per invoice), None for an instalment
+    link: dict  # the fb.dunning.line field pointing at the source
+    hold: str | None = None  # why the item is held back from reminders (``HOLDS``)
+
+
+class ChargeItem(NamedTuple):
+    """An item of a reminder at a level charging interest, with the policy that says how much."""
+
+    key: tuple
+    policy: object
+    source: OverdueSource
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class FbDashboardFigures(models.Model):
         return (figures.data, figures.computed_at) if figures else (None, None)
 
     @api.model
-    def _kpis(self, company, date_from, date_to):
+    def _kpi_values(self, company, date_from, date_to):
         """``(fb.kpi.compute's values, when computed)``: the job's if fresh (``computed_at`` set), else now (None)."""
         data, computed_at = self._fresh(company, self._kpi_key(date_from, date_to))
         if data is None:
@@ -65,7 +65,7 @@ class FbDashboardFigures(models.Model):
 
     @api.model
     def _weeks(self, company, as_of):
-        """``(the forecast's weeks, when computed)``, like ``_kpis``."""
+        """``(the forecast's weeks, when computed)``, like ``_kpi_values``."""
         data, computed_at = self._fresh(company, self._forecast_key(as_of))
         if data is None:
             return self.env["fb.cash.forecast"]._weeks(company, as_of), None

@@ -18,7 +18,6 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from ..engine import agreements, dunning, jurisdictions, levels, portal, replies
 from ..tools import server_side, text
 from .fb_dunning_line import SOURCE_FIELDS
-from .fb_dunning_run import ChargeItem, OverdueSource
 from .res_partner import REPLY_ACTIVITY, is_staff_answer
 
 LETTER_REPORT = "founder_backoffice.action_report_fb_dunning_letter"
@@ -457,7 +456,7 @@ class FbDunningReminder(models.Model):
         for line in to_check.line_ids:
             key = line._source_key()
             if key[1]:
-                source = OverdueSource(
+                source = dunning.OverdueSource(
                     line.partner_id.id,
                     line.date_maturity,
                     line.amount_residual,
@@ -466,7 +465,7 @@ class FbDunningReminder(models.Model):
                     line.move_id or None,
                     {},
                 )
-                items[line] = ChargeItem(key, line.reminder_id.policy_id, source)
+                items[line] = dunning.ChargeItem(key, line.reminder_id.policy_id, source)
         charges = to_check.run_id._charges_of(list(items.values()), exclude=to_check.line_ids)
         currency = to_check.currency_id
         for line, item in items.items():

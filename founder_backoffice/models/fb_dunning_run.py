@@ -1,7 +1,6 @@
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.api import SUPERUSER_ID
@@ -18,27 +17,6 @@ _logger = logging.getLogger(__name__)
 
 # First key of the PostgreSQL advisory lock a company's dunning sender holds (the second is the company id).
 DUNNING_LOCK = 0xFBD0
-
-
-class OverdueSource(NamedTuple):
-    """What a run reminds: an overdue receivable item, or a missed instalment of a payment plan."""
-
-    partner_id: int
-    date_due: object
-    residual: float  # company currency
-    residual_currency: float
-    currency: object
-    move: object  # the invoice (compensation is charged once per invoice), None for an instalment
-    link: dict  # the fb.dunning.line field pointing at the source
-    hold: str | None = None  # why the item is held back from reminders (``dunning.HOLDS``)
-
-
-class ChargeItem(NamedTuple):
-    """An item of a reminder at a level charging interest, with the policy that says how much."""
-
-    key: tuple
-    policy: object
-    source: OverdueSource
 
 
 class FbDunningRun(models.Model):
@@ -286,7 +264,7 @@ class FbDunningRun(models.Model):
         )
         holds = self._item_holds(items)
         sources = {
-            ("aml", item.id): OverdueSource(
+            ("aml", item.id): dunning.OverdueSource(
                 item.partner_id.commercial_partner_id.id,
                 item.date_maturity or item.date,  # the overdue rule's due date of an entry without one
                 item.amount_residual,
@@ -301,7 +279,7 @@ class FbDunningRun(models.Model):
         plans = self.env["fb.payment.plan"].search([("company_id", "=", self.company_id.id), ("state", "=", "active")])
         plans._update_instalments()
         for instalment in plans.line_ids.filtered(lambda line: line.state != "paid" and line.date_due < self.date):
-            sources[("plan", instalment.id)] = OverdueSource(
+            sources[("plan", instalment.id)] = dunning.OverdueSource(
                 instalment.plan_id.partner_id.commercial_partner_id.id,
                 instalment.date_due,
                 instalment.amount_residual,
@@ -407,7 +385,7 @@ class FbDunningRun(models.Model):
         fees_booked = self._fees_booked_on_failed({plan.partner for plan in plans})
         charges = self._charges_of(
             [
-                ChargeItem(planned.item.key, policy_of[plan.partner], sources[planned.item.key])
+                dunning.ChargeItem(planned.item.key, policy_of[plan.partner], sources[planned.item.key])
                 for plan in plans
                 if levels_of[policy_of[plan.partner]][plan.level].charge_interest
                 for planned in plan.items
@@ -490,7 +468,7 @@ class FbDunningRun(models.Model):
         return booked
 
     def _charges_of(self, items, exclude=None):
-        """``{key: (interest, compensation)}`` still to charge on ``items`` (``ChargeItem``) at the run date, by
+        """``{key: (interest, compensation)}`` still to charge on ``items`` (``dunning.ChargeItem``) at the run date, by
         the engine's rule (``interest.charges_due``) on what the customer was already charged: lines sent or
         booked, other than the lines ``exclude``. Computing a run and sending it both ask, so that two
         overlapping runs charge nothing twice."""

@@ -66,7 +66,7 @@ class FbKpi(models.AbstractModel):
         """KPIs of bridge modules (e.g. employees with ``hr``): none here."""
         return {}
 
-    def _query(self, sql):
+    def _rows(self, sql):
         """The rows of ``sql`` over what is written so far (raw SQL does not flush what it reads)."""
         self.env.flush_all()
         return self.env.execute_query(sql)
@@ -77,7 +77,7 @@ class FbKpi(models.AbstractModel):
     def _profit(self, company, date_from, date_to):
         """Revenue and expenses of the P&L (``fb.receivable``'s revenue), and the spend on marketing accounts."""
         marketing = company.fb_marketing_account_ids.ids
-        [(revenue, expenses, spend)] = self._query(
+        [(revenue, expenses, spend)] = self._rows(
             SQL(
                 """SELECT COALESCE(SUM(amount) FILTER (WHERE section = 'income'), 0),
                           COALESCE(SUM(amount) FILTER (WHERE section = 'expense'), 0),
@@ -126,7 +126,7 @@ class FbKpi(models.AbstractModel):
         from as_of to horizon, number of entries with an overdue item)``."""
         Receivable = self.env["fb.receivable"]
         overdue = Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), as_of)
-        [totals] = self._query(
+        [totals] = self._rows(
             SQL(
                 """SELECT COALESCE(SUM(residual), 0),
                           COALESCE(SUM(residual) FILTER (WHERE %(overdue)s), 0),
@@ -164,7 +164,7 @@ class FbKpi(models.AbstractModel):
         series = self.env["fb.aging.report"]._series_conditions(
             aging.DEFAULT_LIMITS, SQL("residual"), SQL("(%s::date - date_maturity)", as_of)
         )
-        [amounts] = self._query(
+        [amounts] = self._rows(
             SQL(
                 "SELECT %s FROM (%s) AS items",
                 SQL(", ").join(
@@ -199,7 +199,7 @@ class FbKpi(models.AbstractModel):
         previous_from, previous_to = periods.previous_period(date_from, date_to)
         customers = self._customers(company, date_from, date_to)
         previous = self._customers(company, previous_from, previous_to)
-        [(first_invoices,)] = self._query(
+        [(first_invoices,)] = self._rows(
             SQL(
                 """SELECT COUNT(*) FROM (
                        SELECT commercial_partner_id, MIN(invoice_date) AS first_date FROM account_move
@@ -238,7 +238,7 @@ class FbKpi(models.AbstractModel):
     def _paid_invoices(self, company, date_from=None, date_to=None, partner_ids=None, limit=None):
         """Rows ``(partner id, invoice date, due date, paid date)`` of ``_paid_invoices_query``, newest paid first
         (the first ``limit`` of them when given)."""
-        return self._query(
+        return self._rows(
             SQL(
                 """SELECT partner_id, invoice_date, due_date, paid_date FROM (%s) paid
                     ORDER BY paid_date DESC LIMIT %s""",
@@ -286,7 +286,7 @@ class FbKpi(models.AbstractModel):
         customer usually is (see ``kpi.is_abnormally_pending``), by the customer's lateness history in
         ``forecast.ABNORMAL_WINDOW``; an item's payment term is its due date less its date."""
         Receivable = self.env["fb.receivable"]
-        overdue = self._query(
+        overdue = self._rows(
             SQL(
                 "SELECT partner_id, move_id, date, date_maturity FROM (%s) items WHERE %s",
                 Receivable._open_items_query([company.id], as_of),

@@ -222,8 +222,8 @@ class FbKpiSnapshot(models.Model):
         date_from, date_to = periods.period_bounds(period, today)
         previous_from, previous_to = periods.previous_period(date_from, date_to)
         Figures = snapshots.env["fb.dashboard.figures"]
-        current, current_at = Figures._kpis(company, date_from, date_to)
-        previous, previous_at = Figures._kpis(company, previous_from, previous_to)
+        current, current_at = Figures._kpi_values(company, date_from, date_to)
+        previous, previous_at = Figures._kpi_values(company, previous_from, previous_to)
         weeks, weeks_at = Figures._weeks(company, today)
         computed_at = [at for at in (current_at, previous_at, weeks_at) if at]
         cards = [definition for definition in self._kpis() if definition.card]
