@@ -279,12 +279,13 @@ def to_thank(sent) -> list:
     return [reminder.key for reminder in latest.values() if reminder.settled and not reminder.thanked]
 
 
-def last_contact(account: Account, pre_due: bool):
-    """The reminder the days between reminders count from: a pre-due note waits for any, a reminder after the due
-    date only for the last reminder (a courtesy note a few days before does not hold it back)."""
+def last_contact(last_reminder: date | None, last_note: date | None, pre_due: bool):
+    """The day the days between reminders count from, given the customer's last reminder after a due date and its
+    last note before one: a pre-due note waits for either, a reminder after the due date only for the last
+    reminder (a courtesy note a few days before does not hold it back)."""
     if not pre_due:
-        return account.last_reminder
-    return max((day for day in (account.last_reminder, account.last_note) if day), default=None)
+        return last_reminder
+    return max((day for day in (last_reminder, last_note) if day), default=None)
 
 
 def level_fee(fee_type: str, fixed: float, percent: float, amount_due: float) -> float:
@@ -302,7 +303,7 @@ def _skip_reason(plan, account, rules, as_of):
         return SKIP_NET_BALANCE
     if plan.level < 0:
         return SKIP_NO_NEW_LEVEL
-    if too_soon(last_contact(account, plan.pre_due), as_of, rules.min_days_between):
+    if too_soon(last_contact(account.last_reminder, account.last_note, plan.pre_due), as_of, rules.min_days_between):
         return SKIP_TOO_SOON
     if plan.amount_due <= 0:
         return SKIP_CREDITS

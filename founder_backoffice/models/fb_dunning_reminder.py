@@ -237,16 +237,19 @@ class FbDunningReminder(models.Model):
         return self.state == "sent" or bool(self.charge_move_id)
 
     @api.model
-    def _last_sent_dates(self, partners, companies, pre_due, other_than_runs=None):
-        """``{partner: date}`` of the last reminder sent to each of ``partners`` in ``companies``: the notes before
-        a due date (``pre_due``) or the reminders after one."""
+    def _last_sent_dates(self, partners, companies, other_than_runs=None):
+        """``({partner: date}, {partner: date})``: the last reminder after a due date and the last note before one
+        sent to each of ``partners`` in ``companies``, in one query."""
         domain = Domain(
             [("partner_id", "in", partners.ids), ("company_id", "in", companies.ids), ("state", "=", "sent")]
         )
         if other_than_runs:
             domain &= Domain("run_id", "not in", other_than_runs.ids)
-        domain &= Domain("level_id.days", "<" if pre_due else ">=", 0)
-        return dict(self._read_group(domain, ["partner_id"], ["date:max"]))
+        last_reminder, last_note = {}, {}
+        for partner, level, day in self._read_group(domain, ["partner_id", "level_id"], ["date:max"]):
+            last = last_note if levels.is_pre_due(level.days) else last_reminder
+            last[partner] = max(day, last.get(partner, day))
+        return last_reminder, last_note
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -419,13 +422,10 @@ class FbDunningReminder(models.Model):
         stale._set_state("cancelled", self.env._("Every item already received its level in another run."))
         reminders = self - stale
         partners, companies, runs = reminders.partner_id, reminders.company_id, reminders.run_id
-        last_reminder = self._last_sent_dates(partners, companies, False, runs)
-        last_note = self._last_sent_dates(partners, companies, True, runs)
+        last_reminder, last_note = self._last_sent_dates(partners, companies, runs)
         for reminder in reminders:
-            account = dunning.Account(
-                0.0, last_reminder=last_reminder.get(reminder.partner_id), last_note=last_note.get(reminder.partner_id)
-            )
-            last = dunning.last_contact(account, reminder.pre_due)
+            partner = reminder.partner_id
+            last = dunning.last_contact(last_reminder.get(partner), last_note.get(partner), reminder.pre_due)
             gap = reminder.policy_id.min_days_between
             if dunning.too_soon(last, reminder.date, gap):
                 reminder._set_state(

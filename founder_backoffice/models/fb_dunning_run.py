@@ -367,9 +367,7 @@ class FbDunningRun(models.Model):
         ):
             key = partner.commercial_partner_id.id
             credits[key] = credits.get(key, 0.0) + amount
-        Reminder = self.env["fb.dunning.reminder"]
-        last_reminder = Reminder._last_sent_dates(partners, self.company_id, False)
-        last_note = Reminder._last_sent_dates(partners, self.company_id, True)
+        last_reminder, last_note = self.env["fb.dunning.reminder"]._last_sent_dates(partners, self.company_id)
         return {
             partner.id: dunning.Account(
                 net.get(partner.id, 0.0),

@@ -63,17 +63,17 @@ class TestQueryBudgets(FounderBackofficeCommon):
 
     @warmup
     def test_send_step_of_5_reminders(self):
-        self._assert_send_budget(5, 43)
+        self._assert_send_budget(5, 42)
 
     @warmup
     def test_send_step_of_20_reminders(self):
-        self._assert_send_budget(20, 43)
+        self._assert_send_budget(20, 42)
 
     @warmup
     def test_dunning_preview(self):
         with self.with_user(self.manager.login):
             run = self.env["fb.dunning.run"].create({"company_id": self.company.id, "date": TODAY})
-            with self.assertQueryCount(fb_collections_manager=26):
+            with self.assertQueryCount(fb_collections_manager=25):
                 run.action_compute()
             self.assertEqual(len(run.reminder_ids), 20)
             self.assertEqual(sum(run.reminder_ids.mapped("amount_overdue")), 21000.0)
