@@ -364,7 +364,7 @@ def kpi_refresh(env):
 
 
 def dashboard(env):
-    return len(env["fb.kpi.snapshot"].get_dashboard("this_month")["cards"])
+    return len(env["fb.dashboard.figures"].get_dashboard("this_month")["cards"])
 
 
 def with_figures(env):

@@ -115,7 +115,7 @@ class Founder(OdooUser):
 
     @task(3)
     def dashboard(self):
-        self.call("founder: dashboard", "fb.kpi.snapshot", "get_dashboard")
+        self.call("founder: dashboard", "fb.dashboard.figures", "get_dashboard")
 
     @task(2)
     def aging_screen(self):

@@ -96,7 +96,7 @@ def main():
     options = {"company_id": odoo.company_id}
     report_context = {"fb_report_options": options}
     reads = [
-        ("dashboard RPC", lambda: odoo.call("fb.kpi.snapshot", "get_dashboard")),
+        ("dashboard RPC", lambda: odoo.call("fb.dashboard.figures", "get_dashboard")),
         (
             "aging screen (list)",
             lambda: odoo.call(

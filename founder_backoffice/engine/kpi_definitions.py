@@ -25,7 +25,9 @@ HISTORY = "founder_backoffice.action_fb_kpi_snapshot"
 class KpiDefinition:
     """A founder KPI: its key in ``fb.kpi.compute``'s values, its label and help, its format, whether a rise is
     good news (None: neither way, no colour on the change), whether it has a card (else it only feeds the history's
-    charts), what its figure covers and the action a click opens (an XML id, or ``OVERDUE_INVOICES``)."""
+    charts), what its figure covers and the action a click opens (an XML id, or ``OVERDUE_INVOICES``).
+    ``min_days``: a ratio that a short window says nothing of (a day's sales against the receivables) is taken over
+    at least that many days to the window's end, and ``window_label`` says so where windows are short (the digest)."""
 
     key: str
     label: str
@@ -35,12 +37,17 @@ class KpiDefinition:
     card: bool = True
     span: str = "period"
     action: str = HISTORY
+    min_days: int | None = None
 
     def __post_init__(self):
         if self.format not in FORMATS:
             raise ValueError(f"KPI {self.key}: unknown format {self.format!r}, expected one of {FORMATS}")
         if self.span not in SPANS:
             raise ValueError(f"KPI {self.key}: unknown span {self.span!r}, expected one of {SPANS}")
+
+    @property
+    def window_label(self):
+        return f"{self.label}, last {self.min_days} days" if self.min_days else self.label
 
     def stored(self, value):
         """``value`` as stored and shown outside the dashboard (snapshot, digest): a percent KPI as a percentage;
@@ -124,6 +131,7 @@ KPIS = (
         "days",
         False,
         action=OVERDUE_INVOICES,
+        min_days=90,
     ),
     KpiDefinition(
         "cei",

@@ -10,7 +10,6 @@ from odoo.tools import format_amount, format_date
 from ..engine import forecast
 from ..engine.kpi_definitions import BY_KEY as KPI
 
-DSO_DAYS = 90  # the digest's DSO is over the trailing quarter: a day or a week of sales says nothing
 WORST_LATE = 5
 FOUNDER = "founder_backoffice.group_founder"
 DIGEST_CONTEXT = ("start_datetime", "end_datetime", "uid")
@@ -34,8 +33,8 @@ def _value(field_class, **options):
 
 
 def _box(key):
-    """The digest's box of the registry's KPI ``key``, labelled as the KPI."""
-    return fields.Boolean(KPI[key].label, help=KPI[key].help)
+    """The digest's box of the registry's KPI ``key``, labelled as the KPI over the digest's short windows."""
+    return fields.Boolean(KPI[key].window_label, help=KPI[key].help)
 
 
 class DigestDigest(models.Model):
@@ -84,11 +83,16 @@ class DigestDigest(models.Model):
             digest.update(self._fb_values(company, date_from, date_to))
 
     def _fb_values(self, company, date_from, date_to):
-        """The founder's KPIs of ``company`` for the window: balances at its end, flows over it; the DSO over the
-        last ``DSO_DAYS`` (a day or a week of sales says nothing)."""
+        """The founder's KPIs of ``company`` for the window: balances at its end, flows over it; a KPI with
+        ``min_days`` over those days to the window's end (a day or a week of sales says nothing of the DSO)."""
         Kpi = self.env["fb.kpi"]
         values = Kpi.compute(company, date_from + timedelta(days=1), date_to)
-        quarter = Kpi.compute(company, date_to - timedelta(days=DSO_DAYS - 1), date_to)
+        days = {KPI[key].min_days for key in REGISTRY_BOXES.values()} - {None}
+        longer = {
+            n: Kpi.compute(company, date_to - timedelta(days=n - 1), date_to)
+            for n in days
+            if n > (date_to - date_from).days
+        }
         promises = (
             self.env["fb.promise"]
             .sudo()
@@ -103,7 +107,7 @@ class DigestDigest(models.Model):
         )
         weeks = self.env["fb.cash.forecast"]._weeks(company, date_to)
         result = {
-            f"{box}_value": self._fb_stored(key, (quarter if key == "dso" else values)[key])
+            f"{box}_value": self._fb_stored(key, longer.get(KPI[key].min_days, values)[key])
             for box, key in REGISTRY_BOXES.items()
         }
         result.update(

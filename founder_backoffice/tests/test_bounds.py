@@ -150,9 +150,8 @@ class TestBoundedInputs(FounderBackofficeCommon, HttpCase):
         self.assertEqual(labels["bucket_1"]["string"], "1-10")
 
     def test_dashboard_refuses_an_unknown_period(self):
-        Snapshot = self.env["fb.kpi.snapshot"].with_user(self.founder)
         with self.assertRaisesRegex(UserError, "The dashboard has no period x."):
-            Snapshot.get_dashboard(period="x")
+            self.env["fb.dashboard.figures"].with_user(self.founder).get_dashboard(period="x")
 
     def test_dunning_wizard_dates_at_the_ends_of_the_calendar(self):
         wizard = Form(self.env["fb.dunning.run.wizard"].with_user(self.manager))
@@ -228,16 +227,16 @@ class TestRefreshThrottle(FounderBackofficeCommon):
         return patch.object(FbKpi, "compute", autospec=True, side_effect=FbKpi.compute)
 
     def test_second_refresh_within_a_minute_computes_nothing(self):
-        Snapshot = self.env["fb.kpi.snapshot"].with_user(self.founder)
+        Figures = self.env["fb.dashboard.figures"].with_user(self.founder)
         with self._kpi_computations() as compute, freeze_time("2026-03-31 10:00:00") as frozen:
-            Snapshot.action_refresh_figures(self.company.id)
+            Figures.action_refresh_figures(self.company.id)
             first = compute.call_count
             self.assertGreater(first, 0)
             frozen.tick(timedelta(seconds=30))
-            self.assertTrue(Snapshot.action_refresh_figures(self.company.id))
+            self.assertTrue(Figures.action_refresh_figures(self.company.id))
             self.assertEqual(compute.call_count, first, "figures 30 seconds old are kept")
             frozen.tick(timedelta(seconds=31))
-            Snapshot.action_refresh_figures(self.company.id)
+            Figures.action_refresh_figures(self.company.id)
             self.assertEqual(compute.call_count, 2 * first, "a minute later they are computed again")
 
     def test_refresh_while_another_request_computes_waits_for_nothing(self):
@@ -248,7 +247,7 @@ class TestRefreshThrottle(FounderBackofficeCommon):
             )
             with self._kpi_computations() as compute:
                 self.assertTrue(
-                    self.env["fb.kpi.snapshot"].with_user(self.founder).action_refresh_figures(self.company.id)
+                    self.env["fb.dashboard.figures"].with_user(self.founder).action_refresh_figures(self.company.id)
                 )
             self.assertEqual(compute.call_count, 0, "the other request's figures are on their way")
         finally:

@@ -253,7 +253,7 @@ class TestCrossCompany(WebClient, FounderBackofficeCommon, HttpCase):
             self.assertEqual(rows, [], "B's row is not in the queue of A's companies")
 
         def dashboard():
-            result = call("fb.kpi.snapshot", "get_dashboard", "this_month", company_id=b)
+            result = call("fb.dashboard.figures", "get_dashboard", "this_month", company_id=b)
             self.assertNotEqual(result["company"]["id"], b, "the dashboard of a company the user is not in")
 
         def statement_xlsx():
@@ -434,11 +434,11 @@ class TestCrossCompany(WebClient, FounderBackofficeCommon, HttpCase):
             ("dashboard of B", dashboard, False),
             (
                 "dashboard with B allowed",
-                rpc("fb.kpi.snapshot", "get_dashboard", "this_month", context={"allowed_company_ids": [b]}),
+                rpc("fb.dashboard.figures", "get_dashboard", "this_month", context={"allowed_company_ids": [b]}),
                 True,
             ),
-            ("refresh B's figures", rpc("fb.kpi.snapshot", "action_refresh_figures", company_id=b), False),
-            ("forecast week of B", rpc("fb.kpi.snapshot", "get_forecast_week_action", 0, company_id=b), False),
+            ("refresh B's figures", rpc("fb.dashboard.figures", "action_refresh_figures", company_id=b), False),
+            ("forecast week of B", rpc("fb.dashboard.figures", "get_forecast_week_action", 0, company_id=b), False),
             (
                 "forecast of B on screen",
                 rpc(

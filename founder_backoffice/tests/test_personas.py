@@ -475,7 +475,7 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
         self.assertIn(self.collector.name, rows[1][1])
 
     def _act_dashboard(self):
-        dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
+        dashboard = self._call("fb.dashboard.figures", "get_dashboard", "this_month")
         self.assertTrue(dashboard["cards"])
 
     def _act_upload_paper_bill(self):
@@ -501,8 +501,8 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
         self.assertEqual((bill["ref"], bill["amount_total"]), (sample.ref, sample.total))
 
     def _act_refresh_figures(self):
-        self._call("fb.kpi.snapshot", "action_refresh_figures")
-        dashboard = self._call("fb.kpi.snapshot", "get_dashboard", "this_month")
+        self._call("fb.dashboard.figures", "action_refresh_figures")
+        dashboard = self._call("fb.dashboard.figures", "get_dashboard", "this_month")
         self.assertTrue(dashboard["computed_at"], "the dashboard reads the figures just computed")
 
     def _act_payment_grade(self):

@@ -46,10 +46,10 @@ class TestReadReplica(FounderBackofficeCommon, HttpCase):
         options = {"company_id": self.company.id}
         self.env.flush_all()
         with self.assertNoLogs("odoo.http", "WARNING"):
-            dashboard = self._call("fb.kpi.snapshot", "get_dashboard")
+            dashboard = self._call("fb.dashboard.figures", "get_dashboard")
             self.assertEqual({card["key"]: card["value"] for card in dashboard["cards"]}["ar_overdue"], 500.0)
-            self._call("fb.kpi.snapshot", "get_card_action", "ar_overdue")
-            self._call("fb.kpi.snapshot", "get_forecast_week_action", 0)
+            self._call("fb.dashboard.figures", "get_card_action", "ar_overdue")
+            self._call("fb.dashboard.figures", "get_forecast_week_action", 0)
             rows = self._call(
                 "fb.aging.report",
                 "web_search_read",

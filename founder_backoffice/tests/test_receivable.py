@@ -103,14 +103,15 @@ class TestOneDefinitionOfOverdue(FounderBackofficeCommon):
         values = self.env["fb.kpi"].with_user(self.founder).compute(self.company, date(2026, 3, 1), date(2026, 3, 31))
         self.assertEqual((values["ar"], values["ar_overdue"], values["overdue_count"]), (1550.0, 850.0, 3))
         Snapshot = self.env["fb.kpi.snapshot"].with_user(self.founder)
-        cards = {card["key"]: card for card in Snapshot.get_dashboard("this_month", self.company.id)["cards"]}
+        Figures = self.env["fb.dashboard.figures"].with_user(self.founder)
+        cards = {card["key"]: card for card in Figures.get_dashboard("this_month", self.company.id)["cards"]}
         self.assertEqual(cards["ar_overdue"]["value"], 850.0)
         self.assertAlmostEqual(cards["ar_overdue_share"]["value"], 850 / 1550)
         Snapshot._refresh(self.company, months=1)
         march = Snapshot.search([("company_id", "=", self.company.id), ("month", "=", "2026-03-01")])
         self.assertEqual((march.ar_overdue, march.overdue_count), (850.0, 3))
         for key in ("ar_overdue", "abnormal_count", "dso"):
-            action = Snapshot.get_card_action(key, self.company.id)
+            action = Figures.get_card_action(key, self.company.id)
             self.assertEqual(self.env["account.move"].with_user(self.founder).search(action["domain"]), self.overdue)
 
     def test_opportunity_shows_the_late_instalment(self):

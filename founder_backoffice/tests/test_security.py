@@ -78,7 +78,7 @@ class TestAccessRights(FounderBackofficeCommon):
         self.assertEqual(pnl.action_xlsx()["type"], "ir.actions.act_url")
         for user in (collector, accountant, self.users["Portal / public"]):
             with self.assertRaises(AccessError):
-                self.env["fb.kpi.snapshot"].with_user(user).get_dashboard("this_month")
+                self.env["fb.dashboard.figures"].with_user(user).get_dashboard("this_month")
 
     def test_portal_user_reaches_nothing(self):
         portal = self.users["Portal / public"]

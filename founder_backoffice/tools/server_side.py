@@ -1,4 +1,4 @@
-"""What only the server writes, and the jobs' isolation of each company.
+"""What only the server writes, the jobs' isolation of each company, and how often a founder recomputes.
 
 Server-managed fields (a run's state and sender, reminders and their lines, a promise's or plan's state and date)
 change only through the add-on's actions: an action checks that the caller may write the records, then writes
@@ -7,12 +7,18 @@ included), is refused with a ``UserError``: superuser mode cannot be reached ove
 """
 
 import uuid
+from datetime import timedelta
 
 from psycopg2 import InterfaceError, OperationalError
 from psycopg2.errors import SerializationFailure
 
+from odoo import fields
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.tools import SQL, format_list
+
+# A founder's Refresh computes a company's figures again at most once in this interval: a second click or a second
+# tab gets the figures just computed instead of scanning the ledger again.
+REFRESH_INTERVAL = timedelta(minutes=1)
 
 
 def check_managed_write(records, vals, managed):
@@ -112,3 +118,14 @@ def for_each_company(env, logger, companies, function, what):
             logger.info("%s of %s were being stored by another transaction", what, company.name)
         if not Cron._commit_progress(1):
             break
+
+
+def refreshed_recently(env, model, date_field, company):
+    """Whether a founder's Refresh keeps ``company``'s rows of ``model`` as they are: computed less than
+    ``REFRESH_INTERVAL`` ago, or being computed right now by another request (which holds this lock per model
+    and company to the end of its transaction) rather than computed a second time behind it."""
+    [(locked,)] = env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", model, company.id))
+    if not locked:
+        return True
+    since = fields.Datetime.now() - REFRESH_INTERVAL
+    return bool(env[model].sudo().search_count([("company_id", "=", company.id), (date_field, ">", since)], limit=1))

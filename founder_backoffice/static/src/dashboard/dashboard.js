@@ -33,7 +33,7 @@ export class FounderDashboard extends Component {
 
     async load() {
         this.state.loading = true;
-        this.state.data = await this.orm.call("fb.kpi.snapshot", "get_dashboard", [], {
+        this.state.data = await this.orm.call("fb.dashboard.figures", "get_dashboard", [], {
             period: this.state.period,
             company_id: this.state.companyId,
         });
@@ -50,7 +50,7 @@ export class FounderDashboard extends Component {
     /** Computes the figures the job keeps for the company again, now, then shows them. */
     async onRefresh() {
         this.state.loading = true;
-        await this.orm.call("fb.kpi.snapshot", "action_refresh_figures", [], { company_id: this.state.companyId });
+        await this.orm.call("fb.dashboard.figures", "action_refresh_figures", [], { company_id: this.state.companyId });
         await this.load();
     }
 
@@ -261,14 +261,14 @@ export class FounderDashboard extends Component {
     }
 
     async openForecastWeek(week) {
-        const action = await this.orm.call("fb.kpi.snapshot", "get_forecast_week_action", [week], {
+        const action = await this.orm.call("fb.dashboard.figures", "get_forecast_week_action", [week], {
             company_id: this.state.companyId,
         });
         await this.action.doAction(action);
     }
 
     async openCard(card) {
-        const action = await this.orm.call("fb.kpi.snapshot", "get_card_action", [card.key], {
+        const action = await this.orm.call("fb.dashboard.figures", "get_card_action", [card.key], {
             company_id: this.state.companyId,
         });
         await this.action.doAction(action);
