@@ -1,10 +1,11 @@
 """`make bench-ocr`: how many fields of generated supplier bills the bill reader gets right, per field and per kind
 of file (a PDF with its text layer, a clean 200-dpi scan, a noisy one), and the seconds per page on this machine.
 
-The corpus is generated here (``founder_backoffice/tests/bill_samples.py``): bills of six vendors of several
-layouts in English, Italian and Arabic (half of the Arabic ones with Arabic-Indic digits), printed to PDF by
+The corpus is generated here (``founder_backoffice_bill_capture/tests/bill_samples.py``): bills of six vendors of
+several layouts in English, Italian and Arabic (half of the Arabic ones with Arabic-Indic digits), printed to PDF by
 wkhtmltopdf, then "scanned": turned, blurred, and for the noisy kind grainy and JPEG-compressed. No Odoo is
-needed: the same text extraction and engine as the bills' upload, with the six vendors as the known vendors.
+needed: the same text extraction, code reading and engine as the bills' upload, with the six vendors as the known
+vendors.
 """
 
 import argparse
@@ -18,17 +19,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # the add-on's __init__ imports Odoo: its plain-Python packages are registered as bare namespaces
-for name, folder in (
-    ("founder_backoffice", ROOT / "founder_backoffice"),
-    ("founder_backoffice.tests", ROOT / "founder_backoffice/tests"),
-):
+ADDON = "founder_backoffice_bill_capture"
+for name, folder in ((ADDON, ROOT / ADDON), (f"{ADDON}.tests", ROOT / ADDON / "tests")):
     package = types.ModuleType(name)
     package.__path__ = [str(folder)]
     sys.modules[name] = package
 
-from founder_backoffice.engine import bill_reader  # noqa: E402
-from founder_backoffice.tests import bill_samples  # noqa: E402
-from founder_backoffice.tools import bill_text  # noqa: E402
+from founder_backoffice_bill_capture.engine import bill_codes, bill_reader  # noqa: E402
+from founder_backoffice_bill_capture.tests import bill_samples  # noqa: E402
+from founder_backoffice_bill_capture.tools import bill_text  # noqa: E402
 
 KINDS = ("text PDF", "clean scan", "noisy scan")
 TARGETS = {"text PDF": 0.99, "clean scan": 0.95, "noisy scan": 0.85}
@@ -44,8 +43,9 @@ def read(index, sample, pdf, kind):
     """Make the file of one sample and kind from its PDF, read it; ``(kind, language, {field: right}, seconds)``."""
     raw = pdf if kind == "text PDF" else bill_samples.to_scan(pdf, noisy=kind == "noisy scan", seed=index)
     start = time.perf_counter()
-    text, ocr = bill_text.bill_text(raw)
-    reading = bill_reader.read_bill(text, VENDORS, own_vats=(bill_samples.BUYER["vat"],), ocr=ocr)
+    text, ocr, payloads = bill_text.bill_text(raw)
+    codes = [code for code in map(bill_codes.read_code, payloads) if code]
+    reading = bill_reader.read_bill(text, VENDORS, own_vats=(bill_samples.BUYER["vat"],), ocr=ocr, codes=codes)
     seconds = time.perf_counter() - start
     values = dict(reading.values)
     values["vendor"] = next((vendor.name for vendor in VENDORS if vendor.id == values.get("vendor_id")), None)

@@ -1,6 +1,6 @@
 {
     "name": "Founder Back Office",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "summary": "Collections, automated dunning, founder KPIs and localized AR/AP reports for small companies",
     "author": "Founder Back Office developers",
     "license": "LGPL-3",
@@ -28,6 +28,7 @@
         "wizard/fb_report_wizard_views.xml",
         "views/fb_report_views.xml",
         "views/fb_kpi_snapshot_views.xml",
+        "views/fb_forecast_accuracy_views.xml",
         "views/fb_collection_queue_views.xml",
         "views/fb_promise_views.xml",
         "views/fb_dispute_views.xml",

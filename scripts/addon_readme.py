@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("founder_backoffice", "founder_backoffice_hr", "founder_backoffice_sms")
+ADDONS = ("founder_backoffice", "founder_backoffice_hr", "founder_backoffice_sms", "founder_backoffice_bill_capture")
 SECTIONS = (
     ("DESCRIPTION", None),
     ("CONFIGURE", "Configuration"),

@@ -8,7 +8,7 @@ tpl=$(bash "$ROOT/scripts/template_db.sh")
 db=fb_i18n_$$
 copy_db "$tpl" "$db"
 trap 'drop_db "$db"' EXIT
-odoo_bin -d "$db" -i "$ADDON" --stop-after-init --max-cron-threads 0 --log-level warn --http-port 8169
+odoo_bin -d "$db" -i "$ADDONS_CSV" --stop-after-init --max-cron-threads 0 --log-level warn --http-port 8169
 for addon in $ADDONS; do
     i18n=$ROOT/$addon/i18n
     mkdir -p "$i18n"

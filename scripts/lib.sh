@@ -5,8 +5,11 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADDON=founder_backoffice
-# The add-on and its bridges with Employees and with SMS (each installed by itself where both sides are present).
-ADDONS="founder_backoffice founder_backoffice_hr founder_backoffice_sms"
+# The add-on, its bridges with Employees and with SMS (each installed by itself where both sides are present) and
+# bill capture, an add-on of its own (depends on account only). The tests, the translations' export and the pytest
+# database install them all (ADDONS_CSV).
+ADDONS="founder_backoffice founder_backoffice_hr founder_backoffice_sms founder_backoffice_bill_capture"
+ADDONS_CSV=${ADDONS// /,}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/founder_backoffice
 ODOO_CACHE=$CACHE/odoo-19.0
 ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}

@@ -15,13 +15,13 @@ db=${FB_PYTEST_DB:-fb_pytest}
 tpl=$(bash "$ROOT/scripts/template_db.sh" tests)
 logfile=$CACHE/pytest-db.log
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-log "installing $ADDON into $db, a copy of $tpl (log: $logfile)"
+log "installing $ADDONS into $db, a copy of $tpl (log: $logfile)"
 copy_db "$tpl" "$db"
-if ! odoo_bin -d "$db" -i "$ADDON" --stop-after-init --max-cron-threads 0 --workers 0 --http-port "$port" \
+if ! odoo_bin -d "$db" -i "$ADDONS_CSV" --stop-after-init --max-cron-threads 0 --workers 0 --http-port "$port" \
         --log-level warn > "$logfile" 2>&1; then
     tail -40 "$logfile" >&2
     drop_db "$db"
-    die "installing $ADDON into $db failed (log: $logfile)"
+    die "installing $ADDONS into $db failed (log: $logfile)"
 fi
 log "$db ready: $VENV/bin/pytest --odoo-database=$db $ADDON/tests -k test_name"
 echo "$db"

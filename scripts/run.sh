@@ -6,8 +6,9 @@ prepare_odoo pdf ocr
 
 db=founder_demo
 # Odoo's demo payment provider (its own data sets it to test mode, published, in the demo company): a customer pays
-# a reminder from its collections page end to end. The add-on itself does not depend on it.
-demo_modules=payment_demo
+# a reminder from its collections page end to end. The add-on itself does not depend on it. Bill capture, an add-on
+# of its own, with its sample bills.
+demo_modules=payment_demo,founder_backoffice_bill_capture
 source_stamp=$(cd "$ROOT/$ADDON" && find . -type f -not -path '*/__pycache__/*' -printf '%P %s %T@\n' | sort | sha256sum | cut -c1-16)
 param() { psql -d "$db" -Atqc "SELECT value FROM ir_config_parameter WHERE key = 'fb.demo.$1'" 2>/dev/null || true; }
 set_param() {

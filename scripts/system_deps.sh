@@ -4,7 +4,8 @@
 #              font with Arabic glyphs, rtlcss (right-to-left style sheets), poppler-utils (pdftotext and
 #              pdftoppm, with which the tests read the PDFs)
 #   browser -> chromium (Odoo's browser tests / tours)
-#   ocr     -> tesseract with its English, Italian, Arabic (language and script) and orientation data (reading scanned bills)
+#   ocr     -> tesseract with its English, Italian, Arabic (language and script) and orientation data, and poppler
+#              (founder_backoffice_bill_capture reads scanned bills; its manifest lists these tools)
 # As root it installs them (Debian packages, npm); otherwise it says exactly what to install. The patched
 # wkhtmltopdf needs no root: it goes to the cache folder (see WKHTMLTOX_* in lib.sh).
 source "$(dirname "$0")/lib.sh"

@@ -34,12 +34,12 @@ db=${FB_TEST_DB:-fb_test_$$}
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 trap 'drop_db "$db"; drop_db "${db}_core"' EXIT
 copy_db "$tpl" "$db"
-log "Odoo tests of $ADDON in database $db (log: $logdir/odoo.log)"
+log "Odoo tests of $ADDONS in database $db (log: $logdir/odoo.log)"
 # A hung run (a browser, a report tool) ends here with a message instead of at CI's own limit. The log ends
 # with each class's and test's time (odoo.tests.stats at DEBUG), set-up included.
 limit=${FB_TEST_TIMEOUT:-2400}
 odoo_rc=0
-timeout --kill-after=30 "$limit" "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" -i "$ADDON" \
+timeout --kill-after=30 "$limit" "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" -i "$ADDONS_CSV" \
     --test-tags "$(printf '/%s,' $ADDONS | sed 's/,$//')" --stop-after-init --max-cron-threads 0 --workers 0 \
     --http-port "$port" --log-handler odoo.tests.stats:DEBUG > "$logdir/odoo.log" 2>&1 || odoo_rc=$?
 [ "$odoo_rc" != 124 ] && [ "$odoo_rc" != 137 ] || log "the Odoo tests did not finish within $limit s: stopped (see $logdir/odoo.log)"

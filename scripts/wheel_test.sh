@@ -2,8 +2,9 @@
 # The add-ons installed the OCA way, as `make test` checks it: wheels built from the committed files with whool
 # (`pip wheel`), installed with pip into a throw-away virtual environment next to the Odoo tree, then Odoo, run
 # from that environment with only its own addons path (none to this repository), installs founder_backoffice
-# and, Employees and SMS being there, founder_backoffice_hr and founder_backoffice_sms, then runs a test class of
-# the add-on from there. Ends with "wheels: N passed, M failed".
+# and, Employees and SMS being there, founder_backoffice_hr and founder_backoffice_sms (not bill capture, an add-on
+# of its own), then runs a test class of the add-on from there; in another database it installs
+# founder_backoffice_bill_capture alone, without Back Office. Ends with "wheels: N passed, M failed".
 #
 # Odoo itself is not a pip package here (see the README): the environment reaches the Odoo tree and .venv's
 # packages through a .pth file, pip installs the wheels without resolving dependencies, and their requirements
@@ -13,7 +14,7 @@ prepare_odoo
 tpl=$(bash "$ROOT/scripts/template_db.sh")
 tmp=$(mktemp -d)
 db=fb_wheels_$$
-trap 'rm -rf "$tmp"; drop_db "$db"' EXIT
+trap 'rm -rf "$tmp"; drop_db "$db"; drop_db "${db}_bills"' EXIT
 passed=0 failed=0
 check() {  # check "what" command...: one test
     if "${@:2}" >>"$tmp/log" 2>&1; then
@@ -27,7 +28,7 @@ check() {  # check "what" command...: one test
 
 check "pip wheel builds one wheel per add-on" \
     "$PY" -m pip wheel --no-deps --no-build-isolation --wheel-dir "$tmp/dist" "$ROOT/founder_backoffice" \
-    "$ROOT/founder_backoffice_hr" "$ROOT/founder_backoffice_sms"
+    "$ROOT/founder_backoffice_hr" "$ROOT/founder_backoffice_sms" "$ROOT/founder_backoffice_bill_capture"
 # The names and requirements the wheels declare, as pip reads them, sorted.
 wheel_metadata() {
     "$PY" - "$tmp"/dist/*.whl <<'PYEOF' | sort
@@ -43,6 +44,7 @@ PYEOF
 declared_as_expected() {
     diff <(wheel_metadata) - <<'END'
 Name: odoo-addon-founder_backoffice
+Name: odoo-addon-founder_backoffice_bill_capture
 Name: odoo-addon-founder_backoffice_hr
 Name: odoo-addon-founder_backoffice_sms
 Requires-Dist: odoo-addon-founder_backoffice==19.0.*
@@ -50,7 +52,9 @@ Requires-Dist: odoo-addon-founder_backoffice==19.0.*
 Requires-Dist: odoo==19.0.*
 Requires-Dist: odoo==19.0.*
 Requires-Dist: odoo==19.0.*
+Requires-Dist: odoo==19.0.*
 Requires-Dist: xlsxwriter
+Requires-Dist: zxing-cpp
 END
 }
 check "the wheels are odoo-addon-<add-on> requiring Odoo 19.0 and the manifests' Python libraries" declared_as_expected
@@ -61,29 +65,41 @@ printf '%s\n%s\n' "$ODOO_DIR" "$("$PY" -c 'import sysconfig; print(sysconfig.get
     > "$site/odoo_tree_and_requirements.pth"
 check "pip installs the wheels into the throw-away environment" \
     "$tmp/venv/bin/python" -m pip install --no-deps "$tmp"/dist/*.whl
-check "the environment meets the wheels' requirements (the tree is Odoo 19.0, xlsxwriter is there)" \
-    "$tmp/venv/bin/python" -c "import odoo.release, xlsxwriter; assert odoo.release.version_info[:2] == (19, 0)"
+check "the environment meets the wheels' requirements (the tree is Odoo 19.0, xlsxwriter and zxing-cpp are there)" \
+    "$tmp/venv/bin/python" -c "import odoo.release, xlsxwriter, zxingcpp; assert odoo.release.version_info[:2] == (19, 0)"
 check "Odoo's addons namespace finds the add-ons in the environment, not in this repository" \
     "$tmp/venv/bin/python" -c "from importlib.util import find_spec
-for name in ('founder_backoffice', 'founder_backoffice_hr', 'founder_backoffice_sms'):
+for name in ('founder_backoffice', 'founder_backoffice_hr', 'founder_backoffice_sms', 'founder_backoffice_bill_capture'):
     origin = find_spec('odoo.addons.' + name).origin
     assert origin.startswith('$site'), origin"
 
+# Odoo run from the environment with only its own addons path (none to this repository), on database $1.
+env_odoo() {
+    "$tmp/venv/bin/python" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$1" \
+        --addons-path="$ODOO_DIR/odoo/addons,$ODOO_DIR/addons" --stop-after-init --max-cron-threads 0 --workers 0 \
+        --http-port 0 "${@:2}"
+}
+# "name=state,..." of the add-ons in database $1 (those in state $2 only, when given).
+addon_states() {
+    psql -d "$1" -Atqc "SELECT string_agg(name || '=' || state, ',' ORDER BY name) FROM ir_module_module
+                        WHERE name LIKE 'founder_backoffice%' AND state LIKE '${2:-%}'"
+}
 copy_db "$tpl" "$db"
 check "Odoo installs founder_backoffice from the environment, without this repository in its addons path" \
-    "$tmp/venv/bin/python" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" \
-    --addons-path="$ODOO_DIR/odoo/addons,$ODOO_DIR/addons" -i founder_backoffice --stop-after-init \
-    --max-cron-threads 0 --workers 0 --http-port 0 --log-level warn
-check "the three add-ons are installed" \
-    test "$(psql -d "$db" -Atqc "SELECT string_agg(name || '=' || state, ',' ORDER BY name) FROM ir_module_module
-                                 WHERE name LIKE 'founder_backoffice%'")" \
-    = "founder_backoffice=installed,founder_backoffice_hr=installed,founder_backoffice_sms=installed"
+    env_odoo "$db" -i founder_backoffice --log-level warn
+check "the three add-ons are installed, bill capture is not" test "$(addon_states "$db")" \
+    = "founder_backoffice=installed,founder_backoffice_bill_capture=uninstalled,founder_backoffice_hr=installed,\
+founder_backoffice_sms=installed"
+copy_db "$tpl" "${db}_bills"
+check "Odoo installs founder_backoffice_bill_capture alone from the environment" \
+    env_odoo "${db}_bills" -i founder_backoffice_bill_capture --log-level warn
+check "bill capture is installed without Back Office" \
+    test "$(addon_states "${db}_bills" installed)" = "founder_backoffice_bill_capture=installed"
+drop_db "${db}_bills"
 # The add-on's tests run from the installed wheel too: those that read the persona and access tables read them
 # from inside it (tests/personas.md), not from this repository.
 wheel_tests() {
-    "$tmp/venv/bin/python" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" \
-        --addons-path="$ODOO_DIR/odoo/addons,$ODOO_DIR/addons" --test-tags /founder_backoffice:TestAccessRights \
-        --stop-after-init --max-cron-threads 0 --workers 0 --http-port 0 > "$tmp/tests.log" 2>&1 \
+    env_odoo "$db" --test-tags /founder_backoffice:TestAccessRights > "$tmp/tests.log" 2>&1 \
         && grep -qE ' [1-9][0-9]* post-tests in ' "$tmp/tests.log" \
         || { tail -30 "$tmp/tests.log"; return 1; }
 }

@@ -15,8 +15,8 @@ from unittest.mock import patch
 import pytest
 from PIL import Image, PngImagePlugin
 
-from founder_backoffice.engine import bill_reader as reader
-from founder_backoffice.tools import bill_text
+from founder_backoffice_bill_capture.engine import bill_reader as reader
+from founder_backoffice_bill_capture.tools import bill_text
 
 ENGLISH = """
 Northwind Supplies Ltd

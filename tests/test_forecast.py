@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from founder_backoffice.engine import forecast
+from founder_backoffice.engine import forecast, receipts
 
 AS_OF = date(2026, 3, 2)
 
@@ -43,57 +43,42 @@ def test_trend_compares_the_newer_half_with_the_older_half():
     assert forecast.payment_trend([1, 50, 1]) is None
 
 
-def test_expected_date_is_due_date_plus_the_customers_lateness():
-    due = AS_OF + timedelta(days=5)
-    assert forecast.expected_payment_date(due, [10, 10, 10], AS_OF) == due + timedelta(days=10)
-
-
-def test_a_promise_or_an_instalment_overrides_the_habit():
-    due = AS_OF + timedelta(days=5)
-    promised = AS_OF + timedelta(days=30)
-    assert forecast.expected_payment_date(due, [10, 10, 10], AS_OF, override=promised) == promised
-    assert forecast.expected_payment_date(due, [10], AS_OF, override=AS_OF - timedelta(days=3)) == AS_OF
-
-
-def test_an_invoice_already_late_is_expected_at_the_lateness_of_those_as_late():
-    due = AS_OF - timedelta(days=20)  # 20 days late now; the customer pays on time or about 45 days late
-    assert forecast.expected_payment_date(due, [0, 0, 0, 44, 46], AS_OF) == due + timedelta(days=45)
-
-
-def test_later_than_ever_is_expected_next_week_and_doubtful_after_ninety_days():
-    assert forecast.expected_payment_date(AS_OF - timedelta(days=30), [5, 10], AS_OF) == AS_OF + timedelta(days=7)
-    assert forecast.expected_payment_date(AS_OF - timedelta(days=91), [5, 10], AS_OF) is None
-    assert forecast.expected_payment_date(AS_OF - timedelta(days=91), [], AS_OF) is None
-
-
-def test_without_any_history_the_due_date_and_the_past_is_now():
-    assert forecast.expected_payment_date(AS_OF + timedelta(days=9), [], AS_OF) == AS_OF + timedelta(days=9)
-    assert forecast.expected_payment_date(AS_OF - timedelta(days=9), [], AS_OF) == AS_OF
+def test_naive_forecast_is_the_due_date_and_the_past_is_now():
+    assert forecast.naive_payment_date(AS_OF + timedelta(days=9), AS_OF) == AS_OF + timedelta(days=9)
     assert forecast.naive_payment_date(AS_OF - timedelta(days=9), AS_OF) == AS_OF
 
 
+def _certain(ref, week, amount):
+    """An item certainly received in ``week`` (None: not within the horizon)."""
+    weeks = tuple(1.0 if index == week else 0.0 for index in range(forecast.FORECAST_WEEKS))
+    return receipts.ItemForecast(ref, "customer", amount, weeks, None)
+
+
 def test_weekly_forecast_by_hand():
-    receipts = [
-        ("inv1", AS_OF - timedelta(days=3), 100.0),  # expected earlier: week 0
-        ("inv2", AS_OF + timedelta(days=6), 50.0),  # last day of week 0
-        ("inv3", AS_OF + timedelta(days=7), 400.0),  # week 1
-        ("inv4", None, 999.0),  # doubtful
-        ("inv5", AS_OF + timedelta(days=7 * 13), 999.0),  # beyond the horizon
+    items = [
+        _certain("inv1", 0, 100.0),
+        _certain("inv2", 0, 50.0),
+        _certain("inv3", 1, 400.0),
+        _certain("inv4", None, 999.0),  # doubtful, or beyond the horizon
+        receipts.ItemForecast("inv5", "customer", 1000.0, (0.05, 0.5) + (0.0,) * 11, None),  # 50, 500
     ]
     bills = [("bill1", AS_OF + timedelta(days=15), 800.0)]  # week 2
-    weeks = forecast.weekly_forecast(AS_OF, 1000.0, receipts, bills, 100.0)
+    weeks = forecast.weekly_forecast(AS_OF, 1000.0, items, bills, 100.0)
     assert len(weeks) == 13
     assert (weeks[0].start, weeks[0].end) == (AS_OF, AS_OF + timedelta(days=6))
     assert [(w.receipts, w.bills, w.net, w.closing) for w in weeks[:3]] == [
-        (150.0, 0.0, 50.0, 1050.0),
-        (400.0, 0.0, 300.0, 1350.0),
-        (0.0, 800.0, -900.0, 450.0),
+        (200.0, 0.0, 100.0, 1100.0),
+        (900.0, 0.0, 800.0, 1900.0),
+        (0.0, 800.0, -900.0, 1000.0),
     ]
-    assert weeks[0].refs == ["inv1", "inv2"]
+    assert weeks[0].refs == ["inv1", "inv2"], "5 % of inv5 is not among the week's documents"
+    assert weeks[0].receipts_low < 200.0 < weeks[0].receipts_high, "certain items, but the habits may be off"
+    assert (weeks[2].receipts_low, weeks[2].receipts_high) == (0.0, 0.0)
+    assert weeks[1].refs == ["inv3", "inv5"]
     assert weeks[2].refs == ["bill1"]
-    assert weeks[-1].closing == pytest.approx(450.0 - 10 * 100.0)
+    assert weeks[-1].closing == pytest.approx(1000.0 - 10 * 100.0)
     assert forecast.lowest_week(weeks) is weeks[-1]
-    assert forecast.cash_out_week(weeks) is weeks[7]  # 450 - 5 x 100 = -50 at the end of week 7
+    assert forecast.cash_out_week(weeks) is None
 
 
 def test_recurring_outflows_are_the_weekly_share_of_three_months():

@@ -9,7 +9,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("founder_backoffice", "founder_backoffice_hr", "founder_backoffice_sms")
+ADDONS = ("founder_backoffice", "founder_backoffice_hr", "founder_backoffice_sms", "founder_backoffice_bill_capture")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd%]|\{\{.*?\}\}")
 TAG = re.compile(r"<[^>]+>")
 

@@ -10,7 +10,7 @@ from odoo.http import content_disposition, request, route
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 from ..engine import agreements, portal
-from ..tools import bill_text
+from ..tools.upload_type import MAX_FILE_BYTES, upload_type
 
 STATEMENT_REPORT = "founder_backoffice.action_report_fb_statement"
 FLASH = "fb_collections_message"  # the session key of the message a POST leaves for the page it redirects to
@@ -318,21 +318,17 @@ class FbPortalAccount(PortalAccount):
 
     def _fb_attachment(self, reminder_sudo, upload):
         """``(name, content, type)`` of the file the customer attached to a dispute, or None: at most
-        ``bill_text.MAX_FILE_BYTES``, and a PDF or an image by its first bytes (whatever its name says), as the
-        bills read from files."""
+        ``MAX_FILE_BYTES``, and a PDF or an image by its first bytes (whatever its name says)."""
         if not upload or not upload.filename:
             return None
-        raw = upload.read(bill_text.MAX_FILE_BYTES + 1)
+        raw = upload.read(MAX_FILE_BYTES + 1)
         if not raw:
             return None
-        try:
-            mimetype = bill_text.file_type(raw)
-        except bill_text.BillTextError as error:
-            if error.reason == bill_text.TOO_LARGE:
-                raise UserError(
-                    reminder_sudo.env._(
-                        "The file is too large: at most %s MB.", bill_text.MAX_FILE_BYTES // (1024 * 1024)
-                    )
-                ) from None
-            raise UserError(reminder_sudo.env._("Attach a PDF file or a picture (PNG, JPEG or TIFF).")) from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise UserError(
+                reminder_sudo.env._("The file is too large: at most %s MB.", MAX_FILE_BYTES // (1024 * 1024))
+            )
+        mimetype = upload_type(raw)
+        if not mimetype:
+            raise UserError(reminder_sudo.env._("Attach a PDF file or a picture (PNG, JPEG or TIFF)."))
         return upload.filename[:200], raw, mimetype

@@ -4,23 +4,24 @@ A customer's habit is read from its paid invoices: how many days after its due d
 when early), newest first. The same lateness figures give
 
 - the customer's payment profile (average, median, on-time share, trend, grade A-E);
-- the expected payment date of each of its open invoices, which places the invoice's money in a forecast week.
+- with the company's other customers and the calendar, when the money of each open invoice is expected
+  (``receipts``): a probability per forecast week.
 
 The forecast is then plain arithmetic: opening cash, plus the receipts expected each week, minus the vendor bills
 falling due that week and the recurring outflows (payroll, taxes and other payments not tied to a bill).
 """
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from statistics import NormalDist
 
 MIN_TREND_HISTORY = 4
 TREND_MARGIN_DAYS = 3
 # (grade, highest median lateness in days); a customer paying later than the last one is "E"
 GRADE_LIMITS = (("A", 0), ("B", 7), ("C", 30), ("D", 60))
 GRADE_A_ON_TIME = 0.8
-DOUBTFUL_DAYS = 90
-UNSEEN_LATENESS_WAIT_DAYS = 7
 FORECAST_WEEKS = 13
 WEEKS_PER_MONTH = 52 / 12
 
@@ -115,41 +116,29 @@ def payment_trend(lateness) -> str | None:
     return "stable"
 
 
-def expected_payment_date(due: date, lateness, as_of: date, override: date | None = None) -> date | None:
-    """When the money of an invoice still open at ``as_of`` is expected, from ``lateness``: the customer's history
-    (the company's for a customer that never paid). None: doubtful, not expected in the forecast.
-
-    - A promise to pay or a payment-plan instalment (``override``) sets the date.
-    - Otherwise the invoice is known to be unpaid at ``as_of``, so only the past invoices that were at least as
-      late count: the expected lateness is their median (an invoice already 20 days late from a customer who pays
-      either on time or 45 days late is expected at 45 days, not at the overall median).
-    - An invoice later than the customer ever was is expected in ``UNSEEN_LATENESS_WAIT_DAYS``, unless it is more
-      than ``DOUBTFUL_DAYS`` overdue: then it is doubtful.
-    - With no history at all, the due date.
-
-    Dates in the past become ``as_of``: what is expected and not yet received comes now.
-    """
-    if override:
-        return max(override, as_of)
-    late_now = days_late(due, as_of)
-    if late_now > DOUBTFUL_DAYS:
-        return None
-    if not lateness:
-        return max(due, as_of)
-    as_late = [days for days in lateness if days >= late_now]
-    if not as_late:
-        return as_of + timedelta(days=UNSEEN_LATENESS_WAIT_DAYS) if late_now > 0 else as_of
-    return max(due + timedelta(days=round(statistics.median(as_late))), as_of)
-
-
 def naive_payment_date(due: date, as_of: date) -> date:
     """The naive forecast: everyone pays on the due date (an overdue invoice now)."""
     return max(due, as_of)
 
 
+# An item is among the documents behind a week when at least this share of its money is expected in it.
+WEEK_REF_SHARE = 0.1
+RANGE_Z = NormalDist().inv_cdf(0.9)  # the 80 % range leaves 10 % of the outcomes below it and 10 % above
+# The habits themselves may be off (a customer changes, a season differs): each week's receipts carry this relative
+# error on top of the chance of each payment, and customers' errors move together.
+MODEL_ERROR = 0.1
+NOTHING_CHANCE = 0.1  # when a week gets nothing this often, its range starts at 0
+
+
+# The amounts a week stores (its ``net`` is computed from them)
+WEEK_AMOUNTS = ("receipts", "receipts_low", "receipts_high", "bills", "recurring", "closing")
+
+
 @dataclass
 class Week:
-    """One week of the forecast: from ``start`` to ``end`` included; ``closing`` is the cash at its end."""
+    """One week of the forecast: from ``start`` to ``end`` included; ``closing`` is the cash at its end.
+    ``receipts`` is the expected value; ``receipts_low`` and ``receipts_high`` bound the receipts with 80 %
+    probability."""
 
     start: date
     end: date
@@ -157,11 +146,72 @@ class Week:
     bills: float = 0.0
     recurring: float = 0.0
     closing: float = 0.0
+    receipts_low: float = 0.0
+    receipts_high: float = 0.0
     refs: list = field(default_factory=list)  # the refs of the receipts and bills that fall in the week
 
     @property
     def net(self):
         return self.receipts - self.bills - self.recurring
+
+    def amounts(self) -> dict:
+        """The week's amounts by name (``WEEK_AMOUNTS``): how the dashboard keeps and draws a week."""
+        return {name: getattr(self, name) for name in WEEK_AMOUNTS}
+
+
+class Spread:
+    """What a week's receipts may be, per customer and week: the expected money, the variance if its items came
+    independently, the spread if they came all together, the log-chance that none comes and the likeliest item's
+    chance; and how much its items come together and how far its habit may be off."""
+
+    def __init__(self, weeks):
+        self.weeks = weeks
+        self.customers = {}
+
+    def add(self, item):
+        rows = self.customers.get(item.partner)
+        if rows is None:
+            rows = self.customers[item.partner] = [[0.0] * self.weeks for _row in range(5)] + [0.0, 0.0]
+        money, variance, spread, log_none, likeliest = rows[:5]
+        rows[5] = max(rows[5], getattr(item, "together", 0.0))
+        rows[6] = max(rows[6], getattr(item, "uncertain", 0.0))
+        amount, squared, sqrt, log1p = item.amount, item.amount * item.amount, math.sqrt, math.log1p
+        for index, probability in enumerate(item.weeks[: self.weeks]):
+            if probability <= 0:
+                continue
+            chance = probability if probability < 1.0 else 1.0 - 1e-12
+            own = squared * chance * (1.0 - chance)
+            money[index] += amount * chance
+            variance[index] += own
+            spread[index] += sqrt(own)
+            log_none[index] += log1p(-chance)
+            if chance > likeliest[index]:
+                likeliest[index] = chance
+
+    def nothing(self, index):
+        """The chance that no money at all comes in week ``index``."""
+        chance = 1.0
+        for rows in self.customers.values():
+            together = rows[5]
+            chance *= (1 - together) * math.exp(rows[3][index]) + together * (1 - rows[4][index])
+        return chance
+
+    def range(self, index):
+        """``(low, high)``: the 80 % range of week ``index``'s receipts, read on a log-normal curve of their mean
+        and variance (receipts are never negative and sometimes far above the mean)."""
+        mean = variance = 0.0
+        for rows in self.customers.values():
+            together = rows[5]
+            mean += rows[0][index]
+            variance += (
+                (1 - together) * rows[1][index] + together * rows[2][index] ** 2 + (rows[6] * rows[0][index]) ** 2
+            )
+        if mean <= 0:
+            return 0.0, 0.0
+        sigma = math.sqrt(math.log1p(variance / mean**2 + MODEL_ERROR**2))
+        mu = math.log(mean) - sigma**2 / 2
+        low = 0.0 if self.nothing(index) >= NOTHING_CHANCE else math.exp(mu - RANGE_Z * sigma)
+        return min(low, mean), max(math.exp(mu + RANGE_Z * sigma), mean)
 
 
 def week_index(day: date, as_of: date) -> int:
@@ -170,22 +220,28 @@ def week_index(day: date, as_of: date) -> int:
 
 
 def weekly_forecast(as_of, opening, receipts, bills, recurring_per_week, weeks=FORECAST_WEEKS):
-    """``weeks`` weeks from ``as_of``: ``receipts`` and ``bills`` are ``(ref, date, amount)`` with positive amounts
-    (a date of None is doubtful and left out); both ``recurring_per_week`` every week. Items beyond the horizon are
-    left out."""
+    """``weeks`` weeks from ``as_of``: ``receipts`` are ``receipts.ItemForecast``; ``bills`` are ``(ref, date,
+    amount)`` with positive amounts, paid on that date; ``recurring_per_week`` every week. Bills beyond the horizon
+    are left out. Each week's receipts come with their 80 % range."""
     result = [
         Week(as_of + timedelta(days=7 * i), as_of + timedelta(days=7 * i + 6), recurring=recurring_per_week)
         for i in range(weeks)
     ]
-    for items, attribute in ((receipts, "receipts"), (bills, "bills")):
-        for ref, day, amount in items:
-            if day is None or (index := week_index(day, as_of)) >= weeks:
-                continue
-            week = result[index]
-            setattr(week, attribute, getattr(week, attribute) + amount)
-            week.refs.append(ref)
+    spread = Spread(weeks)
+    for item in receipts:
+        spread.add(item)
+        for week, probability in zip(result, item.weeks, strict=False):
+            week.receipts += item.amount * probability
+            if probability >= WEEK_REF_SHARE:
+                week.refs.append(item.ref)
+    for ref, day, amount in bills:
+        if day is None or (index := week_index(day, as_of)) >= weeks:
+            continue
+        result[index].bills += amount
+        result[index].refs.append(ref)
     cash = opening
-    for week in result:
+    for index, week in enumerate(result):
+        week.receipts_low, week.receipts_high = spread.range(index)
         cash += week.net
         week.closing = cash
     return result

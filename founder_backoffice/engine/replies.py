@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 from .agreements import PROMISE_MAX_DAYS
-from .bill_reader import MONTHS, normalize, parse_amount
+from .written import MONTHS, normalize, parse_amount
 
 MAX_TEXT = 5000
 # how far around a date its clause is looked for, and how far back the words that make it the invoice's ("due on")

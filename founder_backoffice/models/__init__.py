@@ -17,6 +17,8 @@ from . import fb_dunning_policy
 from . import fb_dunning_reminder
 from . import fb_dunning_run
 from . import fb_dunning_skip
+from . import fb_forecast_accuracy
+from . import fb_forecast_accuracy_line
 from . import fb_interest_rate
 from . import fb_kpi
 from . import fb_kpi_snapshot

@@ -29,6 +29,12 @@ class FbCashForecast(models.Model):
     date_from = fields.Date("From", readonly=True)
     date_to = fields.Date("To", readonly=True)
     receipts = fields.Monetary("Expected receipts", readonly=True)
+    receipts_low = fields.Monetary(
+        "Receipts, low", readonly=True, help="The receipts of the week are 80 % likely to lie between low and high."
+    )
+    receipts_high = fields.Monetary(
+        "Receipts, high", readonly=True, help="The receipts of the week are 80 % likely to lie between low and high."
+    )
     bills = fields.Monetary("Vendor bills", readonly=True)
     recurring = fields.Monetary("Recurring outflows", readonly=True, help="Payroll, taxes and other payments.")
     net = fields.Monetary("Net cash flow", readonly=True)
@@ -45,7 +51,7 @@ class FbCashForecast(models.Model):
         return forecast.weekly_forecast(
             as_of,
             cash,
-            Habit._expected_receipts(company, as_of),
+            Habit._receipt_forecasts(company, as_of),
             Habit._expected_bills(company, as_of),
             forecast.recurring_per_week(self._recurring_outflows(company, as_of)),
         )
@@ -69,28 +75,37 @@ class FbCashForecast(models.Model):
         lowest = forecast.lowest_week(weeks)
         rows = [
             SQL(
-                "(%s, %s, %s::date, %s::date, %s, %s, %s, %s, %s, %s)",
+                "(%s, %s, %s::date, %s::date, %s, %s, %s, %s, %s, %s, %s, %s)",
                 index + 1,
-                index + 1,
-                week.start,
-                week.end,
-                week.receipts,
-                week.bills,
-                week.recurring,
-                week.net,
-                week.closing,
+                *self._row(index, week),
                 week is lowest,
             )
             for index, week in enumerate(weeks)
         ]
         return SQL(
             """SELECT weeks.*, %s AS company_id, %s AS currency_id
-                 FROM (VALUES %s) AS weeks(id, week, date_from, date_to, receipts, bills, recurring, net, closing,
-                                           is_lowest)""",
+                 FROM (VALUES %s) AS weeks(id, week, date_from, date_to, receipts, receipts_low, receipts_high,
+                                           bills, recurring, net, closing, is_lowest)""",
             company.id,
             company.currency_id.id,
             SQL(", ").join(rows),
         )
+
+    @api.model
+    def _row(self, index, week):
+        """A week as the report's columns show it, on screen and in the XLSX: number, dates, then amounts."""
+        return [
+            index + 1,
+            week.start,
+            week.end,
+            week.receipts,
+            week.receipts_low,
+            week.receipts_high,
+            week.bills,
+            week.recurring,
+            week.net,
+            week.closing,
+        ]
 
     @api.readonly
     def action_open_documents(self):
@@ -131,15 +146,14 @@ class FbCashForecast(models.Model):
             Column(1, self._fields["date_from"]._description_string(self.env), "date"),
             Column(2, self._fields["date_to"]._description_string(self.env), "date"),
             Column(3, self._fields["receipts"]._description_string(self.env), "amount", total=True),
-            Column(4, self._fields["bills"]._description_string(self.env), "amount", total=True),
-            Column(5, self._fields["recurring"]._description_string(self.env), "amount", total=True),
-            Column(6, self._fields["net"]._description_string(self.env), "amount", total=True),
-            Column(7, self._fields["closing"]._description_string(self.env), "amount"),
+            Column(4, self._fields["receipts_low"]._description_string(self.env), "amount"),
+            Column(5, self._fields["receipts_high"]._description_string(self.env), "amount"),
+            Column(6, self._fields["bills"]._description_string(self.env), "amount", total=True),
+            Column(7, self._fields["recurring"]._description_string(self.env), "amount", total=True),
+            Column(8, self._fields["net"]._description_string(self.env), "amount", total=True),
+            Column(9, self._fields["closing"]._description_string(self.env), "amount"),
         ]
-        body = [
-            [index + 1, week.start, week.end, week.receipts, week.bills, week.recurring, week.net, week.closing]
-            for index, week in enumerate(weeks)
-        ]
+        body = [self._row(index, week) for index, week in enumerate(weeks)]
         workbook.add_sheet(self.env._("Cash forecast"), self.env._("13-week cash forecast"), header).add_table(
             columns, body, digits=company.currency_id.decimal_places
         )

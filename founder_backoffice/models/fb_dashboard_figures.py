@@ -98,15 +98,7 @@ class FbDashboardFigures(models.Model):
             }
         weeks = Snapshot.env["fb.cash.forecast"]._weeks(company, today)
         data[self._forecast_key(today)] = [
-            {
-                "start": week.start.isoformat(),
-                "end": week.end.isoformat(),
-                "receipts": week.receipts,
-                "bills": week.bills,
-                "recurring": week.recurring,
-                "closing": week.closing,
-            }
-            for week in weeks
+            {"start": week.start.isoformat(), "end": week.end.isoformat(), **week.amounts()} for week in weeks
         ]
         self._store(company, data, now)
 
@@ -166,7 +158,7 @@ class FbDashboardFigures(models.Model):
     @api.readonly
     def get_dashboard(self, period=periods.DEFAULT_KIND, company_id=None):
         """All the dashboard in one call: each card's value, previous period, delta, trend, what it covers and
-        where a click goes; the charts' monthly series and the 13-week cash forecast."""
+        where a click goes; the charts' monthly series, the 13-week cash forecast and its accuracy so far."""
         self.check_access("read")
         if period not in periods.KINDS:
             raise UserError(self.env._("The dashboard has no period %s.", period))
@@ -223,6 +215,7 @@ class FbDashboardFigures(models.Model):
             "cards": result,
             "history": self._chart_series(kpis, history),
             "forecast": self._forecast_chart(company, weeks),
+            "accuracy": figures.env["fb.forecast.accuracy"]._accuracy_chart(company),
             # when the oldest figure shown was computed by the job; False: all computed now
             "computed_at": fields.Datetime.to_string(min(computed_at)) if computed_at else False,
         }
@@ -266,16 +259,7 @@ class FbDashboardFigures(models.Model):
         """The 13-week cash forecast's weeks for the chart (the founder may see them: the group was checked)."""
         lowest, out = forecast.lowest_week(weeks), forecast.cash_out_week(weeks)
         return {
-            "weeks": [
-                {
-                    "start": fields.Date.to_string(week.start),
-                    "receipts": week.receipts,
-                    "bills": week.bills,
-                    "recurring": week.recurring,
-                    "closing": week.closing,
-                }
-                for week in weeks
-            ],
+            "weeks": [{"start": fields.Date.to_string(week.start), **week.amounts()} for week in weeks],
             "lowest": weeks.index(lowest),
             "cash_out": weeks.index(out) if out else None,
             "summary": self._forecast_summary(company, lowest, out),

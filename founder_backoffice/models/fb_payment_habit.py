@@ -3,9 +3,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import forecast
+from ..engine import forecast, receipts
 
-COMPANY_HISTORY = 200  # the company's last paid invoices, the habit of a customer who never paid
+HISTORY_MONTHS = 15  # the paid history the forecast learns from: last year's same months included
 GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")]
 GRADE_HELP = (
     "From the invoices paid in the last 12 months (at most the last 20): A pays by the due date (typically on time and "
@@ -38,57 +38,69 @@ class FbPaymentHabit(models.AbstractModel):
 
     @api.private
     @api.model
-    def _histories(self, company, as_of, partner_ids=None):
-        """``(by customer, company)``: the lateness histories of ``forecast.PROFILE_WINDOW`` per customer (of the
-        customers asked for, all of them when ``partner_ids`` is None) and of the company's last
-        ``COMPANY_HISTORY`` paid invoices."""
+    def _histories(self, company, as_of, partner_ids):
+        """``{customer: lateness}``: the histories of ``forecast.PROFILE_WINDOW`` of the customers ``partner_ids``."""
         window = forecast.PROFILE_WINDOW
-        rows = self._lateness(company, as_of, window, None if partner_ids is None else list(partner_ids))
-        if partner_ids is not None:
-            rows = self._lateness(company, as_of, window, limit=COMPANY_HISTORY)
-        return forecast.histories(rows, window), [days for _p, days in rows[:COMPANY_HISTORY]]
+        return forecast.histories(self._lateness(company, as_of, window, list(partner_ids) or [0]), window)
 
     @api.private
     @api.model
     def _profiles(self, company, partner_ids):
         """``{commercial partner id: PaymentProfile}`` today."""
         today = fields.Date.context_today(self)
-        by_partner, _company = self._histories(company, today, list(partner_ids) or [0])
+        by_partner = self._histories(company, today, partner_ids)
         return {partner_id: forecast.payment_profile(by_partner.get(partner_id, ())) for partner_id in partner_ids}
 
     @api.private
     @api.model
-    def _expected_receipts(self, company, as_of, naive=False, partner_ids=None):
-        """``(move ids, expected date, amount)`` of each receivable item open at ``as_of`` and owed to the company:
-        by the customer's habit (the company's for a customer that never paid), an open promise to pay or the open
-        instalments of an active payment plan overriding it; with ``naive``, by the due dates. A date of None is
-        doubtful money. Of the customers ``partner_ids`` (commercial) when given."""
-        Receivable = self.env["fb.receivable"]
+    def _receipt_forecasts(self, company, as_of, partner_ids=None):
+        """``receipts.ItemForecast`` of each receivable item open at ``as_of`` and owed to the company (of the
+        customers ``partner_ids``, commercial, when given), learned from the company's paid history."""
+        items = self._open_receivables(company, as_of)
+        # every open item teaches the curves (old debts nobody paid), so an invoice's date matches the forecast's
+        habits = receipts.learn(
+            self._paid_history(company, as_of), as_of, self._kept_shares(company, as_of), open_items=items
+        )
+        if partner_ids is not None:
+            items = [item for item in items if item.partner in set(partner_ids)]
+        return receipts.forecast_items(items, habits, as_of)
+
+    @api.private
+    @api.model
+    def _paid_history(self, company, as_of):
+        """``receipts.Paid`` of the company's invoices paid in the ``HISTORY_MONTHS`` up to ``as_of``."""
+        rows = self.env["fb.kpi"]._paid_invoices(company, as_of - relativedelta(months=HISTORY_MONTHS), as_of)
+        return [receipts.Paid(partner, issued, due, paid_on) for partner, issued, due, paid_on in rows]
+
+    @api.private
+    @api.model
+    def _open_receivables(self, company, as_of, partner_ids=None):
+        """``receipts.OpenItem`` of each receivable item open at ``as_of``, with the date of an open promise to
+        pay; the invoices of an active payment plan come as the plan's open instalments instead."""
         self.env.flush_all()
-        items = self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
-                "SELECT partner_id, move_id, date_maturity, residual FROM (%s) items WHERE residual > 0 AND %s",
-                Receivable._open_items_query([company.id], as_of),
+                """SELECT partner_id, move_id, date_maturity, residual FROM (%s) items
+                    WHERE residual > 0 AND %s""",
+                self.env["fb.receivable"]._open_items_query([company.id], as_of),
                 SQL("partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL("TRUE"),
             )
         )
-        if naive:
-            return [((move_id,), forecast.naive_payment_date(due, as_of), amount) for _p, move_id, due, amount in items]
-        by_partner, company_history = self._histories(company, as_of, partner_ids)
         promised = self._promised_dates(company, as_of)
         planned, instalments = self._plan_instalments(company, as_of, partner_ids)
-        receipts = [
-            (
+        items = [
+            receipts.OpenItem(
                 (move_id,),
-                forecast.expected_payment_date(
-                    due, by_partner.get(partner_id) or company_history, as_of, promised.get(move_id)
-                ),
+                partner_id,
+                due,
                 amount,
+                override=promised.get(move_id),
+                override_kind=receipts.PROMISE if move_id in promised else None,
             )
-            for partner_id, move_id, due, amount in items
+            for partner_id, move_id, due, amount in rows
             if move_id not in planned
         ]
-        return receipts + instalments
+        return items + instalments
 
     @api.model
     def _promised_dates(self, company, as_of):
@@ -102,18 +114,58 @@ class FbPaymentHabit(models.AbstractModel):
 
     @api.model
     def _plan_instalments(self, company, as_of, partner_ids=None):
-        """``(move ids, receipts)``: the invoices of the active payment plans, whose money comes as the plans'
-        open instalments, each ``(the plan's invoices, date, amount still due)``."""
+        """``(move ids, items)``: the invoices of the active payment plans, whose money comes as the plans' open
+        instalments, each an ``OpenItem`` of the plan's invoices due on the instalment's date."""
         domain = [("company_id", "=", company.id), ("state", "=", "active")]
         if partner_ids is not None:
             domain.append(("partner_id.commercial_partner_id", "in", list(partner_ids)))
         plans = self.env["fb.payment.plan"].sudo().search(domain)
-        receipts = [
-            (tuple(line.plan_id.move_ids.ids), max(line.date_due, as_of), line.amount_residual)
+        items = [
+            receipts.OpenItem(
+                tuple(line.plan_id.move_ids.ids),
+                line.partner_id.commercial_partner_id.id,
+                line.date_due,
+                line.amount_residual,
+                override=line.date_due,
+                override_kind=receipts.INSTALMENT,
+            )
             for line in plans.line_ids
             if line.amount_residual > 0
         ]
-        return set(plans.move_ids.ids), receipts
+        return set(plans.move_ids.ids), items
+
+    @api.model
+    def _kept_shares(self, company, as_of):
+        """``{PROMISE: share, INSTALMENT: share}`` of the promises settled and the instalments fallen due in the
+        ``HISTORY_MONTHS`` up to ``as_of`` that were kept (paid in full); None where there are none."""
+        since = as_of - relativedelta(months=HISTORY_MONTHS)
+        promises = dict(
+            self.env["fb.promise"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("kept", "broken")),
+                    ("promised_date", ">=", since),
+                    ("promised_date", "<=", as_of),
+                ],
+                ["state"],
+                ["__count"],
+            )
+        )
+        instalments = dict(
+            self.env["fb.payment.plan.line"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", company.id), ("date_due", ">=", since), ("date_due", "<", as_of)],
+                ["state"],
+                ["__count"],
+            )
+        )
+        return {
+            receipts.PROMISE: receipts.share(promises.get("kept", 0), sum(promises.values())),
+            receipts.INSTALMENT: receipts.share(instalments.get("paid", 0), sum(instalments.values())),
+        }
 
     @api.private
     @api.model

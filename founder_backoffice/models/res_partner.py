@@ -94,15 +94,6 @@ class ResPartner(models.Model):
         groups=COLLECTIONS,
         help="The companies in which you are this customer's collector (the collector's record rules use it).",
     )
-    fb_bill_layout = fields.Text(
-        "Bill layout",
-        company_dependent=True,
-        copy=False,
-        readonly=True,
-        groups=PROFILE,
-        help="Learned from this vendor's bills read from files in this company: the labels it writes before each "
-        "field (JSON).",
-    )
     fb_replied_date = fields.Date(
         "Waiting for us since",
         company_dependent=True,

@@ -1,4 +1,3 @@
-from . import test_bill_capture
 from . import test_bounds
 from . import test_cockpit
 from . import test_collections
@@ -7,6 +6,7 @@ from . import test_company_isolation
 from . import test_documents
 from . import test_dunning
 from . import test_dunning_jobs
+from . import test_forecast_accuracy
 from . import test_i18n
 from . import test_install
 from . import test_jurisdictions

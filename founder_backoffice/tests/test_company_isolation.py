@@ -45,6 +45,8 @@ WATCHED = (
     "fb.payment.plan.line",
     "fb.kpi.snapshot",
     "fb.dashboard.figures",
+    "fb.forecast.accuracy",
+    "fb.forecast.accuracy.line",
 )
 BOOKKEEPING = {"write_date", "write_uid", "create_date", "create_uid"}
 PARTNER_FIELDS = ["name", "active", "company_id", *sorted(FB_GUARDED_FIELDS)]
@@ -111,6 +113,7 @@ class TestCrossCompany(WebClient, FounderBackofficeCommon, HttpCase):
         in_b["fb.dashboard.figures"].sudo()._compute_ahead(company_b)
         cls.snapshot_b = in_b["fb.kpi.snapshot"].search([("company_id", "=", company_b.id)], limit=1)
         cls.figures_b = in_b["fb.dashboard.figures"].search([("company_id", "=", company_b.id)], limit=1)
+        cls.forecast_weeks_b = in_b["fb.forecast.accuracy"].sudo()._freeze(company_b, cls.today - timedelta(days=8))
         cls.digest_b = in_b["digest.digest"].create(
             {"name": "Weekly B", "company_id": company_b.id, "kpi_fb_ar_overdue": True, "kpi_fb_cash": True}
         )
@@ -365,6 +368,16 @@ class TestCrossCompany(WebClient, FounderBackofficeCommon, HttpCase):
             ("read B's KPI history", rpc("fb.kpi.snapshot", "read", self.snapshot_b.ids, ["month"]), True),
             ("delete B's KPI history", rpc("fb.kpi.snapshot", "unlink", self.snapshot_b.ids), True),
             ("read B's dashboard figures", rpc("fb.dashboard.figures", "read", self.figures_b.ids, ["data"]), True),
+            (
+                "read B's frozen forecast",
+                rpc("fb.forecast.accuracy", "read", self.forecast_weeks_b.ids, ["expected"]),
+                True,
+            ),
+            (
+                "read B's forecast per grade",
+                rpc("fb.forecast.accuracy.line", "read", self.forecast_weeks_b.line_ids.ids, ["expected"]),
+                True,
+            ),
             ("read B's invoice", rpc("account.move", "read", self.invoice_b.ids, ["amount_residual"]), True),
             ("reset B's invoice to draft", rpc("account.move", "button_draft", self.invoice_b.ids), True),
             # A's records pointing at B's

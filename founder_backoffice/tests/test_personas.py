@@ -11,7 +11,6 @@ import base64
 import csv
 import io
 import json
-import random
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from . import bill_samples
 from .common import PERSONAS, FounderBackofficeCommon
 
 # The README's persona tables, kept in the add-on (scripts/addon_readme.py copies them into README.md).
@@ -479,10 +477,13 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
         self.assertTrue(dashboard["cards"])
 
     def _act_upload_paper_bill(self):
-        if not hasattr(type(self), "bill_pdf"):
-            sample = bill_samples.make_sample(random.Random(5), bill_samples.VENDORS[2], 1)  # Italian, EUR, 22 %
-            type(self).bill_pdf = (sample, bill_samples.to_pdf(sample.html))
-        sample, pdf = self.bill_pdf
+        """The bills list's Upload makes a draft vendor bill with the file (reading it is bill capture's, an add-on
+        of its own: founder_backoffice_bill_capture's tests)."""
+        pdf = (
+            b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>>"
+            b" endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
+            b"trailer <</Root 1 0 R>>\n%%EOF\n"
+        )
         [attachment_id] = self._call(
             "ir.attachment",
             "create",
@@ -496,9 +497,11 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
             [attachment_id],
             context={"default_move_type": "in_invoice"},
         )
-        self.env.ref("founder_backoffice.ir_cron_fb_read_bills").method_direct_trigger()  # reads the queued file
-        [bill] = self._call("account.move", "web_read", [action["res_id"]], {"ref": {}, "amount_total": {}})
-        self.assertEqual((bill["ref"], bill["amount_total"]), (sample.ref, sample.total))
+        [bill] = self._call(
+            "account.move", "web_read", [action["res_id"]], {"move_type": {}, "state": {}, "attachment_ids": {}}
+        )
+        self.assertEqual((bill["move_type"], bill["state"]), ("in_invoice", "draft"))
+        self.assertIn(attachment_id, bill["attachment_ids"])
 
     def _act_refresh_figures(self):
         self._call("fb.dashboard.figures", "action_refresh_figures")
@@ -528,7 +531,9 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
             "fb.cash.forecast", "web_search_read", [], {"week": {}, "receipts": {}}, context=action["context"]
         )["records"]
         self.assertEqual(len(rows), 13)
-        self.assertEqual(sum(row["receipts"] for row in rows), 800.0)
+        expected = sum(row["receipts"] for row in rows)
+        # two invoices 40 days overdue (800) and no history: most is expected, part may never come
+        self.assertTrue(400.0 < expected < 800.0, expected)
         documents = self._call("fb.cash.forecast", "action_open_documents", [rows[0]["id"]], context=action["context"])
         moves = self._call("account.move", "web_search_read", documents["domain"], {"name": {}})["records"]
         self.assertEqual({move["id"] for move in moves}, {self.invoice.id, self.other_invoice.id})
@@ -539,7 +544,7 @@ class TestPersonas(WebClient, FounderBackofficeCommon, HttpCase):
             for row in sheet
             for c in row
         ]
-        self.assertIn(800.0, cells)
+        self.assertTrue(any(isinstance(c, float) and abs(c - expected) < 0.01 for c in cells), "the total expected")
 
     def _act_collection_analytics(self):
         rows = self._call("fb.collection.analytics", "web_search_read", [], {"collector_id": {}, "overdue_end": {}})[

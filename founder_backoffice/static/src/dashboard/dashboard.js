@@ -12,6 +12,9 @@ import { FounderChart } from "./chart";
 // money in and out; the series of the aging layout from "not yet due" to the oldest, then the unapplied credits
 const IN_COLOR = "#28a745";
 const OUT_COLOR = "#dc3545";
+// the 80 % range of the expected receipts: its edges and the band between them
+const RANGE_COLOR = "rgba(40, 167, 69, 0.5)";
+const RANGE_FILL = "rgba(40, 167, 69, 0.15)";
 const AGE_COLORS = ["#adb5bd", "#ffc107", "#fd7e14", "#dc3545", "#a71d2a", "#5c1017", "#17a2b8"];
 
 /**
@@ -195,6 +198,10 @@ export class FounderDashboard extends Component {
                         borderColor: this.color(0),
                         backgroundColor: this.color(0),
                     },
+                    ...this.rangeDatasets(
+                        weeks.map((week) => week.receipts_low),
+                        weeks.map((week) => week.receipts_high)
+                    ),
                     {
                         label: _t("Expected receipts"),
                         data: weeks.map((week) => week.receipts),
@@ -209,6 +216,75 @@ export class FounderDashboard extends Component {
             },
             options: { scales: this.moneyAxis(), interaction: { mode: "index", intersect: false } },
         };
+    }
+
+    /** The 80 % range of the receipts as two lines with the band between them filled (the high one fills down to
+     * the low one, the dataset before it). */
+    rangeDatasets(low, high) {
+        const line = { type: "line", pointRadius: 0, borderWidth: 1, borderColor: RANGE_COLOR };
+        return [
+            { ...line, label: _t("Receipts, low end of the 80 % range"), data: low, fill: false },
+            {
+                ...line,
+                label: _t("Receipts, high end of the 80 % range"),
+                data: high,
+                fill: "-1",
+                backgroundColor: RANGE_FILL,
+            },
+        ];
+    }
+
+    /** The last finished weeks: what the forecast of the Sunday before expected, with its range, and what came in. */
+    accuracyChart() {
+        const weeks = this.state.data.accuracy.weeks;
+        return {
+            type: "bar",
+            data: {
+                labels: weeks.map((week) => formatDate(deserializeDate(week.start))),
+                datasets: [
+                    ...this.rangeDatasets(
+                        weeks.map((week) => week.low),
+                        weeks.map((week) => week.high)
+                    ),
+                    {
+                        type: "line",
+                        label: _t("Expected receipts"),
+                        data: weeks.map((week) => week.expected),
+                        borderColor: this.color(0),
+                        backgroundColor: this.color(0),
+                    },
+                    {
+                        label: _t("Received"),
+                        data: weeks.map((week) => week.received),
+                        backgroundColor: IN_COLOR,
+                    },
+                ],
+            },
+            options: { scales: this.moneyAxis(), interaction: { mode: "index", intersect: false } },
+        };
+    }
+
+    /** The running accuracy of the forecast in one sentence, figures computed by the server. */
+    get accuracyText() {
+        const accuracy = this.state.data.accuracy;
+        if (!accuracy.count) {
+            return _t("No week over yet: the forecast is frozen every Monday and compared once the week is over.");
+        }
+        if (accuracy.wape === null) {
+            return _t("Nothing came in during the %(weeks)s weeks over: no error to measure yet.", {
+                weeks: accuracy.count,
+            });
+        }
+        const percent = (value) => formatPercentage(value, { digits: [16, 0] });
+        return _t(
+            "Over %(weeks)s weeks: off by %(wape)s of what came in (WAPE), bias %(bias)s; %(inside)s of the %(weeks)s weeks inside the 80 % range.",
+            {
+                weeks: accuracy.count,
+                wape: percent(accuracy.wape),
+                bias: `${accuracy.bias > 0 ? "+" : ""}${percent(accuracy.bias)}`,
+                inside: accuracy.in_range,
+            }
+        );
     }
 
     cashChart() {

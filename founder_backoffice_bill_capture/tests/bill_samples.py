@@ -1,7 +1,9 @@
 """Supplier bills of several layouts in English, Italian and Arabic, made the way real ones are: HTML printed to
 PDF by wkhtmltopdf (a text layer), then printed and scanned — 200 dpi grey pages, turned a little, blurred, with
-noise for the worst. Used by the tests, by ``make bench-ocr`` and for the demo's sample scan; no Odoo needed."""
+noise for the worst — and bills with a real ZATCA or EPC QR code. Used by the tests, by ``make bench-ocr`` and for
+the demo's sample scans; no Odoo needed."""
 
+import base64
 import io
 import random
 import shutil
@@ -13,6 +15,7 @@ from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 
+import qrcode
 from PIL import Image, ImageChops, ImageFilter
 
 DPI = 200
@@ -261,6 +264,73 @@ td {{ padding: 4px 14px; }} .n {{ text-align: end; }} h1 {{ font-size: 24px; }}
 <p><b>{escape(texts["total"])}: {_amount(sample, sample.total)} {sign}</b></p>
 <p>{escape(texts["bank"])}: IBAN {escape(vendor.iban)}</p>
 </body></html>"""
+
+
+# ---------------------------------------------------------------------- bills with a QR code
+
+
+def zatca_payload(seller, vat, timestamp, total, tax):
+    """The text of a ZATCA QR code: base64 of the five tag, length, value records (values in UTF-8)."""
+    raw = b""
+    for tag, value in enumerate((seller, vat, timestamp, f"{total:.2f}", f"{tax:.2f}"), 1):
+        data = value.encode()
+        raw += bytes((tag, len(data))) + data
+    return base64.b64encode(raw).decode()
+
+
+def epc_payload(name, iban, amount, reference="", bic=""):
+    """The text of an EPC (SEPA credit transfer) QR code, version 002, UTF-8."""
+    return "\n".join(("BCD", "002", "1", "SCT", bic, name, iban, f"EUR{amount:.2f}", "", reference, ""))
+
+
+def qr_png(payload, box=6):
+    """The QR code of ``payload`` as PNG bytes, as the qrcode library draws it (error correction M)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box, border=4)
+    code.add_data(payload)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# The demo's Saudi bill (static/demo/bill_al_waha_zatca.jpg, made by ``saudi_demo_scan``): a simplified tax invoice
+# whose ZATCA QR code gives its seller, VAT number, date, total and VAT.
+SAUDI_DEMO = {
+    "seller": "Al Waha Trading Est.",
+    "vat": "310123456700003",
+    "timestamp": "2026-03-05T10:30:00Z",
+    "total": 1150.0,
+    "tax": 150.0,
+}
+
+
+def saudi_demo_scan():
+    """The demo's Saudi bill, bilingual, printed and scanned (JPEG)."""
+    demo = SAUDI_DEMO
+    paragraphs = (
+        f"{demo['seller']} - مؤسسة الواحة للتجارة",
+        "Simplified Tax Invoice - فاتورة ضريبية مبسطة",
+        f"VAT number - الرقم الضريبي: {demo['vat']}",
+        "Invoice number: SIN-2026-0318 - رقم الفاتورة",
+        "Date - التاريخ: 05/03/2026",
+        "Office chairs 4 x 250.00 = 1,000.00",
+        "Total excl. VAT - الإجمالي قبل الضريبة: 1,000.00 SAR",
+        "VAT 15% - ضريبة القيمة المضافة: 150.00 SAR",
+        "Total - الإجمالي: 1,150.00 SAR",
+    )
+    payload = zatca_payload(demo["seller"], demo["vat"], demo["timestamp"], demo["total"], demo["tax"])
+    page = Image.open(io.BytesIO(to_scan(to_pdf(qr_bill_html(paragraphs, payload)), seed=11)))
+    buffer = io.BytesIO()
+    page.save(buffer, format="JPEG", quality=80, dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def qr_bill_html(paragraphs, payload):
+    """A one-page bill of ``paragraphs`` (text) with the QR code of ``payload`` under them."""
+    image = base64.b64encode(qr_png(payload)).decode()
+    text = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"/><style>
+body {{ font-family: 'DejaVu Sans', 'Noto Naskh Arabic', sans-serif; font-size: 15px; margin: 40px; }}
+</style></head><body>{text}<img src="data:image/png;base64,{image}" style="width: 45mm"/></body></html>"""
 
 
 def corpus(count, seed=2026):

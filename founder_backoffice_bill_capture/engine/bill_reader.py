@@ -7,6 +7,9 @@ next line. A vendor's earlier bills teach the labels that vendor uses (``learn_l
 hand. The amounts are checked against each other (untaxed + VAT = total, the lines' sum = untaxed); a field below
 ``LOW_CONFIDENCE`` or an inconsistent amount is listed in ``Reading.to_check``.
 
+The codes printed on the bill (``bill_codes``: a ZATCA, EPC or Swiss QR code) are exact: what they give outranks
+what was read in the text (confidence ``FOUND_CODE``), and they name the vendor by its VAT number or IBAN.
+
 The text comes from files anyone may e-mail to the bills alias: it is bounded by ``normalize`` (``MAX_TEXT_CHARS``,
 tokens cut at ``MAX_TOKEN_CHARS``) and every pattern runs in time linear in its length.
 """
@@ -19,6 +22,9 @@ from datetime import date, timedelta
 LOW_CONFIDENCE = 0.8
 # confidence of a value by how it was found; OCR text counts a little less than a text layer
 FOUND_LEARNED, FOUND_LABEL, FOUND_INFERRED, FOUND_GUESSED = 0.97, 0.92, 0.85, 0.6
+FOUND_CODE = 1.0  # read from a code printed for machines: exact
+# the fields a code gives that a bill has
+CODE_FIELDS = ("ref", "invoice_date", "currency", "untaxed", "tax", "total", "payment_reference")
 OCR_FACTOR = 0.95
 AMOUNT_FIELDS = ("untaxed", "tax", "total")
 # Bounds of a reading: the text read (a 5-page bill's text layer is well under it), one token (no field is that
@@ -191,12 +197,14 @@ class BillLine:
 
 @dataclass
 class Reading:
-    """What was read: ``values`` and ``confidence`` per field, the table's ``lines`` and the amounts' ``flags``."""
+    """What was read: ``values`` and ``confidence`` per field, the table's ``lines``, the amounts' ``flags`` and the
+    fields read from a code printed on the bill (``coded``)."""
 
     values: dict = field(default_factory=dict)
     confidence: dict = field(default_factory=dict)
     lines: list = field(default_factory=list)
     flags: list = field(default_factory=list)
+    coded: list = field(default_factory=list)
 
     def set(self, name, value, confidence):
         if value is not None and confidence > self.confidence.get(name, 0.0):
@@ -204,10 +212,11 @@ class Reading:
 
     @property
     def to_check(self):
-        """The fields a person should check: read with little confidence, or amounts that do not add up."""
+        """The fields a person should check: read with little confidence, or amounts that do not add up (but those
+        read from a code, which are exact)."""
         low = [name for name, confidence in self.confidence.items() if confidence < LOW_CONFIDENCE]
         if self.flags:
-            low += [name for name in AMOUNT_FIELDS if name in self.values and name not in low]
+            low += [name for name in AMOUNT_FIELDS if name in self.values and name not in low + self.coded]
         return sorted(low)
 
 
@@ -382,13 +391,14 @@ def _reference(text):
 # ---------------------------------------------------------------------- reading
 
 
-def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=False):  # noqa: C901 one step per field, in reading order
+def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=False, codes=()):  # noqa: C901 one step per field, in reading order
     """Read the bill in ``text``.
 
     :param vendors: the ``Vendor`` candidates; the one identified is ``values["vendor_id"]``
     :param own_vats, own_domains: the buyer's own VAT numbers and e-mail domains, which identify no vendor
     :param layouts: ``{vendor id: layout}`` learned from each vendor's earlier bills (``learn_layout``)
     :param ocr: the text comes from OCR: every confidence is a little lower
+    :param codes: the ``bill_codes.Code`` read on the bill, whose values outrank the text's
     """
     text = normalize(text)
     if ocr:
@@ -433,7 +443,44 @@ def read_bill(text, vendors=(), own_vats=(), own_domains=(), layouts=None, ocr=F
     _check_amounts(reading)
     if ocr:
         reading.confidence = {name: round(value * OCR_FACTOR, 3) for name, value in reading.confidence.items()}
+    if codes:
+        _apply_codes(reading, codes, vendors, own_vats)
     return reading
+
+
+def _apply_codes(reading, codes, vendors, own_vats=()):
+    """The values of the bill's codes replace those of its text (the first code's, where two disagree); the vendor
+    is the one of the code's VAT number or IBAN. The amounts are then checked again."""
+    values = {}
+    for code in codes:
+        values = {**code.values, **values}
+    vats = {vat_key(values["vat"])} - {vat_key(vat) for vat in own_vats} if values.get("vat") else set()
+    iban = values.get("iban")
+    vendor = next((vendor for vendor in vendors if vats & {vat_key(vat) for vat in vendor.vats}), None)
+    vendor = vendor or next(
+        (vendor for vendor in vendors if iban and iban in {each.replace(" ", "").upper() for each in vendor.ibans}),
+        None,
+    )
+    if vendor:
+        reading.values["vendor_id"], reading.confidence["vendor_id"] = vendor.id, FOUND_CODE
+        reading.coded.append("vendor_id")
+    for name in CODE_FIELDS:
+        if values.get(name) is not None:
+            reading.values[name], reading.confidence[name] = values[name], FOUND_CODE
+            reading.coded.append(name)
+    if not set(reading.coded) & set(AMOUNT_FIELDS):
+        return
+    reading.flags = []
+    untaxed, tax, total = (reading.values.get(name) for name in AMOUNT_FIELDS)
+    if untaxed is not None and tax is not None and total is not None and not _close(untaxed + tax, total):
+        reading.flags.append("totals")
+    if reading.lines and untaxed is not None and not _close(sum(line.amount for line in reading.lines), untaxed):
+        reading.flags.append("lines")
+    if "tax" in reading.coded and untaxed:
+        rate = 100 * tax / untaxed
+        nearest = min(TAX_RATES, key=lambda known: abs(known - rate))
+        if abs(nearest - rate) < 0.1:
+            reading.values["tax_rate"], reading.confidence["tax_rate"] = nearest, FOUND_CODE
 
 
 def _unlabelled_dates(reading, text):

@@ -1,34 +1,42 @@
+import importlib.util
+import io
 import json
 import random
 import resource
 import time
 from datetime import date
 from email.message import EmailMessage
+from pathlib import Path
 from unittest.mock import patch
 
+import polib
 from PIL import WebPImagePlugin
 
-from odoo.tests import HttpCase, RecordCapturer, tagged
-from odoo.tools import file_open, mute_logger
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.modules.module import get_module_path
+from odoo.tests import HttpCase, RecordCapturer, TransactionCase, tagged
+from odoo.tools import file_open, format_list, mute_logger
+from odoo.tools.translate import trans_export
 
 from ..engine import bill_reader
 from ..tools import bill_text
 from . import bill_samples
-from .common import FounderBackofficeCommon
+from .common import BillCaptureCommon
 
 
 @tagged("post_install", "-at_install")
-class TestBillCapture(FounderBackofficeCommon, HttpCase):
+class TestBillCapture(BillCaptureCommon, HttpCase):
     """An invoicing user uploads paper bills on the vendor bills list, as the web client does: the journal's
     ``create_document_from_attachment`` over JSON-RPC; a vendor mails them to the purchase journal's alias. The
-    request makes the draft bill at once; the bill-reading job reads the file."""
+    request makes the draft bill at once; the bill-reading job reads the file, and the QR code printed on it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.user = cls._persona("Invoicing user")
         cls.journal = cls.company_data["default_journal_purchase"]
-        cls.reader_job = cls.env.ref("founder_backoffice.ir_cron_fb_read_bills")
+        cls.reader_job = cls.env.ref("founder_backoffice_bill_capture.ir_cron_fb_read_bills")
         cls.sample_vendor = next(vendor for vendor in bill_samples.VENDORS if vendor.name.startswith("Ferramenta"))
         cls.vendor = cls.env["res.partner"].create(
             {
@@ -44,6 +52,21 @@ class TestBillCapture(FounderBackofficeCommon, HttpCase):
         company_b_data = cls.setup_other_company(name="Bravo S.r.l.")
         cls.company_b, cls.journal_b = company_b_data["company"], company_b_data["default_journal_purchase"]
         cls.user_b = cls._persona("Invoicing user", company=cls.company_b)
+        saudi = bill_samples.SAUDI_DEMO
+        cls.saudi_vendor = cls.env["res.partner"].create(
+            {"name": saudi["seller"], "vat": saudi["vat"], "country_id": cls.env.ref("base.sa").id}
+        )
+        cls.env["account.tax"].create(
+            {
+                "name": "VAT 15% (purchases)",
+                "amount": 15.0,
+                "type_tax_use": "purchase",
+                "company_id": cls.company.id,
+                "country_id": cls.company.account_fiscal_country_id.id,
+            }
+        )
+        cls.iban = "IT60X0542811101000000123456"
+        cls.vendor.bank_ids = [Command.create({"acc_number": cls.iban})]
 
     def _upload(self, name, raw, mimetype, user=None, journal=None):
         """The bill list's Upload: the file becomes an attachment, then the journal makes a bill of it; the bill,
@@ -135,7 +158,7 @@ class TestBillCapture(FounderBackofficeCommon, HttpCase):
 
     def test_the_demo_scan_becomes_a_filled_draft_bill(self):
         """The paper bill shipped with the demo (make run), dropped on the bills list."""
-        with file_open("founder_backoffice/static/demo/bill_ferramenta_rossi.jpg", "rb") as scan:
+        with file_open("founder_backoffice_bill_capture/static/demo/bill_ferramenta_rossi.jpg", "rb") as scan:
             bill, _attachment, _seconds = self._upload("bill_ferramenta_rossi.jpg", scan.read(), "image/jpeg")
         self._read_queued()
         self.assertEqual((bill.partner_id, bill.ref), (self.vendor, "FT-2026-0412"))
@@ -227,7 +250,7 @@ class TestBillCapture(FounderBackofficeCommon, HttpCase):
 
         with (
             patch.object(bill_text, "bill_text", failing_first),
-            mute_logger("odoo.addons.founder_backoffice.models.account_move"),
+            mute_logger("odoo.addons.founder_backoffice_bill_capture.models.account_move"),
         ):
             self._read_queued()
         self.assertEqual(len(calls), 2, "the third file is not read a third time")
@@ -313,3 +336,110 @@ class TestBillCapture(FounderBackofficeCommon, HttpCase):
             self.env["ir.attachment"].create({"name": "x.pdf", "raw": self.pdf, "mimetype": "application/pdf"})
         )
         self.assertIsNone(move._get_edi_decoder(files[0]))
+
+    # ------------------------------------------------------------------ codes printed on the bill
+
+    def test_the_demo_saudi_bill_is_read_from_its_zatca_qr_code(self):
+        """The demo's scan of a bilingual simplified tax invoice: its QR code names the vendor by its VAT number and
+        gives the date, the total and the VAT exactly."""
+        with file_open("founder_backoffice_bill_capture/static/demo/bill_al_waha_zatca.jpg", "rb") as scan:
+            bill, _attachment, _seconds = self._upload("bill_al_waha_zatca.jpg", scan.read(), "image/jpeg")
+        self._read_queued()
+        self.assertEqual(
+            (bill.state, bill.partner_id, bill.partner_id.vat), ("draft", self.saudi_vendor, "310123456700003")
+        )
+        self.assertEqual(bill.invoice_date, date(2026, 3, 5))
+        self.assertEqual((bill.amount_untaxed, bill.amount_tax, bill.amount_total), (1000.0, 150.0, 1150.0))
+        self.assertEqual(bill.invoice_line_ids.tax_ids.mapped("amount"), [15.0])
+        self.assertFalse(bill.with_user(self.user).fb_bill_check, "what the code gave is exact: nothing to check")
+        coded = format_list(self.env, ["Partner", "Invoice/Bill Date", "Untaxed Amount", "Tax", "Total"])
+        self.assertIn(f"Read from the QR code: {coded}.", self._bodies(bill))
+
+    def test_a_zatca_qr_code_outranks_the_text_of_the_bill(self):
+        """A PDF whose text misprints the total (1,105.00): the QR code's 1,150.00 is taken, and the bill is its
+        company's only."""
+        saudi = bill_samples.SAUDI_DEMO
+        payload = bill_samples.zatca_payload(saudi["seller"], saudi["vat"], "2026-04-12T09:00:00Z", 1150.0, 150.0)
+        html = bill_samples.qr_bill_html(
+            [saudi["seller"], "Simplified tax invoice SIN-2026-0400", "Date: 13/04/2026", "Total: 1,105.00 SAR"],
+            payload,
+        )
+        bill, _attachment, _seconds = self._upload("zatca.pdf", bill_samples.to_pdf(html), "application/pdf")
+        self._read_queued()
+        self.assertEqual((bill.partner_id, bill.ref), (self.saudi_vendor, "SIN-2026-0400"))
+        self.assertEqual((bill.invoice_date, bill.amount_tax, bill.amount_total), (date(2026, 4, 12), 150.0, 1150.0))
+        self.assertIn("Bill read from zatca.pdf (text of the PDF)", self._bodies(bill))
+        with self.assertRaises(AccessError):
+            bill.with_user(self.user_b).read(["amount_total"])
+
+    def test_an_epc_qr_code_on_a_scan_names_the_vendor_by_its_iban(self):
+        """A scanned Italian bill with its SEPA (EPC) QR code: the vendor by the code's IBAN, the amount to pay and
+        the payment reference exactly."""
+        payload = bill_samples.epc_payload("Ferramenta Rossi", self.iban, 122.0, "RF18539007547034")
+        html = bill_samples.qr_bill_html(
+            ["Fattura n. 77 del 03/03/2026", "Imponibile 100,00 EUR", "IVA 22% 22,00 EUR", "Totale 122,00 EUR"],
+            payload,
+        )
+        scan = bill_samples.to_scan(bill_samples.to_pdf(html), seed=4)
+        bill, _attachment, _seconds = self._upload("scan_77.png", scan, "image/png")
+        self._read_queued()
+        self.assertEqual((bill.partner_id, bill.payment_reference), (self.vendor, "RF18539007547034"))
+        self.assertEqual((bill.currency_id, bill.amount_total, bill.amount_tax), (self.eur, 122.0, 22.0))
+        coded = format_list(self.env, ["Partner", "Total", "Payment Reference"])
+        self.assertIn(f"Read from the QR code: {coded}.", self._bodies(bill))
+
+    def test_bill_capture_needs_no_back_office(self):
+        """Installed by itself: founder_backoffice is not among the modules it needs."""
+        module = self.env["ir.module.module"].search([("name", "=", "founder_backoffice_bill_capture")])
+        needed = module.upstream_dependencies(exclude_states=("uninstallable",)).mapped("name")
+        self.assertIn("account", needed)
+        self.assertFalse([name for name in needed if name.startswith("founder_backoffice")])
+
+    def test_updating_back_office_hands_the_bill_fields_over_with_their_data(self):
+        """A database of before: Back Office's external ids name the bill fields. Its 19.0.1.4.0 pre-migration gives
+        them to bill capture (or drops Back Office's where bill capture already names the field), so that the update
+        does not delete the fields and drop their columns: the learned layouts stay."""
+        back_office = get_module_path("founder_backoffice", display_warning=False)
+        if not back_office:
+            self.skipTest("Back Office is not in the addons path")
+        spec = importlib.util.spec_from_file_location(
+            "handover", Path(back_office, "migrations", "19.0.1.4.0", "pre-migration.py")
+        )
+        handover = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(handover)
+        Data = self.env["ir.model.data"].sudo()
+        layout_field = self.env["ir.model.fields"]._get("res.partner", "fb_bill_layout")
+        text_field = self.env["ir.model.fields"]._get("account.move", "fb_bill_text")
+        self.vendor.sudo().with_company(self.company).fb_bill_layout = json.dumps({"total": ["payable"]})
+        # the layout's field named by Back Office only; the text's by both (bill capture installed first)
+        Data.search([("module", "=", "founder_backoffice_bill_capture"), ("res_id", "=", layout_field.id)]).filtered(
+            lambda data: data.model == "ir.model.fields"
+        ).unlink()
+        for field in (layout_field, text_field):
+            name = f"field_{field.model.replace('.', '_')}__{field.name}"
+            Data.create({"module": "founder_backoffice", "name": name, "model": "ir.model.fields", "res_id": field.id})
+        self.env.flush_all()
+        handover.migrate(self.env.cr, "19.0.1.3.0")
+        self.env.invalidate_all()
+        names = Data.search([("model", "=", "ir.model.fields"), ("res_id", "in", (layout_field | text_field).ids)])
+        self.assertEqual(
+            sorted((data.module, data.name) for data in names),
+            [
+                ("founder_backoffice_bill_capture", "field_account_move__fb_bill_text"),
+                ("founder_backoffice_bill_capture", "field_res_partner__fb_bill_layout"),
+            ],
+        )
+        layout = self.vendor.sudo().with_company(self.company).fb_bill_layout
+        self.assertEqual(json.loads(layout), {"total": ["payable"]})
+
+
+@tagged("post_install", "-at_install")
+class TestBillCaptureTerms(TransactionCase):
+    def test_committed_pot_has_every_term_of_the_installed_module(self):
+        """A new user-facing string cannot slip in untranslated: re-export and compare with the committed .pot."""
+        buffer = io.BytesIO()
+        trans_export(False, ["founder_backoffice_bill_capture"], buffer, "po", self.env)
+        exported = {entry.msgid for entry in polib.pofile(buffer.getvalue().decode())}
+        committed_path = Path(__file__).resolve().parent.parent / "i18n" / "founder_backoffice_bill_capture.pot"
+        committed = {entry.msgid for entry in polib.pofile(str(committed_path))}
+        self.assertEqual(sorted(exported - committed), [], "terms missing from the committed .pot (run make i18n)")

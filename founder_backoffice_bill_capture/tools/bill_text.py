@@ -1,5 +1,6 @@
 """The text of a bill file: a PDF's own text layer when it has one, else the OCR of its pages (or of a PNG, JPEG or
-TIFF scan) by Tesseract, after turning, straightening and binarizing the scan.
+TIFF scan) by Tesseract, after turning, straightening and binarizing the scan; and the QR codes printed on its pages,
+decoded by zxing-cpp (``engine/bill_codes`` reads what they say).
 
 Poppler's ``pdftotext``/``pdfinfo``/``pdftoppm`` and ``tesseract`` (with its ``eng``, ``ita``, ``ara``, ``Arabic``
 and ``osd`` data) are the set-up's system dependencies; ``BillTextError`` says what is missing or unreadable.
@@ -20,11 +21,16 @@ import subprocess
 import tempfile
 import time
 
+import zxingcpp
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
+from ..engine.bill_codes import MAX_CODES, MAX_PAYLOAD_CHARS
 from ..engine.bill_reader import MAX_TEXT_CHARS
 
 DPI = 200  # scanned PDFs are rasterized at a scanner's usual resolution
+# A text PDF's first and last pages (where bills print their QR code: a ZATCA code by the totals, a Swiss QR-bill's
+# payment part at the end) are rendered for codes only, at a resolution that still gives a dense code's modules 3 pixels
+CODE_DPI = 150
 MIN_LETTERS = 40  # a text layer with fewer letters is a scan's (or none)
 MAX_PAGES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -81,28 +87,57 @@ def file_type(raw):
 
 
 def bill_text(raw, deadline=None):
-    """``(text, ocr)``: the text of the bill file (at most ``MAX_TEXT_CHARS``), and whether it came from OCR;
-    ``deadline`` (``time.monotonic()``) defaults to ``DEADLINE`` seconds from now."""
+    """``(text, ocr, codes)``: the text of the bill file (at most ``MAX_TEXT_CHARS``), whether it came from OCR,
+    and the texts of the QR codes on its pages (``page_codes``); ``deadline`` (``time.monotonic()``) defaults to
+    ``DEADLINE`` seconds from now."""
     deadline = deadline or time.monotonic() + DEADLINE
     mimetype = file_type(raw)
     if mimetype != "application/pdf":
-        return ocr(decode_image(raw, mimetype), deadline), True
+        page = decode_image(raw, mimetype)
+        return ocr(page, deadline), True, page_codes(page, deadline)
     command = ["pdftotext", "-layout", "-q", "-l", str(MAX_PAGES), "-", "-"]
     # what is past the reader's bound is not read: a longer text is cut, not refused
     text = _run(command, deadline, raw, limit=4 * MAX_TEXT_CHARS, cut=True).decode(errors="replace")[:MAX_TEXT_CHARS]
-    if sum(1 for _letter in re.finditer(r"[^\W\d_]", text)) >= MIN_LETTERS:
-        return text, False
-    return "\n".join(ocr(page, deadline) for page in pdf_pages(raw, deadline)), True
+    if sum(1 for _letter in re.finditer(r"[^\W\d_]", text)) < MIN_LETTERS:
+        texts, codes = [], []
+        for page in pdf_pages(raw, deadline):
+            codes += page_codes(page, deadline)
+            texts.append(ocr(page, deadline))
+        return "\n".join(texts), True, codes[:MAX_CODES]
+    # a QR code is an image or drawn in vectors: the pages where bills print it are rendered, until one is found
+    codes = []
+    for page in pdf_pages(raw, deadline, dpi=CODE_DPI, ends_only=True):
+        codes += page_codes(page, deadline)
+        if codes:
+            break
+    return text, False, codes[:MAX_CODES]
 
 
-def pdf_pages(raw, deadline):
-    """The first pages of a PDF as grey images, rasterized one at a time when asked for: at ``DPI``, or at the
-    resolution that makes a larger page ``PAGE_PIXELS``."""
-    for number, (width, height, turned) in enumerate(_page_sizes(raw, deadline), 1):
-        dpi = min(DPI, 72 * math.sqrt(0.99 * PAGE_PIXELS / max(width * height, 1.0)))  # rounded up, still under
+def page_codes(image, deadline):
+    """The texts of the QR codes on a page (at most ``MAX_CODES``, none longer than ``MAX_PAYLOAD_CHARS``), decoded
+    by zxing-cpp in this process: the page is at most ``PAGE_PIXELS``, which bounds its time; none past the
+    deadline."""
+    if time.monotonic() >= deadline:
+        return []
+    try:
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    except (RuntimeError, ValueError, TypeError):  # a page it cannot decode has no code to give
+        return []
+    return [code.text for code in found if code.valid and 0 < len(code.text) <= MAX_PAYLOAD_CHARS][:MAX_CODES]
+
+
+def pdf_pages(raw, deadline, dpi=DPI, ends_only=False):
+    """The first pages of a PDF (``ends_only``: the first and the last of them) as grey images, rasterized one at a
+    time when asked for: at ``dpi``, or at the resolution that makes a larger page ``PAGE_PIXELS``."""
+    sizes = _page_sizes(raw, deadline)
+    for number, (width, height, turned) in enumerate(sizes, 1):
+        if ends_only and 1 < number < len(sizes):
+            continue
+        resolution = min(dpi, 72 * math.sqrt(0.99 * PAGE_PIXELS / max(width * height, 1.0)))  # rounded up, under
         # the crop box of the size expected: no larger bitmap even if pdfinfo and pdftoppm disagree on the page
-        columns, rows = (math.ceil(side * dpi / 72) + 2 for side in ((height, width) if turned else (width, height)))
-        command = ["pdftoppm", "-r", f"{dpi:.3f}", "-gray", "-png", "-f", str(number), "-l", str(number)]
+        sides = (height, width) if turned else (width, height)
+        columns, rows = (math.ceil(side * resolution / 72) + 2 for side in sides)
+        command = ["pdftoppm", "-r", f"{resolution:.3f}", "-gray", "-png", "-f", str(number), "-l", str(number)]
         command += ["-x", "0", "-y", "0", "-W", str(columns), "-H", str(rows), "-singlefile", "-"]
         yield decode_image(_run(command, deadline, raw), "image/png")
 
