@@ -1,1 +1,2 @@
 from . import models
+print("x")

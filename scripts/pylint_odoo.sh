@@ -4,5 +4,5 @@
 source "$(dirname "$0")/lib.sh"
 find_odoo
 for addon in $ADDONS; do
-    PYTHONPATH=$ODOO_DIR "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" --disable=no-member "$ROOT/$addon"
+    PYTHONPATH=$ODOO_DIR "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" --jobs=2 --disable=no-member "$ROOT/$addon"
 done

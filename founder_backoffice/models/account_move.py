@@ -54,26 +54,21 @@ class AccountMove(models.Model):
         "Expected payment",
         compute="_compute_fb_expected_payment_date",
         groups=PROFILE,
-        help="When the money is expected: the due date plus the customer's typical lateness on its paid invoices "
-        "(the company's for a new customer), unless a promise to pay or a payment plan says when. Empty: paid, or "
-        "over 90 days late (doubtful).",
+        help="The day by which the invoice is paid with even odds, as the cash forecast expects it from how the "
+        "customer and the company's customers pay, a promise to pay or a payment plan counting as reliably as they "
+        "have been kept. Empty: paid, or more likely never paid.",
     )
 
     def _compute_fb_expected_payment_date(self):
         """The cash forecast's date of each open customer invoice (``fb.payment.habit``), the earliest of its items."""
         self.fb_expected_payment_date = False
-        today = fields.Date.context_today(self)
         open_invoices = self.filtered(
             lambda move: move.is_sale_document() and move.state == "posted" and move.amount_residual > 0
         )
         for company, moves in open_invoices.grouped("company_id").items():
-            dates = {}
-            for item in self.env["fb.payment.habit"]._receipt_forecasts(
-                company, today, partner_ids=set(moves.commercial_partner_id.ids)
-            ):
-                for move_id in item.ref:
-                    if item.expected_date and (move_id not in dates or item.expected_date < dates[move_id]):
-                        dates[move_id] = item.expected_date
+            dates, _by_partner = self.env["fb.payment.habit"]._expected_dates(
+                company, set(moves.commercial_partner_id.ids)
+            )
             for move in moves:
                 move.fb_expected_payment_date = dates.get(move.id, False)
 

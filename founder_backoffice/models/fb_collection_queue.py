@@ -5,7 +5,7 @@ from odoo.tools.misc import format_amount, format_date
 
 from ..engine import priority, promises
 from ..tools import text
-from .fb_payment_habit import GRADE_HELP, GRADES
+from .fb_payment_habit import EXPECTED_HELP, GRADE_HELP, GRADES
 
 # A row's id encodes (company, customer), in bigint: the add-on assumes fewer than this many companies.
 COMPANY_SLOTS = 1000
@@ -67,6 +67,9 @@ class FbCollectionQueue(models.Model):
     promise_summary = fields.Char(compute="_compute_card_texts")
     dispute_summary = fields.Char(compute="_compute_card_texts")
     payment_grade = fields.Selection(GRADES, compute="_compute_payment_grade", help=GRADE_HELP)
+    expected_payment_date = fields.Date(
+        "Next expected payment", compute="_compute_expected_payment_date", help=EXPECTED_HELP
+    )
 
     @property
     def _table_query(self):
@@ -168,6 +171,14 @@ class FbCollectionQueue(models.Model):
             profiles = Habit._profiles(company, set(rows.partner_id.ids))
             for row in rows:
                 row.payment_grade = profiles[row.partner_id.id].grade
+
+    def _compute_expected_payment_date(self):
+        """When the customer's next payment is expected in the row's company (``fb.payment.habit``)."""
+        Habit = self.env["fb.payment.habit"]
+        for company, rows in self.grouped("company_id").items():
+            _by_move, dates = Habit._expected_dates(company, set(rows.partner_id.ids))
+            for row in rows:
+                row.expected_payment_date = dates.get(row.partner_id.id, False)
 
     def _compute_card_texts(self):
         """The kanban card's sentences, whole in the user's language."""

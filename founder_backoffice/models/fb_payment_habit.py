@@ -12,6 +12,10 @@ GRADE_HELP = (
     "at least 8 invoices in 10 on time), B typically up to a week late, C up to 30 days, D up to 60 days, E later. "
     "Typically: the median, so one invoice held back does not sink a good payer. Empty: nothing paid yet."
 )
+EXPECTED_HELP = (
+    "The earliest day by which an open invoice is paid with even odds, as the cash forecast expects it from how the "
+    "customer and the company's customers pay. Empty: no open invoice is more likely paid than not."
+)
 TRENDS = [("improving", "Improving"), ("stable", "Stable"), ("worsening", "Worsening")]
 TREND_HELP = "The last half of those invoices compared with the first half: 3 days or more earlier, or later."
 
@@ -64,6 +68,18 @@ class FbPaymentHabit(models.AbstractModel):
         if partner_ids is not None:
             items = [item for item in items if item.partner in set(partner_ids)]
         return receipts.forecast_items(items, habits, as_of)
+
+    @api.private
+    @api.model
+    def _expected_dates(self, company, partner_ids):
+        """``({move id: date}, {customer id: date})``: the earliest expected payment date (``ItemForecast``) of each
+        open invoice and of each customer ``partner_ids`` (commercial), today; none where none is likely paid."""
+        by_move, by_partner = {}, {}
+        for item in self._receipt_forecasts(company, fields.Date.context_today(self), partner_ids):
+            if item.expected_date:
+                for dates, key in [(by_move, move_id) for move_id in item.ref] + [(by_partner, item.partner)]:
+                    dates[key] = min(dates.get(key, item.expected_date), item.expected_date)
+        return by_move, by_partner
 
     @api.private
     @api.model

@@ -6,7 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL, format_list
 
 from ..engine import forecast
-from .fb_payment_habit import GRADE_HELP, GRADES, TREND_HELP, TRENDS
+from .fb_payment_habit import EXPECTED_HELP, GRADE_HELP, GRADES, TREND_HELP, TRENDS
 
 COLLECTIONS = "founder_backoffice.group_collections_user"
 # who sees how a customer pays: those who see its invoices and payments (collections users among them)
@@ -158,6 +158,9 @@ class ResPartner(models.Model):
     fb_paid_invoice_count = fields.Integer(
         "Paid invoices considered", compute="_compute_fb_payment_profile", groups=PROFILE
     )
+    fb_next_payment_date = fields.Date(
+        "Next expected payment", compute="_compute_fb_next_payment_date", groups=PROFILE, help=EXPECTED_HELP
+    )
 
     def _compute_fb_payment_profile(self):
         """How the customer pays, from its paid invoices in the current company (``engine.forecast``)."""
@@ -170,6 +173,14 @@ class ResPartner(models.Model):
             partner.fb_on_time_share = profile.on_time_share or 0.0
             partner.fb_payment_trend = profile.trend
             partner.fb_paid_invoice_count = len(profile.lateness)
+
+    def _compute_fb_next_payment_date(self):
+        """When the customer's next payment is expected in the current company (``fb.payment.habit``)."""
+        _by_move, dates = self.env["fb.payment.habit"]._expected_dates(
+            self.env.company, set(self.commercial_partner_id.ids)
+        )
+        for partner in self:
+            partner.fb_next_payment_date = dates.get(partner.commercial_partner_id.id, False)
 
     def _compute_fb_dunning_reminder_count(self):
         counts = dict(

@@ -96,7 +96,12 @@ class TestCockpit(FounderBackofficeCommon):
                 self.assertEqual((partner.fb_days_late_median, partner.fb_days_late_avg), (10.0, 10.0))
                 self.assertEqual((partner.fb_on_time_share, partner.fb_payment_trend), (0.0, "stable"))
                 self.assertEqual(partner.fb_paid_invoice_count, 4)
+                self.assertEqual(partner.fb_next_payment_date, date(2026, 3, 16), "the invoice's expected date")
         self.assertFalse(self.verdi.fb_payment_grade, "a new customer has no grade")
+        self.assertFalse(self.neri_open.partner_id.fb_next_payment_date, "102 days late, never paid: no date")
+        manager = self._persona("Collections manager")
+        row = self.env["fb.collection.queue"].with_user(manager).search([("partner_id", "=", self.bianchi.id)])
+        self.assertEqual(row.expected_payment_date, date(2026, 3, 25), "Bianchi's promise, on its queue row")
         with self.assertRaises(AccessError):
             self.rossi.with_user(self._persona("Internal user")).read(["fb_payment_grade"])
 

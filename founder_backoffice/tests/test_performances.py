@@ -37,10 +37,11 @@ class TestQueryBudgets(FounderBackofficeCommon):
         cls.founder = cls._persona("Founder")
 
     def _list_view(self, Model):
-        """What the web client reads for ``Model``'s list view: the specification of its columns (a many2one
-        with its name) and the aggregates of its summed columns."""
+        """What the web client reads for ``Model``'s list view: the specification of its columns shown by default
+        (a many2one with its name; not the optional columns hidden until a user shows them) and the aggregates of
+        its summed columns."""
         arch = etree.fromstring(Model.get_views([(False, "list")])["views"]["list"]["arch"])
-        columns = arch.xpath("/list/field")
+        columns = arch.xpath("/list/field[not(@optional='hide')]")
         specification = {
             node.get("name"): {"fields": {"display_name": {}}}
             if Model._fields[node.get("name")].type == "many2one"

@@ -271,13 +271,11 @@ export class FounderDashboard extends Component {
             return _t("No week over yet: the forecast is frozen every Monday and compared once the week is over.");
         }
         if (accuracy.wape === null) {
-            return _t("Nothing came in during the %(weeks)s weeks over: no error to measure yet.", {
-                weeks: accuracy.count,
-            });
+            return _t("Weeks over: %(weeks)s. Nothing came in yet: no error to measure.", { weeks: accuracy.count });
         }
         const percent = (value) => formatPercentage(value, { digits: [16, 0] });
         return _t(
-            "Over %(weeks)s weeks: off by %(wape)s of what came in (WAPE), bias %(bias)s; %(inside)s of the %(weeks)s weeks inside the 80 % range.",
+            "Weeks over: %(weeks)s. Off by %(wape)s of what came in (WAPE), bias %(bias)s. Inside the 80 % range: %(inside)s.",
             {
                 weeks: accuracy.count,
                 wape: percent(accuracy.wape),
