@@ -1,2 +1,1 @@
 from . import models
-print("x")

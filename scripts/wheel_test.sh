@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The add-ons installed the OCA way, as `make test` checks it: wheels built from the committed files with whool
 # (`pip wheel`), installed with pip into a throw-away virtual environment next to the Odoo tree, then Odoo, run
-# from that environment with only its own addons path (none to this repository), installs founder_backoffice
-# and, Employees and SMS being there, founder_backoffice_hr and founder_backoffice_sms (not bill capture, an add-on
-# of its own), then runs a test class of the add-on from there; in another database it installs
-# founder_backoffice_bill_capture alone, without Back Office. Ends with "wheels: N passed, M failed".
+# from that environment with only its own addons path (none to this repository), installs
+# founder_backoffice_bill_capture alone (Back Office does not depend on it), then founder_backoffice and, Employees
+# and SMS being there, founder_backoffice_hr and founder_backoffice_sms, running a test class of the add-on from
+# there. Ends with "wheels: N passed, M failed".
 #
 # Odoo itself is not a pip package here (see the README): the environment reaches the Odoo tree and .venv's
 # packages through a .pth file, pip installs the wheels without resolving dependencies, and their requirements
@@ -14,7 +14,7 @@ prepare_odoo
 tpl=$(bash "$ROOT/scripts/template_db.sh")
 tmp=$(mktemp -d)
 db=fb_wheels_$$
-trap 'rm -rf "$tmp"; drop_db "$db"; drop_db "${db}_bills"' EXIT
+trap 'rm -rf "$tmp"; drop_db "$db"' EXIT
 passed=0 failed=0
 check() {  # check "what" command...: one test
     if "${@:2}" >>"$tmp/log" 2>&1; then
@@ -84,26 +84,39 @@ addon_states() {
     psql -d "$1" -Atqc "SELECT string_agg(name || '=' || state, ',' ORDER BY name) FROM ir_module_module
                         WHERE name LIKE 'founder_backoffice%' AND state LIKE '${2:-%}'"
 }
+# Back Office never needs bill capture: no add-on of its dependency closure is bill capture.
+back_office_closure() {
+    "$PY" - "$ROOT" <<'PYEOF'
+import ast, sys
+from pathlib import Path
+todo, seen = ["founder_backoffice"], set()
+while todo:
+    name = todo.pop()
+    manifest = Path(sys.argv[1], name, "__manifest__.py")
+    if name not in seen and manifest.exists():
+        seen.add(name)
+        todo += ast.literal_eval(manifest.read_text())["depends"]
+sys.exit("founder_backoffice_bill_capture" in seen)
+PYEOF
+}
+check "Back Office does not depend on bill capture" back_office_closure
 copy_db "$tpl" "$db"
-check "Odoo installs founder_backoffice from the environment, without this repository in its addons path" \
-    env_odoo "$db" -i founder_backoffice --log-level warn
-check "the three add-ons are installed, bill capture is not" test "$(addon_states "$db")" \
-    = "founder_backoffice=installed,founder_backoffice_bill_capture=uninstalled,founder_backoffice_hr=installed,\
-founder_backoffice_sms=installed"
-copy_db "$tpl" "${db}_bills"
 check "Odoo installs founder_backoffice_bill_capture alone from the environment" \
-    env_odoo "${db}_bills" -i founder_backoffice_bill_capture --log-level warn
+    env_odoo "$db" -i founder_backoffice_bill_capture --log-level warn
 check "bill capture is installed without Back Office" \
-    test "$(addon_states "${db}_bills" installed)" = "founder_backoffice_bill_capture=installed"
-drop_db "${db}_bills"
-# The add-on's tests run from the installed wheel too: those that read the persona and access tables read them
-# from inside it (tests/personas.md), not from this repository.
-wheel_tests() {
-    env_odoo "$db" --test-tags /founder_backoffice:TestAccessRights > "$tmp/tests.log" 2>&1 \
+    test "$(addon_states "$db" installed)" = "founder_backoffice_bill_capture=installed"
+# Then Back Office, in the same database and the same run as its tests: those that read the persona and access
+# tables read them from inside the installed wheel (tests/personas.md), not from this repository.
+install_and_test() {
+    env_odoo "$db" -i founder_backoffice --test-tags /founder_backoffice:TestAccessRights > "$tmp/tests.log" 2>&1 \
         && grep -qE ' [1-9][0-9]* post-tests in ' "$tmp/tests.log" \
         || { tail -30 "$tmp/tests.log"; return 1; }
 }
-check "the add-on's tests pass from the installed wheel, reading their tables from inside it" wheel_tests
+check "Odoo installs founder_backoffice from the environment, without this repository in its addons path, and its \
+tests pass from the installed wheel" install_and_test
+check "the four add-ons are installed" test "$(addon_states "$db")" \
+    = "founder_backoffice=installed,founder_backoffice_bill_capture=installed,founder_backoffice_hr=installed,\
+founder_backoffice_sms=installed"
 log "wheels: $passed passed, $failed failed"
 echo "wheels: $passed passed, $failed failed"
 [ "$failed" = 0 ]
