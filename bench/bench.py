@@ -260,23 +260,14 @@ def backtest(env):
     ``forecast_backtest`` on the same open items, and the weeks inside the engine's 80 % range."""
     import forecast_backtest
 
-    from odoo.addons.founder_backoffice.engine import forecast
+    from odoo.addons.founder_backoffice.engine import forecast, forecast_accuracy
 
     company = env["res.company"].browse(int(env["ir.config_parameter"].get_param("fb.bench.backtest")))
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     as_of = date.today() - timedelta(weeks=forecast.FORECAST_WEEKS)
     Habit = env["fb.payment.habit"]
-    open_items = env["fb.receivable"]._open_items_query([company.id], as_of)
-    received = env.execute_query(
-        SQL(
-            """SELECT partial.max_date, partial.amount FROM account_partial_reconcile partial
-                 JOIN (%s) items ON items.id = partial.debit_move_id
-                WHERE partial.max_date > %s AND items.residual > 0""",
-            open_items,
-            as_of,
-        )
-    )
-    actual = forecast.weekly_totals(received, as_of)
+    received = env["fb.forecast.accuracy"]._payments(company, as_of, date.today())
+    actual = forecast.weekly_totals([(day, amount) for _partner, day, amount in received], as_of)
     weeks = forecast.weekly_forecast(as_of, 0.0, Habit._receipt_forecasts(company, as_of), [], 0.0)
     simple = forecast_backtest.simple_forecasts(
         Habit._paid_history(company, as_of), Habit._open_receivables(company, as_of), as_of
@@ -293,7 +284,9 @@ def backtest(env):
         "simple": forecast.wape(actual, simple[best]),
         "simple_bias": sum(simple[best]) / sum(actual) - 1,
     }
-    result["in_range"] = sum(low <= got <= high for (low, high), got in zip(ranges, actual, strict=True))
+    result["in_range"] = sum(
+        forecast_accuracy.in_range(got, low, high) for (low, high), got in zip(ranges, actual, strict=True)
+    )
     result["reduction"] = 1 - result["engine"] / result["simple"]
     return result
 

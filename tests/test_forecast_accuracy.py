@@ -47,3 +47,8 @@ def test_running_wape_bias_and_weeks_inside_the_range():
     assert forecast_accuracy.accuracy([]) == forecast_accuracy.Accuracy()
     nothing_came_in = forecast_accuracy.accuracy([(100.0, 0.0, 0.0, 200.0)])
     assert (nothing_came_in.wape, nothing_came_in.bias, nothing_came_in.in_range) == (None, None, 1)
+
+
+def test_a_week_has_no_difference_until_it_is_over():
+    assert forecast_accuracy.difference(900.0, 400.0, finished=False) == 0.0
+    assert forecast_accuracy.difference(900.0, 400.0, finished=True) == -500.0

@@ -96,6 +96,11 @@ def received_by_grade(payments, frozen_on: date, grades: dict, weeks=forecast.FO
     return result
 
 
+def difference(expected: float, received: float, finished: bool) -> float:
+    """Received - expected of a week (or a grade's share of it); 0 until the week is over, when nothing is known."""
+    return received - expected if finished else 0.0
+
+
 def in_range(received: float, low: float, high: float, rounding=0.005) -> bool:
     """Whether a week's receipts fell inside its 80 % range (a cent's rounding either side)."""
     return low - rounding <= received <= high + rounding

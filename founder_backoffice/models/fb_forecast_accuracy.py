@@ -15,6 +15,7 @@ HORIZON_HELP = (
     "How many weeks before the week the forecast was made: 1 is the forecast of the Sunday before the week, 13 the "
     "forecast made a quarter before. Compare one horizon at a time: each week is forecast once per horizon."
 )
+DIFFERENCE_HELP = "Negative: less came in than expected."
 RECEIVED_HELP = (
     "What the customers paid during the week on the receivables that were open when the forecast was made (the "
     "forecast covers only those), filled in once the week is over."
@@ -51,9 +52,7 @@ class FbForecastAccuracy(models.Model):
         "Expected receipts, high", readonly=True, aggregator=False, help="The high end of the 80 % range of the week."
     )
     received = fields.Monetary(readonly=True, help=RECEIVED_HELP)
-    difference = fields.Monetary(
-        "Received - expected", compute="_compute_difference", store=True, help="Negative: less came in than expected."
-    )
+    difference = fields.Monetary("Received - expected", compute="_compute_difference", store=True, help=DIFFERENCE_HELP)
     in_range = fields.Boolean("Inside the 80 % range", readonly=True)
     is_finished = fields.Boolean("Week over", readonly=True)
     is_backfilled = fields.Boolean("Backfilled", readonly=True, help=BACKFILLED_HELP)
@@ -66,7 +65,7 @@ class FbForecastAccuracy(models.Model):
     @api.depends("expected", "received", "is_finished")
     def _compute_difference(self):
         for week in self:
-            week.difference = week.received - week.expected if week.is_finished else 0.0
+            week.difference = forecast_accuracy.difference(week.expected, week.received, week.is_finished)
 
     @api.depends("week_start", "frozen_on")
     def _compute_display_name(self):

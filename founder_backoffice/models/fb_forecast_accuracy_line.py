@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..engine import forecast_accuracy
-from .fb_forecast_accuracy import BACKFILLED_HELP, FROZEN_ON_HELP, HORIZON_HELP, RECEIVED_HELP
+from .fb_forecast_accuracy import BACKFILLED_HELP, DIFFERENCE_HELP, FROZEN_ON_HELP, HORIZON_HELP, RECEIVED_HELP
 from .fb_payment_habit import GRADES
 
 GRADE_HELP = (
@@ -38,9 +38,7 @@ class FbForecastAccuracyLine(models.Model):
     )
     expected = fields.Monetary("Expected receipts", readonly=True)
     received = fields.Monetary(readonly=True, help=RECEIVED_HELP)
-    difference = fields.Monetary(
-        "Received - expected", compute="_compute_difference", store=True, help="Negative: less came in than expected."
-    )
+    difference = fields.Monetary("Received - expected", compute="_compute_difference", store=True, help=DIFFERENCE_HELP)
 
     _week_grade_unique = models.Constraint(
         "UNIQUE(accuracy_id, grade)", "A frozen forecast week has one line per customer grade."
@@ -49,4 +47,4 @@ class FbForecastAccuracyLine(models.Model):
     @api.depends("expected", "received", "is_finished")
     def _compute_difference(self):
         for line in self:
-            line.difference = line.received - line.expected if line.is_finished else 0.0
+            line.difference = forecast_accuracy.difference(line.expected, line.received, line.is_finished)
