@@ -7,6 +7,8 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 # The groups an administrator gives each role on the Users form, and nothing more. The roles that create
 # customers also get "Contacts: Creation", as Odoo's own demo user has; the Back Office roles get only theirs.
+# the name of the other companies the tests' template made (scripts/template_company.py), until a test takes one
+SPARE_NAME = "Spare Test Company"
 PERSONAS = {
     "Portal": "base.group_portal",
     "Internal user": "base.group_user,base.group_partner_manager",
@@ -40,6 +42,22 @@ class FounderBackofficeCommon(AccountTestInvoicingCommon):
         cls.env.user.company_ids = [Command.link(company.id)]
         cls.env["fb.kpi.snapshot"].sudo().search([("company_id", "=", company.id)]).unlink()
         return company
+
+    @classmethod
+    def _create_company(cls, **create_values):
+        """Another Italian company with its chart (``setup_other_company``): one the tests' template made
+        (scripts/template_company.py) and no test took yet in this transaction, under the name asked; loading a
+        chart was most of a class's set-up. Elsewhere, or with other values asked, one is made as Odoo's tests
+        make it."""
+        spare = cls.env["res.company"].search([("name", "=like", f"{SPARE_NAME} %")], order="id", limit=1)
+        if not spare or set(create_values) - {"name"}:
+            return super()._create_company(**create_values)
+        spare.name = create_values.get("name", "Test Company")
+        cls.env.user.company_ids = [Command.link(spare.id)]
+        # what the add-on's install gave it goes, as if it were made after the install
+        for model in ("fb.kpi.snapshot", "fb.forecast.accuracy"):
+            cls.env[model].sudo().search([("company_id", "=", spare.id)]).unlink()
+        return spare
 
     @classmethod
     def setUpClass(cls):

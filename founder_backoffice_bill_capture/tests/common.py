@@ -5,6 +5,8 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 # The groups an administrator gives each role on the Users form, and nothing more: the bookkeeper who enters vendor
 # bills (Invoicing), as the Back Office tests' persona of the same name.
+# the name of the other companies the tests' template made (scripts/template_company.py), until a test takes one
+SPARE_NAME = "Spare Test Company"
 PERSONAS = {
     "Invoicing user": "account.group_account_invoice,base.group_partner_manager",
 }
@@ -24,6 +26,18 @@ class BillCaptureCommon(AccountTestInvoicingCommon):
             return super().setup_independent_company(**kwargs)
         cls.env.user.company_ids = [Command.link(company.id)]
         return company
+
+    @classmethod
+    def _create_company(cls, **create_values):
+        """Another Italian company with its chart (``setup_other_company``): one the tests' template made and no
+        test took yet in this transaction, under the name asked, where there is one; else made as Odoo's tests
+        make it."""
+        spare = cls.env["res.company"].search([("name", "=like", f"{SPARE_NAME} %")], order="id", limit=1)
+        if not spare or set(create_values) - {"name"}:
+            return super()._create_company(**create_values)
+        spare.name = create_values.get("name", "Test Company")
+        cls.env.user.company_ids = [Command.link(spare.id)]
+        return spare
 
     @classmethod
     def setUpClass(cls):
