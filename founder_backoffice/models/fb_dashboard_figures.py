@@ -1,20 +1,21 @@
 import json
 import logging
-from datetime import date, datetime, timedelta
+from contextlib import nullcontext
+from datetime import date, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..engine import forecast, kpi, kpi_definitions, periods
+from ..engine import forecast, freshness, kpi, kpi_definitions, periods
 from ..tools import server_side
 from .fb_kpi_snapshot import HISTORY_MONTHS
 
 _logger = logging.getLogger(__name__)
 
-# Figures older than this are computed again when the dashboard opens; the job computes them every 15 minutes.
-MAX_AGE = timedelta(minutes=30)
 DATE_KEYS = ("date_from", "date_to")
+FORECAST_PREFIX = "forecast:"
+JOB = "founder_backoffice.ir_cron_fb_dashboard_figures"
 
 
 class FbDashboardFigures(models.Model):
@@ -22,8 +23,8 @@ class FbDashboardFigures(models.Model):
 
     Reading the KPIs of a period and the forecast scans the ledger, so their cost grows with it; the dashboard
     reads them here instead, whatever the size of the ledger, and says how old they are (its *Refresh* computes
-    them again now). Where they are missing or older than ``MAX_AGE`` (the job does not run, a new day began) the
-    dashboard computes them itself.
+    them again now). Stale ones (``engine.freshness``) are served as they are while the job computes them again;
+    only a company that has none yet has them computed by the dashboard itself.
     """
 
     _name = "fb.dashboard.figures"
@@ -33,6 +34,7 @@ class FbDashboardFigures(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade", readonly=True)
     key = fields.Char(required=True, readonly=True, help="kpi:<first day>:<last day>, or forecast:<as of>.")
     data = fields.Json(required=True, readonly=True)
+    # when computed, or last found current by the job (nothing they are read from written since)
     computed_at = fields.Datetime(required=True, readonly=True)
 
     _company_key_unique = models.Constraint(
@@ -45,38 +47,89 @@ class FbDashboardFigures(models.Model):
 
     @api.model
     def _forecast_key(self, as_of):
-        return f"forecast:{as_of}"
+        return f"{FORECAST_PREFIX}{as_of}"
 
     @api.model
-    def _fresh(self, company, key):
-        """``(data, computed_at)`` of ``key`` if computed less than ``MAX_AGE`` ago, else ``(None, None)``."""
-        figures = self.search_fetch(
-            [("company_id", "=", company.id), ("key", "=", key), ("computed_at", ">", fields.Datetime.now() - MAX_AGE)],
-            ["data", "computed_at"],
-            limit=1,
+    def _forecast_day(self, key):
+        """The day of a forecast's key (its figures were all computed as of that day); None for a KPI's key."""
+        return date.fromisoformat(key.removeprefix(FORECAST_PREFIX)) if key.startswith(FORECAST_PREFIX) else None
+
+    @api.model
+    def _stored(self, company, period):
+        """``(KPIs of the period, of the period before, forecast weeks, computed_at)`` from the company's stored
+        figures, whatever their age, the period taken as of the day they were computed (a new day begins before
+        the job's next run); None where the company has none."""
+        rows = self.search_fetch([("company_id", "=", company.id)], ["key", "data", "computed_at"])
+        as_of = max(filter(None, (self._forecast_day(row.key) for row in rows)), default=None)
+        if not as_of:
+            return None
+        stored = {row.key: row.data for row in rows}
+        date_from, date_to = periods.period_bounds(period, as_of)
+        keys = [
+            self._kpi_key(date_from, date_to),
+            self._kpi_key(*periods.previous_period(date_from, date_to)),
+            self._forecast_key(as_of),
+        ]
+        if not all(key in stored for key in keys):
+            return None
+        current, previous, weeks = (stored[key] for key in keys)
+        return (
+            {**current, **{key: date.fromisoformat(current[key]) for key in DATE_KEYS}},
+            {**previous, **{key: date.fromisoformat(previous[key]) for key in DATE_KEYS}},
+            [
+                forecast.Week(
+                    **{**week, "start": date.fromisoformat(week["start"]), "end": date.fromisoformat(week["end"])}
+                )
+                for week in weeks
+            ],
+            min(rows.mapped("computed_at")),
         )
-        return (figures.data, figures.computed_at) if figures else (None, None)
 
     @api.model
-    def _kpi_values(self, company, date_from, date_to):
-        """``(fb.kpi.compute's values, when computed)``: the job's if fresh (``computed_at`` set), else now (None)."""
-        data, computed_at = self._fresh(company, self._kpi_key(date_from, date_to))
-        if data is None:
-            return self.env["fb.kpi"].compute(company, date_from, date_to), None
-        return {**data, **{key: date.fromisoformat(data[key]) for key in DATE_KEYS}}, computed_at
+    def _computed_now(self, company, period, today):
+        """What ``_stored`` gives, computed now as of ``today`` (``computed_at`` None: not stored)."""
+        date_from, date_to = periods.period_bounds(period, today)
+        Kpi = self.env["fb.kpi"]
+        return (
+            Kpi.compute(company, date_from, date_to),
+            Kpi.compute(company, *periods.previous_period(date_from, date_to)),
+            self.env["fb.cash.forecast"]._weeks(company, today),
+            None,
+        )
 
     @api.model
-    def _weeks(self, company, as_of):
-        """``(the forecast's weeks, when computed)``, like ``_kpi_values``."""
-        data, computed_at = self._fresh(company, self._forecast_key(as_of))
-        if data is None:
-            return self.env["fb.cash.forecast"]._weeks(company, as_of), None
-        return [
-            forecast.Week(
-                **{**week, "start": date.fromisoformat(week["start"]), "end": date.fromisoformat(week["end"])}
+    def _ask_refresh(self):
+        """Ask the figures job for a run now, unless one is asked already; nobody waits for it. The run computes
+        again the figures of every company that needs it (``_cron_compute_ahead``), this one's included.
+
+        A run asked stays asked until it ends (ir.cron deletes a run's triggers when the run commits), so the
+        founders who open the dashboard meanwhile ask nothing more; the lock makes two asking at once ask once.
+        The dashboard's transaction is read-only (on a replica where there is one): the trigger is written in a
+        transaction of its own, as Odoo writes a session's device from a read-only request."""
+        job = self.env["ir.cron"].sudo().browse(self.env["ir.model.data"]._xmlid_to_res_id(JOB))
+        if self._asked(job):
+            return False
+        if self.env.cr.readonly:
+            self.env.cr.rollback()
+            cursor = self.env.registry.cursor()
+        else:
+            cursor = nullcontext(self.env.cr)
+        with cursor as cr:
+            job = job.with_env(job.env(cr=cr))
+            [(locked,)] = job.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", JOB, job.id))
+            if not locked or self._asked(job):
+                return False
+            job._trigger()
+            return True
+
+    @api.model
+    def _asked(self, job):
+        """Whether a run of ``job`` is asked for now and has not ended."""
+        return bool(
+            job.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", job.id), ("call_at", "<=", fields.Datetime.now())], limit=1
             )
-            for week in data
-        ], computed_at
+        )
 
     @api.model
     def _compute_ahead(self, company):
@@ -134,21 +187,86 @@ class FbDashboardFigures(models.Model):
         self.invalidate_model()
 
     @api.model
+    def _mark_current(self, company, checked_at):
+        """Mark ``company``'s figures current at ``checked_at``: nothing they are read from changed since they were
+        computed (unless a Refresh stored them since)."""
+        self.flush_model()
+        self.env.execute_query(
+            SQL(
+                "UPDATE fb_dashboard_figures SET computed_at = %s WHERE company_id = %s AND computed_at < %s",
+                checked_at,
+                company.id,
+                checked_at,
+            )
+        )
+        self.invalidate_model(["computed_at"])
+
+    @api.model
+    def _latest_changes(self, since):
+        """``{company id: latest write_date}`` of the records the figures are read from (``fb.kpi._input_models``)
+        written after ``since``, in one query; the key None holds records of no company, which count for all."""
+        parts = []
+        for name in self.env["fb.kpi"]._input_models():
+            Model = self.env[name]
+            field = Model._fields.get("company_id")
+            if name == "res.company":
+                column = SQL.identifier("id")
+            elif field and field.store and field.type == "many2one":
+                column = SQL.identifier("company_id")
+            else:
+                column = SQL("NULL::int")
+            parts.append(
+                SQL(
+                    "SELECT %s AS company, MAX(write_date) AS latest FROM %s WHERE write_date > %s GROUP BY 1",
+                    column,
+                    SQL.identifier(Model._table),
+                    since,
+                )
+            )
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL("SELECT company, MAX(latest) FROM (%s) changes GROUP BY company", SQL(" UNION ALL ").join(parts))
+        )
+        return dict(rows)
+
+    @api.model
     def _cron_compute_ahead(self):
-        """Every 15 minutes, each company in its own savepoint: one that fails (or that a founder's Refresh is
-        storing right now) is logged and left to the next call, the others are computed. The stalest go first,
-        so that a call stopped by the job's time budget is followed by one that goes on with the others."""
+        """Every 15 minutes, and when a founder's dashboard serves stale figures (``_ask_refresh``): each company's
+        figures are computed again where ``engine.freshness.must_compute`` says so (none yet, of another day, or
+        something they are read from written since), and only marked current otherwise. Each company in its own
+        savepoint: one that fails (or that a founder's Refresh is storing right now) is logged and left to the next
+        call. The stalest go first, so that a call stopped by the job's time budget is followed by one that goes on
+        with the others."""
         # every company with accounting, whichever companies the job's user belongs to
         companies = self.env["res.company"].sudo().search([("chart_template", "!=", False)], order="id")
-        computed = dict(
-            self.sudo()._read_group([("company_id", "in", companies.ids)], ["company_id"], ["computed_at:min"])
-        )
-        companies = companies.sorted(lambda company: computed.get(company) or datetime.min)
+        Figures = self.sudo()
+        today = fields.Date.context_today(Figures)
+        checked_at = fields.Datetime.now()
+        stored = {
+            row.company_id: (self._forecast_day(row.key), row.computed_at)
+            for row in Figures.search_fetch(
+                [("company_id", "in", companies.ids), ("key", "=like", f"{FORECAST_PREFIX}%")],
+                ["company_id", "key", "computed_at"],
+                order="computed_at",
+            )
+        }
+        oldest = min((computed_at for _as_of, computed_at in stored.values()), default=None)
+        changes = Figures._latest_changes(freshness.changes_since(oldest)) if oldest else {}
+
+        def refresh(company):
+            as_of, computed_at = stored.get(company, (None, None))
+            latest = max((changes[key] for key in (company.id, None) if key in changes), default=None)
+            changed = bool(computed_at and latest and latest > freshness.changes_since(computed_at))
+            if freshness.must_compute(as_of, today, changed):
+                self.with_company(company)._compute_ahead(company)
+            else:
+                Figures._mark_current(company, checked_at)
+
         server_side.for_each_company(
             self.env,
             _logger,
-            companies,
-            lambda company: self.with_company(company)._compute_ahead(company),
+            companies.sorted(lambda company: stored.get(company, (None, datetime.min))[1]),
+            refresh,
             "dashboard figures",
         )
 
@@ -158,7 +276,9 @@ class FbDashboardFigures(models.Model):
     @api.readonly
     def get_dashboard(self, period=periods.DEFAULT_KIND, company_id=None):
         """All the dashboard in one call: each card's value, previous period, delta, trend, what it covers and
-        where a click goes; the charts' monthly series, the 13-week cash forecast and its accuracy so far."""
+        where a click goes; the charts' monthly series, the 13-week cash forecast and its accuracy so far. The
+        figures are the job's, whatever their age (``computed_at``, ``age`` in seconds; ``stale``: the job is asked
+        to compute them again), or computed now where the company has none yet."""
         self.check_access("read")
         if period not in periods.KINDS:
             raise UserError(self.env._("The dashboard has no period %s.", period))
@@ -167,12 +287,11 @@ class FbDashboardFigures(models.Model):
         snapshots = figures.env["fb.kpi.snapshot"]
         kpis = snapshots._kpis()
         today = fields.Date.context_today(figures)
-        date_from, date_to = periods.period_bounds(period, today)
-        previous_from, previous_to = periods.previous_period(date_from, date_to)
-        current, current_at = figures._kpi_values(company, date_from, date_to)
-        previous, previous_at = figures._kpi_values(company, previous_from, previous_to)
-        weeks, weeks_at = figures._weeks(company, today)
-        computed_at = [at for at in (current_at, previous_at, weeks_at) if at]
+        current, previous, weeks, computed_at = figures._stored(company, period) or figures._computed_now(
+            company, period, today
+        )
+        now = fields.Datetime.now()
+        stale = bool(computed_at) and freshness.is_stale(computed_at, now)
         cards = [definition for definition in kpis if definition.card]
         history = snapshots.search_read(
             [("company_id", "=", company.id)],
@@ -180,7 +299,7 @@ class FbDashboardFigures(models.Model):
             order="month desc",
             limit=HISTORY_MONTHS,
         )[::-1]  # the latest twelve months, oldest first
-        spans = self._span_texts(date_from, current["date_to"])
+        spans = self._span_texts(current["date_from"], current["date_to"])
         result = []
         for definition in cards:
             key, field = definition.key, snapshots._fields[definition.key]
@@ -204,21 +323,27 @@ class FbDashboardFigures(models.Model):
                     "empty_label": self._empty_label(key, current, company),
                 }
             )
-        return {
+        dashboard = {
             "company": {"id": company.id, "name": company.name},
             "companies": [{"id": c.id, "name": c.name} for c in self.env.user.company_ids],
             "currency_id": company.currency_id.id,
             "period": period,
             "periods": self._period_kinds(),
-            "date_from": fields.Date.to_string(date_from),
+            "date_from": fields.Date.to_string(current["date_from"]),
             "date_to": fields.Date.to_string(current["date_to"]),
             "cards": result,
             "history": self._chart_series(kpis, history),
             "forecast": self._forecast_chart(company, weeks),
             "accuracy": figures.env["fb.forecast.accuracy"]._accuracy_chart(company),
-            # when the oldest figure shown was computed by the job; False: all computed now
-            "computed_at": fields.Datetime.to_string(min(computed_at)) if computed_at else False,
+            # when the figures shown were computed, or last found current; False: computed now
+            "computed_at": fields.Datetime.to_string(computed_at) if computed_at else False,
+            "age": max(0, int((now - computed_at).total_seconds())) if computed_at else 0,
+            "stale": stale,
         }
+        if stale or not computed_at:
+            # last: asking may end this read-only transaction
+            figures._ask_refresh()
+        return dashboard
 
     @api.model
     def action_refresh_figures(self, company_id=None):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..engine import aging, forecast, kpi, periods
+from ..engine import aging, forecast, freshness, kpi, periods
 from .fb_receivable import RECEIVABLE
 
 
@@ -65,6 +65,13 @@ class FbKpi(models.AbstractModel):
     def _extra(self, company, date_from, date_to):
         """KPIs of bridge modules (e.g. employees with ``hr``): none here."""
         return {}
+
+    @api.model
+    def _input_models(self):
+        """The models the KPIs and the forecast are read from (``engine.freshness.INPUT_MODELS``): the dashboard's
+        figures job computes a company's figures again when one of their records was written since (a bridge adds
+        the models of its ``_extra``)."""
+        return freshness.INPUT_MODELS
 
     def _rows(self, sql):
         """The rows of ``sql`` over what is written so far (raw SQL does not flush what it reads)."""

@@ -3,6 +3,7 @@ from . import test_cockpit
 from . import test_collections
 from . import test_company_settings
 from . import test_company_isolation
+from . import test_dashboard_figures
 from . import test_documents
 from . import test_dunning
 from . import test_dunning_jobs

@@ -84,11 +84,26 @@ class TestQueryBudgets(FounderBackofficeCommon):
         """The OWL dashboard's call as it opens (static/src/dashboard: the server's default period and company),
         from the figures its job computed."""
         with self.with_user(self.founder.login):
-            # 9, and 1 for the forecast's accuracy (fb.forecast.accuracy's finished weeks, read in one query)
-            with self.assertQueryCount(fb_founder=10):
+            # 7, and 1 for the forecast's accuracy (fb.forecast.accuracy's finished weeks, read in one query)
+            with self.assertQueryCount(fb_founder=8):
                 data = self.env["fb.dashboard.figures"].get_dashboard(company_id=None)
             cards = {card["key"]: card["value"] for card in data["cards"]}
             self.assertEqual((data["computed_at"], cards["ar_overdue"]), ("2026-03-31 00:00:00", 21000.0))
+
+    @warmup
+    def test_dashboard_rpc_on_stale_figures(self):
+        """The same call 31 minutes after the job's figures: served as they are, the first call asking the job for
+        a run (5 queries more), the next finding it asked (2 more), none computing the figures."""
+        with self.with_user(self.founder.login), freeze_time("2026-03-31 00:31:00"):
+            with self.assertQueryCount(fb_founder=13):
+                data = self.env["fb.dashboard.figures"].get_dashboard(company_id=None)
+            self.env.invalidate_all()
+            with self.assertQueryCount(fb_founder=10):
+                self.env["fb.dashboard.figures"].get_dashboard(company_id=None)
+            cards = {card["key"]: card["value"] for card in data["cards"]}
+            self.assertEqual(
+                (data["computed_at"], data["stale"], cards["ar_overdue"]), ("2026-03-31 00:00:00", True, 21000.0)
+            )
 
     @warmup
     def test_collections_queue_first_page(self):

@@ -33,3 +33,8 @@ class FbKpi(models.AbstractModel):
             employee_retention=kpi.employee_retention(headcount_start, leavers),
         )
         return values
+
+    @api.model
+    def _input_models(self):
+        """The employees, and their versions (start of contract), are read by ``_extra``."""
+        return (*super()._input_models(), "hr.employee", "hr.version")

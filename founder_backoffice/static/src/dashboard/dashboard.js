@@ -9,6 +9,8 @@ import { formatFloat, formatMonetary, formatPercentage } from "@web/views/fields
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { FounderChart } from "./chart";
 
+const { DateTime } = luxon;
+
 // money in and out; the series of the aging layout from "not yet due" to the oldest, then the unapplied credits
 const IN_COLOR = "#28a745";
 const OUT_COLOR = "#dc3545";
@@ -99,11 +101,17 @@ export class FounderDashboard extends Component {
         });
     }
 
-    /** When the figures shown were computed, where the job computed them ahead. */
+    /** When the figures shown were computed ahead (or last found current by the job) and how long ago by the
+     * server's clock; stale ones are served while the job computes them again. */
     get computedText() {
-        return _t("Figures of %(datetime)s", {
-            datetime: formatDateTime(deserializeDateTime(this.state.data.computed_at)),
-        });
+        const data = this.state.data;
+        const values = {
+            datetime: formatDateTime(deserializeDateTime(data.computed_at)),
+            age: DateTime.now().minus({ seconds: data.age }).toRelative(),
+        };
+        return data.stale
+            ? _t("Figures of %(datetime)s (%(age)s), being updated", values)
+            : _t("Figures of %(datetime)s (%(age)s)", values);
     }
 
     previousText(card) {
