@@ -19,7 +19,7 @@ i18n:   ## export the add-on's terms to i18n/founder_backoffice.pot and merge th
 bench:  ## generate the benchmark data set once, then measure each operation (SCALE=1: 20,000 invoices)
 	@bash scripts/bench.sh
 
-bench-ocr:  ## generate 60 supplier bills (text PDF, clean and noisy scans, en/it/ar) and measure the fields read right
+bench-ocr:  ## read the 180-bill corpus (en/it/ar; text PDFs, scans, image PDFs, photos, faxes): fields right, dev and held-out halves
 	@bash scripts/bench_ocr.sh
 
 load:   ## Odoo with 4 workers and 2 cron workers under 20 Locust users for 2 minutes, dunning job running (after make bench)

@@ -37,7 +37,7 @@ GLOSSARY = {
         "Recovery compensation": "Risarcimento forfettario dei costi di recupero",
         "Dunning policy": "Procedura di sollecito",
         "Days overdue": "Giorni di ritardo",
-        "Figures of %(datetime)s": "Dati aggiornati al %(datetime)s",
+        "Figures of %(datetime)s (%(age)s)": "Dati aggiornati al %(datetime)s (%(age)s)",
         "Not due": "A scadere",
     },
     "ar": {

@@ -11,7 +11,7 @@ from odoo.exceptions import ConcurrencyError
 from odoo.fields import Command, Domain
 from odoo.tools import format_list
 
-from ..engine import bill_codes, bill_reader
+from ..engine import bill_codes, bill_layout, bill_reader
 from ..tools import bill_text
 
 # who reads and fills vendor bills
@@ -162,10 +162,10 @@ class AccountMove(models.Model):
         if it is still a draft; why it could not be read is said in its chatter."""
         raw = base64.b64decode(self.with_context(bin_size=False).fb_bill_file)
         name = self.fb_bill_file_name or ""
-        text = ocr = reason = None
+        words = ocr = reason = None
         payloads = []
         try:
-            text, ocr, payloads = bill_text.bill_text(raw)
+            words, ocr, payloads = bill_text.bill_text(raw)
         except bill_text.BillTextError as error:
             reason = self._fb_bill_text_error(error)
         except Exception as error:  # a file that breaks a decoder must not stop the job
@@ -176,7 +176,11 @@ class AccountMove(models.Model):
             reason = self.env._("the bill is no longer a draft.")
         if not reason:
             reason, error = _isolated(
-                self.env, lambda: self._fb_read_bill(text, ocr, name, payloads), "bill %s: %s not filled", self.id, name
+                self.env,
+                lambda: self._fb_read_bill(words, ocr, name, payloads),
+                "bill %s: %s not filled",
+                self.id,
+                name,
             )
             if error:
                 reason = self.env._("it could not be read (%s).", error)
@@ -212,9 +216,11 @@ class AccountMove(models.Model):
             bill_text.TOOL_FAILED: self.env._("%s could not read it.", error.tool),
         }[error.reason]
 
-    def _fb_read_bill(self, text, ocr, filename, payloads=()):
-        """Fill the draft bill from the text of its file and the QR codes on it (``payloads``, what they hold); a
-        reason when nothing was found in them."""
+    def _fb_read_bill(self, words, ocr, filename, payloads=()):
+        """Fill the draft bill from the words of its file (``bill_layout.Word``, with their boxes) and the QR codes
+        on it (``payloads``, what they hold); a reason when nothing was found in them. The words' text is kept on the
+        bill."""
+        text = bill_layout.text_of(words)
         company = self.company_id
         own_vats = [vat for vat in (company.vat, company.partner_id.vat) if vat]
         own_domains = [company.email.split("@")[-1]] if company.email else []
@@ -228,7 +234,7 @@ class AccountMove(models.Model):
         )
         vendors = self._fb_vendor_candidates(found)
         reading = bill_reader.read_bill(
-            text,
+            words,
             [vendor for vendor, _layout in vendors.values()],
             own_vats=own_vats,
             own_domains=own_domains,
