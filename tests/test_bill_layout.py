@@ -73,16 +73,6 @@ def test_cells_are_cut_at_wide_gaps():
     assert layout.cells(row) == [(0, 2), (3, 4)]
 
 
-def test_arabic_letters_given_one_by_one_are_joined_in_reading_order():
-    """A PDF's text layer as pdftotext -bbox-layout gives an Arabic line: a word per letter, left to right as printed
-    (so the word's last letter first), presentation forms."""
-    glyphs = "ﻲﻟﺎﻤﺟﻹا"  # الإجمالي, printed: its last letter leftmost
-    row = [layout.Word(glyph, 300 + 4 * index, 100, 304 + 4 * index, 110) for index, glyph in enumerate(glyphs)]
-    row += [layout.Word("1,150.00", 240, 100, 280, 110)]
-    assert [each.text for each in layout.lines(row)[0]] == ["1,150.00", glyphs[::-1]]
-    assert reader.read_bill(row).values["total"] == 1150.0
-
-
 def test_an_arabic_line_reads_right_to_left():
     row = [*arabic("رقم الفاتورة:", 540, 100), word("INV-77", 400, 100)]
     assert layout.text_of(row).split() == ["رقم", "الفاتورة:", "INV-77"]

@@ -27,8 +27,6 @@ CHAR_WIDTH, LINE_HEIGHT = 6.0, 12.0
 # a gap wider than this many line heights separates two cells of a line (columns, a label and its far value);
 # a space between two words of a phrase is about a quarter of it
 CELL_GAP = 0.9
-# glyphs closer than this many line heights are one word: some PDF text layers give an Arabic word letter by letter
-GLYPH_GAP = 0.15
 # a word joins the line whose neighbouring word's middle is within this many heights of its own: robust to a scan's
 # tilt (the neighbour is near) and to OCR boxes of uneven heights
 LINE_TOLERANCE = 0.5
@@ -116,7 +114,8 @@ class _Row:
 def lines(words):
     """The words grouped into lines, top to bottom and page by page, each line's words left to right: a word joins
     the open line whose neighbouring word's vertical middle is nearest its own (within ``LINE_TOLERANCE`` of their
-    heights); letters a PDF gave one by one are joined into words (``join_glyphs``)."""
+    heights). Words come whole: a PDF's Arabic glyphs are joined into words where they are extracted
+    (``tools/bill_text``)."""
     rows, open_rows = [], []
     heights = sorted(map(height, words))
     tall = TALL * heights[len(heights) // 2] if heights else 0
@@ -137,38 +136,12 @@ def lines(words):
         else:
             best.add(word, height(word) > tall)
     ordered = sorted(rows, key=lambda row: (row.left.page, sum(map(middle, row.words)) / len(row.words)))
-    return [join_glyphs(sorted(row.words, key=lambda word: word.x0)) for row in ordered]
+    return [sorted(row.words, key=lambda word: word.x0) for row in ordered]
 
 
 def line_height(row):
     heights = sorted(height(word) for word in row)
     return heights[len(heights) // 2]
-
-
-def join_glyphs(row):
-    """A line's Arabic letters given one per word (as a PDF text layer may, left to right as printed) joined into
-    words, their letters put back in reading order; other words are left as they are."""
-    gap = GLYPH_GAP * line_height(row) if row else 0
-    result, glyphs = [], []
-
-    def flush():
-        if len(glyphs) > 1:
-            text = "".join(glyph.text for glyph in glyphs)[::-1]
-            first, last = glyphs[0], glyphs[-1]
-            top, bottom = min(glyph.y0 for glyph in glyphs), max(glyph.y1 for glyph in glyphs)
-            result.append(Word(text, first.x0, top, last.x1, bottom, first.page))
-        else:
-            result.extend(glyphs)
-        glyphs.clear()
-
-    for word in row:
-        # a dot between two letters is a glyph of its word too: the Saudi riyal's "ر.س"
-        single = len(word.text) == 1 and (is_arabic(word.text) or (word.text == "." and glyphs))
-        if not (single and glyphs and word.x0 - glyphs[-1].x1 <= gap):
-            flush()
-        (glyphs if single else result).append(word)
-    flush()
-    return result
 
 
 def cells(row):
