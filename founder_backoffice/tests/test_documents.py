@@ -180,10 +180,11 @@ class TestCustomerDocuments(FounderBackofficeCommon, HttpCase):
         for lang in ("en_US", "ar_001", "it_IT"):
             reminder = self.reminders[lang]
             pdf = Pdf(batch[reminder.id], f"letter_{lang}")  # each letter of the batch on its own
-            direct = self._pdf(
-                f"letter_{lang}_alone", "founder_backoffice.action_report_fb_dunning_letter", reminder.ids
-            )
-            self.assertEqual(len(pdf.pages), len(direct.pages), lang)
+            if lang == "ar_001":  # as long as the same letter rendered alone (the right-to-left one, the longest)
+                direct = self._pdf(
+                    f"letter_{lang}_alone", "founder_backoffice.action_report_fb_dunning_letter", reminder.ids
+                )
+                self.assertEqual(len(pdf.pages), len(direct.pages), lang)
             self._assert_letterhead(pdf, f"letter {lang}")
             text = pdf.text
             self.assertTrue(_contains(text, reminder.partner_id.name), lang)
@@ -230,21 +231,25 @@ class TestCustomerDocuments(FounderBackofficeCommon, HttpCase):
                 allowed += self.env["account.account"].search([]).mapped("name")
                 self._assert_no_english(pdf.text, english, lang, allowed, report)
 
-    def _send_statement(self, partner):
-        """E-mail the statement from the customer's form as the collections manager, through Odoo's composer."""
+    def _send_statement(self, partner, render=True):
+        """E-mail the statement from the customer's form as the collections manager, through Odoo's composer; its
+        PDF rendered by wkhtmltopdf when ``render``, else as Odoo's tests render reports (HTML)."""
         action = partner.with_user(self.manager).action_fb_send_statement()
         composer = self.env["mail.compose.message"].with_user(self.manager).with_context(**action["context"]).create({})
-        composer.with_context(force_report_rendering=True).action_send_mail()
+        composer.with_context(force_report_rendering=render).action_send_mail()
         return self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])
 
     def test_emails(self):
-        self._send()
+        """The e-mails' bodies; the letters attached are test_letters' (their PDFs are not rendered again here), the
+        statement attached is rendered once, in Arabic."""
+        self.dunning_run.action_send()
         english = {}
         for lang in ("en_US", "ar_001", "it_IT"):
             partner, reminder = self.customers[lang], self.reminders[lang]
-            statement = self._send_statement(partner)
+            statement = self._send_statement(partner, render=lang == "ar_001")
             self.assertEqual(len(statement), 1, lang)
-            self._assert_letterhead(Pdf(statement.attachment_ids.raw, f"statement_{lang}_attached"), "statement")
+            if lang == "ar_001":
+                self._assert_letterhead(Pdf(statement.attachment_ids.raw, f"statement_{lang}_attached"), "statement")
             mails = {"reminder e-mail": reminder.sudo().mail_id, "statement e-mail": statement}
             for what, mail in mails.items():
                 if os.environ.get("FB_PDF_DIR"):
