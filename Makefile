@@ -22,7 +22,7 @@ bench:  ## generate the benchmark data set once, then measure each operation (SC
 bench-ocr:  ## read the 180-bill corpus (en/it/ar; text PDFs, scans, image PDFs, photos, faxes): fields right, dev and held-out halves
 	@bash scripts/bench_ocr.sh
 
-load:   ## Odoo with 4 workers and 2 cron workers under 20 Locust users for 2 minutes, dunning job running (after make bench)
+load:   ## Odoo with 4 workers, 2 cron workers and the websocket worker under 10, 20 and 40 Locust users, idle then while the dunning job sends, with Odoo's own screens as yardstick (after make bench)
 	@bash scripts/load.sh
 
 replica-check:  ## a hot standby of the local PostgreSQL and Odoo reading from it: where each founder's request ran (after make run)

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import Registry
+from odoo.orm import fields_textual
 from odoo.tools import SQL, config
 
 RUNS = 3
@@ -429,7 +430,16 @@ def floor_sql_xlsx(env):
     return len(output.getvalue())
 
 
-Operation = namedtuple("Operation", "name function floor target setup", defaults=(None, None, None))
+Operation = namedtuple("Operation", "name function floor target setup split", defaults=(None, None, None, None))
+# Where the send step's time goes: Odoo's steps it calls, timed inside the measured run (the rest is the add-on's
+# own: checks, chatter notes, links, states). The mail rows' creation is given without the sanitizing it includes.
+SANITIZING, MAIL_ROWS = "Odoo: sanitizing each message's HTML", "Odoo: creating the e-mails and messages"
+SEND_SPLIT = (
+    ("Odoo: rendering each e-mail from its template", "mail.template", "_generate_template"),
+    ("Odoo: the layout around each e-mail", "mail.template", "_render_encapsulate"),
+    (SANITIZING, None, "html_sanitize"),
+    (MAIL_ROWS, "mail.mail", "create"),
+)
 OPERATIONS = [
     # name, function measured, floor it is compared with, target (max seconds, max queries or ratio to the
     # floor), setup: what the function is given instead of the environment, prepared before the clock starts
@@ -441,6 +451,7 @@ OPERATIONS = [
         dunning_send,
         target={"seconds_per_item": 0.008, "queries_per_item": 15},
         setup=lambda env: planned_reminders(env, 1000),
+        split=SEND_SPLIT,
     ),
     Operation("dunning send with PDF letters", dunning_send, target={"seconds_per_item": 0.25}, setup=with_letters),
     Operation("collections queue: first page + count", queue, target={"seconds": 0.5}),
@@ -581,7 +592,30 @@ def measure(registry, operation):
         return {"error": errors[0]}
     row = {key: statistics.median(run[key] for run in runs) for key in ("seconds", "queries", "peak_mb")}
     row["items"] = runs[0]["items"]
+    if operation.split:
+        row["split"] = {label: statistics.median(run["split"][label] for run in runs) for label in runs[0]["split"]}
     return row
+
+
+def timed_split(registry, split):
+    """Wrap the functions of ``split`` (in this forked child only) to add up the seconds spent in each; the mail
+    rows' creation is counted without the sanitizing inside it."""
+    spent = dict.fromkeys((label for label, _model, _name in split), 0.0)
+
+    def wrap(label, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - start
+
+        return wrapper
+
+    for label, model, name in split:
+        owner = registry[model] if model else fields_textual
+        setattr(owner, name, wrap(label, getattr(owner, name)))
+    return spent
 
 
 def measure_once(registry, operation):
@@ -605,6 +639,7 @@ def measure_once(registry, operation):
                     argument = operation.setup(env) if operation.setup else env
                     env.flush_all()
                     if measured:
+                        spent = timed_split(registry, operation.split or ())
                         reset_peak_memory()
                         start_queries, start = cr.sql_log_count, time.perf_counter()
                     items = operation.function(argument)
@@ -616,6 +651,7 @@ def measure_once(registry, operation):
                     "queries": cr.sql_log_count - start_queries,
                     "items": items,
                     "peak_mb": peak_memory_mb(),
+                    "split": spent,
                 }
                 cr.rollback()
         except Exception as error:  # reported to the parent, which prints it in the table
@@ -663,6 +699,7 @@ def main():
         row["target_met"] = target_met(row, target)
     oca = compare_with_oca(Registry(args.oca_database), results) if args.oca_database else {}
     print_table(results, args.scale)
+    print_split(results)
     print_backtest(backtest_result)
     if oca:
         print_oca(oca)
@@ -704,6 +741,20 @@ def print_table(results, scale):
             f"{name:45} {row['items']:>8} {row['seconds']:>9.3f} {row['queries']:>8} {row['peak_mb']:>8.0f} "
             f"{ratio:>6}  {met}"
         )
+
+
+def print_split(results):
+    """Where each split operation's time went, in milliseconds per item: Odoo's steps, then the add-on's own."""
+    for name, row in results.items():
+        if "split" not in row:
+            continue
+        items = max(row["items"], 1)
+        spent = dict(row["split"])
+        spent[MAIL_ROWS] -= spent[SANITIZING]  # the mail rows' creation includes the sanitizing
+        spent["the add-on's own steps: checks, chatter, links, states"] = row["seconds"] - sum(spent.values())
+        print(f"\n{name}: where the time goes (ms per item, {row['seconds'] / items * 1000:.1f} in all)")
+        for label, seconds in spent.items():
+            print(f"  {label:60} {seconds / items * 1000:>6.1f}")
 
 
 def print_backtest(result):

@@ -1,13 +1,30 @@
 """`make load`'s simulated users (Locust): collectors working their queue and founders reading their figures,
-logged in through /web/login, each action going the web client's way (JSON-RPC call_kw, the XLSX link)."""
+logged in through /web/login, each action going the web client's way (JSON-RPC call_kw, the XLSX link). The same
+users also do Odoo's own comparable actions ("odoo: ..."), the yardstick the add-on's actions are compared with in
+the same run. Every request's time is appended to the file named by ``FB_LOAD_TIMINGS`` (bench/load_check.py
+computes the percentiles, also of the yardstick's requests together)."""
 
 import itertools
 import json
+import os
 import random
 import re
 from datetime import date, timedelta
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
+
+YARDSTICK = "odoo: "  # the prefix of Odoo's own actions
+_timings = open(os.environ["FB_LOAD_TIMINGS"], "a", encoding="utf-8")  # noqa: SIM115 (open while Locust runs)
+
+
+@events.request.add_listener
+def record(name, response_time, exception, **_kwargs):
+    _timings.write(json.dumps([name, round(response_time, 1), bool(exception)]) + "\n")
+
+
+@events.quitting.add_listener
+def close(**_kwargs):
+    _timings.close()
 
 
 class OdooUser(HttpUser):
@@ -46,8 +63,9 @@ class OdooUser(HttpUser):
 class Collector(OdooUser):
     weight = 3
     role = "collector"
-    logins = itertools.cycle(range(15))
+    logins = itertools.cycle(range(30))
     customers = ()
+    invoices = ()
 
     @task(4)
     def queue(self):
@@ -104,11 +122,94 @@ class Collector(OdooUser):
                         "collector: log a call (done)", "mail.activity", "action_feedback", [activity["id"]], "Called"
                     )
 
+    # the yardstick: Odoo's own screens of the same kind, as its web client loads them
+
+    @task(4)
+    def invoice_list(self):
+        rows = self.call(
+            YARDSTICK + "invoice list, first page",
+            "account.move",
+            "web_search_read",
+            [("move_type", "=", "out_invoice")],
+            {
+                "name": {},
+                "invoice_partner_display_name": {},
+                "invoice_date": {},
+                "invoice_date_due": {},
+                "ref": {},
+                "invoice_user_id": {"fields": {"display_name": {}}},
+                "company_id": {"fields": {"display_name": {}}},
+                "amount_untaxed_in_currency_signed": {},
+                "amount_total_in_currency_signed": {},
+                "amount_residual_signed": {},
+                "currency_id": {"fields": {}},
+                "status_in_payment": {},
+                "state": {},
+                "move_type": {},
+            },
+            limit=80,
+        )
+        if rows:
+            self.invoices = [row["id"] for row in rows["records"]]
+
+    @task(3)
+    def partner_form(self):
+        if self.customers:
+            self.call(
+                YARDSTICK + "partner form",
+                "res.partner",
+                "web_read",
+                [random.choice(self.customers)],
+                {
+                    "name": {},
+                    "email": {},
+                    "phone": {},
+                    "street": {},
+                    "city": {},
+                    "country_id": {"fields": {"display_name": {}}},
+                    "vat": {},
+                    "property_payment_term_id": {"fields": {"display_name": {}}},
+                    "property_account_receivable_id": {"fields": {"display_name": {}}},
+                    "total_invoiced": {},
+                    "bank_account_count": {},
+                },
+            )
+
+    @task(2)
+    def invoice_form(self):
+        if self.invoices:
+            self.call(
+                YARDSTICK + "invoice form",
+                "account.move",
+                "web_read",
+                [random.choice(self.invoices)],
+                {
+                    "name": {},
+                    "partner_id": {"fields": {"display_name": {}}},
+                    "invoice_date": {},
+                    "invoice_date_due": {},
+                    "state": {},
+                    "payment_state": {},
+                    "amount_residual": {},
+                    "tax_totals": {},
+                    "invoice_line_ids": {
+                        "fields": {
+                            "product_id": {"fields": {"display_name": {}}},
+                            "name": {},
+                            "quantity": {},
+                            "price_unit": {},
+                            "tax_ids": {"fields": {"display_name": {}}},
+                            "price_subtotal": {},
+                        }
+                    },
+                },
+            )
+
 
 class Founder(OdooUser):
     weight = 1
     role = "founder"
-    logins = itertools.cycle(range(5))
+    logins = itertools.cycle(range(10))
 
     def options(self):
         return {"company_id": self.company_id}
@@ -134,4 +235,24 @@ class Founder(OdooUser):
         self.client.get(
             f"/founder_backoffice/xlsx/aging_receivable?options={json.dumps(self.options())}",
             name="founder: aging XLSX",
+        )
+
+    # the yardstick: Odoo's accounting dashboard (the journals' kanban with their figures and graphs)
+
+    @task(3)
+    def accounting_dashboard(self):
+        self.call(
+            YARDSTICK + "accounting dashboard",
+            "account.journal",
+            "web_search_read",
+            [("show_on_dashboard", "=", True)],
+            {
+                "name": {},
+                "type": {},
+                "color": {},
+                "kanban_dashboard": {},
+                "kanban_dashboard_graph": {},
+                "has_entries": {},
+                "activity_ids": {},
+            },
         )

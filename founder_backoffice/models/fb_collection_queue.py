@@ -11,8 +11,8 @@ from .fb_payment_habit import EXPECTED_HELP, GRADE_HELP, GRADES
 COMPANY_SLOTS = 1000
 # The customer's collections settings of each row, read for the row's company (company-dependent fields).
 SETTINGS = {
-    "collector_id": "fb_collector_id",
-    "stage_id": "fb_collection_stage_id",
+    "collector": "fb_collector_id",
+    "stage": "fb_collection_stage_id",
     "credit_hold": "fb_credit_hold",
     "replied_date": "fb_replied_date",
 }
@@ -109,23 +109,23 @@ class FbCollectionQueue(models.Model):
                 SELECT res_id AS partner_id, MIN(date_deadline) AS next_action_date
                   FROM mail_activity WHERE res_model = 'res.partner'
                  GROUP BY res_id
-            ), settings AS (%(settings)s)
+            )
             SELECT b.partner_id::bigint * %(slots)s + b.company_id AS id,
                    b.partner_id, b.company_id, company.currency_id,
                    b.amount_overdue, b.amount_due, b.overdue_count, b.oldest_days,
                    r.level_id AS last_level_id, r.date AS last_reminder_date,
                    a.next_action_date,
-                   s.collector_id,
-                   COALESCE(s.stage_id, (SELECT id FROM fb_collection_stage WHERE kind = 'new'
+                   %(collector)s AS collector_id,
+                   COALESCE(%(stage)s, (SELECT id FROM fb_collection_stage WHERE kind = 'new'
                                          ORDER BY sequence, id LIMIT 1)) AS stage_id,
                    pr.promise_amount, pr.promise_date, COALESCE(pr.broken, 0) AS broken_promise_count,
-                   d.disputed_amount, COALESCE(s.credit_hold, FALSE) AS credit_hold,
-                   s.replied_date, s.replied_date IS NOT NULL AS waiting,
+                   d.disputed_amount, COALESCE(%(credit_hold)s, FALSE) AS credit_hold,
+                   %(replied_date)s AS replied_date, %(replied_date)s IS NOT NULL AS waiting,
                    (SELECT MAX(m.fb_portal_last_seen) FROM account_move m WHERE m.id = ANY(b.overdue_move_ids))
                        AS last_seen,
                    %(priority)s AS priority
               FROM balances b
-              JOIN settings s ON s.company_id = b.company_id AND s.partner_id = b.partner_id
+              JOIN res_partner p ON p.id = b.partner_id
               JOIN res_company company ON company.id = b.company_id
               LEFT JOIN promises pr ON pr.company_id = b.company_id AND pr.partner_id = b.partner_id
               LEFT JOIN disputes d ON d.company_id = b.company_id AND d.partner_id = b.partner_id
@@ -133,7 +133,7 @@ class FbCollectionQueue(models.Model):
               LEFT JOIN activities a ON a.partner_id = b.partner_id
             """,
             items=Receivable._open_items_query(self.env.companies.ids),
-            settings=self._settings_query(),
+            **self._settings_sql(),
             overdue=Receivable._overdue_sql(SQL("residual"), SQL("date_maturity"), today),
             slots=COMPANY_SLOTS,
             today=today,
@@ -146,22 +146,22 @@ class FbCollectionQueue(models.Model):
         )
 
     @api.model
-    def _settings_query(self):
-        """The collections settings of the customers in ``balances``, per company: each company's value read as
-        Odoo reads a company-dependent field (its own, else the company's default)."""
+    def _settings_sql(self):
+        """``{column: SQL}``: the customer's (``p``) collections settings in the row's company (``b``), each read as
+        Odoo reads a company-dependent field (its own value, else the company's default). A column, not a join: a
+        join on the per-customer balances, which the planner cannot estimate, turned into a nested loop over every
+        pair of customers."""
         Partner = self.env["res.partner"].sudo()
-        return SQL(" UNION ALL ").join(
-            SQL(
-                "SELECT %(company)s AS company_id, p.id AS partner_id, %(columns)s FROM res_partner p "
-                "WHERE p.id IN (SELECT partner_id FROM balances WHERE company_id = %(company)s)",
-                company=company.id,
-                columns=SQL(", ").join(
-                    SQL("%s AS %s", Partner.with_company(company)._field_to_sql("p", fname), SQL.identifier(column))
-                    for column, fname in SETTINGS.items()
+        return {
+            column: SQL(
+                "CASE b.company_id %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", company.id, Partner.with_company(company)._field_to_sql("p", fname))
+                    for company in self.env.companies
                 ),
             )
-            for company in self.env.companies
-        )
+            for column, fname in SETTINGS.items()
+        }
 
     @api.depends_context("lang")
     def _compute_payment_grade(self):
