@@ -206,8 +206,15 @@ def check(env, runs_dir, log_path):
         return 1
     single_path = Path(runs_dir) / "load-single.json"
     single_ms = statistics.median(json.loads(single_path.read_text())["times_ms"]) if single_path.exists() else None
+    with open(log_path, errors="replace") as log:
+        log_text = log.read()
+    intervals = job_intervals(log_text)
+    busy = {key: job_seconds(run[3], intervals) for key, run in runs.items()}
     failures = (
-        main_table(runs[MAIN], single_ms) + capacities(runs) + job_effects(runs) + database_and_log(env, log_path)
+        main_table(runs[MAIN], single_ms, busy[MAIN])
+        + capacities(runs, busy)
+        + job_effects(runs, busy)
+        + database_and_log(env, log_text)
     )
     print("every target met" if not failures else f"MISSED: {', '.join(failures)}")
     return 1 if failures else 0
