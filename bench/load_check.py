@@ -166,7 +166,7 @@ def job_seconds(window, intervals):
 
 
 def read_run(path):
-    """``{action: (times, errors)}`` of one run, and the yardstick's requests pooled."""
+    """``({action: [ms]}, {action: failed requests}, [ms of the yardstick's requests pooled])`` of one run."""
     times, errors = defaultdict(list), defaultdict(int)
     for line in path.read_text().splitlines():
         name, ms, failed = json.loads(line)
