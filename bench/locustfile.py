@@ -8,10 +8,10 @@ import itertools
 import json
 import os
 import random
-import re
 from datetime import date, timedelta
 
 from locust import HttpUser, between, events, task
+from odoo_login import log_in
 
 YARDSTICK = "odoo: "  # the prefix of Odoo's own actions
 _timings = open(os.environ["FB_LOAD_TIMINGS"], "a", encoding="utf-8")  # noqa: SIM115 (open while Locust runs)
@@ -37,15 +37,7 @@ class OdooUser(HttpUser):
 
     def on_start(self):
         self.login = f"load_{self.role}_{next(self.logins)}"
-        page = self.client.get("/web/login", name="login page")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        self.client.post(
-            "/web/login",
-            data={"login": self.login, "password": self.login, "csrf_token": token, "redirect": "/odoo"},
-            name="login",
-        )
-        info = self.client.post("/web/session/get_session_info", json={}, name="session info").json()["result"]
-        self.company_id = info["user_companies"]["current_company"]
+        self.company_id = log_in(self.client, self.login, step_options=lambda step: {"name": step})
 
     def call(self, name, model, method, *args, **kwargs):
         kwargs.setdefault("context", {})["allowed_company_ids"] = [self.company_id]

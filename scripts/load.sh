@@ -10,6 +10,7 @@ bench_db="fb_bench_$(tr . _ <<<"$scale")"
 db_exists "$bench_db" || die "run \`SCALE=$scale make bench\` once first: the load runs on a copy of $bench_db"
 db=fb_load
 http_port=8173
+workers=4
 logdir=$ROOT/.test-logs
 mkdir -p "$logdir"
 if [ ! -x "$ROOT/.venv-load/bin/locust" ]; then
@@ -39,7 +40,7 @@ smtp_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 sink_pid=$!
 # its own session: on shutdown, Odoo's multi-process server signals its whole process group
 setsid "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" --db-filter "^$db\$" --http-port "$http_port" \
-    --workers 4 --max-cron-threads 2 --smtp 127.0.0.1 --smtp-port "$smtp_port" \
+    --workers "$workers" --max-cron-threads 2 --smtp 127.0.0.1 --smtp-port "$smtp_port" \
     --limit-time-cpu 600 --limit-time-real 1200 --limit-time-real-cron 3600 \
     --limit-memory-soft 2147483648 --limit-memory-hard 2684354560 --log-level info \
     --logfile "$logdir/load-odoo.log" &
@@ -74,4 +75,4 @@ for users in 20 10 40; do
     log "reminders sent so far: $(psql -d "$db" -Atqc "SELECT COUNT(*) FROM fb_dunning_reminder WHERE state = 'sent'")"
 done
 PYTHONPATH=$ODOO_DIR "$PY" "$ROOT/bench/load_check.py" check --config "$ODOO_CFG" --database "$db" \
-    --runs "$logdir" --log "$logdir/load-odoo.log"
+    --runs "$logdir" --log "$logdir/load-odoo.log" --workers "$workers"

@@ -122,6 +122,22 @@ def test_empty_values_are_blank():
     assert [cell.value for cell in ws[7]] == [None, None, 0, 0, None]
 
 
+def test_blank_zero_columns_leave_zeros_blank_and_still_total():
+    columns = [Column(0, "Partner"), Column(1, "Not due", "amount", total=True, blank_zero=True)]
+    columns.append(Column(2, "Total", "amount", total=True))
+    report = XlsxReport()
+    report.add_sheet("Aging").add_table(columns, [("A", 0.0, 0.0), ("B", 12.5, 12.5), ("C", 0, -3.0)], totals_label="T")
+    ws = load(report.close(), data_only=True).active
+    assert [[cell.value for cell in ws[row]] for row in (2, 3, 4, 5)] == [
+        ["A", None, 0],
+        ["B", 12.5, 12.5],
+        ["C", None, -3],
+        ["T", 12.5, 9.5],
+    ]
+    with pytest.raises(ValueError, match="blank zeros"):
+        Column("partner", "Partner", blank_zero=True)
+
+
 def test_rows_stream_from_a_generator():
     class Row(dict):
         pass

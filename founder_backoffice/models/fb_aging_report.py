@@ -211,7 +211,10 @@ class FbAgingReport(models.Model):
             Column("date", self.env._("Date"), "date"),
             Column("date_maturity", self.env._("Due date"), "date"),
             Column("days_overdue", self.env._("Days past due"), "integer"),
-            *(Column(name, label, "amount", total=True) for name, label in zip(SERIES_FIELDS, labels, strict=True)),
+            *(
+                Column(name, label, "amount", total=True, blank_zero=True)
+                for name, label in zip(SERIES_FIELDS, labels, strict=True)
+            ),
             Column("amount_residual", self.env._("Total"), "amount", total=True),
         ]
         summary = {}
@@ -229,7 +232,7 @@ class FbAgingReport(models.Model):
         )
         summary_columns = (
             [Column(0, self.env._("Partner"))]
-            + [Column(index + 1, label, "amount", total=True) for index, label in enumerate(labels)]
+            + [Column(index + 1, label, "amount", total=True, blank_zero=True) for index, label in enumerate(labels)]
             + [Column(len(SERIES_FIELDS) + 1, self.env._("Total"), "amount", total=True)]
         )
         summary_sheet.add_table(

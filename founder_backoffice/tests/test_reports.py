@@ -208,8 +208,8 @@ class TestReports(FounderBackofficeCommon):
         rows = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
         model, options = wizard._report_model()
         screen = {line["partner_name"]: line for line in model._lines(options)}
-        # the six buckets, the unapplied credits, the total
-        self.assertEqual(rows["Rossi S.p.A."][1:], (0.0, 0.0, 0.0, 0.0, 0.0, 500.0, 0.0, 500.0))
+        # the six buckets, the unapplied credits (blank where nothing is owed), the total
+        self.assertEqual(rows["Rossi S.p.A."][1:], (None, None, None, None, None, 500.0, None, 500.0))
         self.assertEqual(rows["Rossi S.p.A."][6], screen["Rossi S.p.A."]["bucket_5"])
         self.assertEqual(rows['=HYPERLINK("x")'][2], 10.0)  # 5 days past due: 1-30
         detail = book.worksheets[1]

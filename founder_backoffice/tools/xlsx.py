@@ -44,7 +44,8 @@ class Column:
     """One table column: ``key`` indexes a row (mapping key or sequence index), ``label`` is its header.
 
     ``kind`` is one of ``KINDS``; ``width`` fixes the width instead of fitting it; ``total`` adds the
-    column's sum to the totals row (numeric kinds only).
+    column's sum to the totals row (numeric kinds only); ``blank_zero`` leaves a zero blank (an aging bucket
+    where a line owes nothing: the reader sees where each amount falls, and half the cells are not written).
     """
 
     key: object
@@ -52,12 +53,13 @@ class Column:
     kind: str = "text"
     width: float | None = None
     total: bool = False
+    blank_zero: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
-        if self.total and self.kind not in NUMERIC_KINDS:
-            raise ValueError(f"column {self.label!r}: only numeric columns have totals")
+        if (self.total or self.blank_zero) and self.kind not in NUMERIC_KINDS:
+            raise ValueError(f"column {self.label!r}: only numeric columns have totals or blank zeros")
 
 
 def amount_format(digits: int = 2, currency_symbol: str | None = None, symbol_after: bool = False) -> str:
@@ -236,7 +238,7 @@ class Sheet:
                 raise ValueError("too many rows for one Excel sheet")
             for index, column in enumerate(columns):
                 value = values[column.key]
-                if value is None or value is False or value == "":
+                if value is None or value is False or value == "" or (column.blank_zero and value == 0):
                     continue
                 if column.kind == "date" and isinstance(value, date):
                     self.worksheet.write_datetime(row, index, value, formats[index])
