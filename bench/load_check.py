@@ -130,8 +130,14 @@ def percentile(values, share):
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def log_moment(stamp):
+    """Epoch seconds of a line of Odoo's log stamped ``2026-12-08 00:30:06,975`` (local time, as the runs' windows)."""
+    seconds, millis = stamp.split(",")
+    return time.mktime(time.strptime(seconds, "%Y-%m-%d %H:%M:%S")) + int(millis) / 1000
+
+
 JOB_LINE = re.compile(
-    r"^(\S+ \S+),\d+ \d+ INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job 'Back Office: (?:daily dunning|send dunning "
+    r"^(\S+ \S+,\d+) \d+ INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job 'Back Office: (?:daily dunning|send dunning "
     r"runs in the background)' \((\d+)\) (starting|fully done|partially done)",
     re.MULTILINE,
 )
@@ -141,7 +147,7 @@ def job_intervals(log_text):
     """``[(start, end)]`` in epoch seconds, not overlapping: when a cron worker ran a dunning job, from Odoo's log."""
     intervals, started = [], {}
     for stamp, job, event in JOB_LINE.findall(log_text):
-        moment = time.mktime(time.strptime(stamp, "%Y-%m-%d %H:%M:%S"))
+        moment = log_moment(stamp)
         if event == "starting":
             started[job] = moment
         elif job in started:
@@ -167,8 +173,7 @@ def served_requests(log_text):
     """``[(start, end, path)]`` in epoch seconds: each request an HTTP worker served, from Odoo's log."""
     served = []
     for stamp, path, sql_s, python_s in REQUEST_LINE.findall(log_text):
-        seconds, millis = stamp.split(",")
-        end = time.mktime(time.strptime(seconds, "%Y-%m-%d %H:%M:%S")) + int(millis) / 1000
+        end = log_moment(stamp)
         served.append((end - float(sql_s) - float(python_s), end, path.removeprefix("/web/dataset/call_kw/")))
     return served
 
@@ -307,7 +312,7 @@ def capacities(runs, busy):
         addon_ms, addon_name = worst[job, "add-on"][users]
         yard_ms, yard_name = worst[job, "yardstick"][users]
         print(
-            f"{users:>3} users, {'job sending' if job == 'job' else 'no job':12} {addon_ms:>6.0f} {addon_name[:21]:21} "
+            f"{_run(job, users)} {addon_ms:>6.0f} {addon_name[:21]:21} "
             f"{yard_ms:>6.0f} {yard_name[:27]:27} {percentile(pooled, 0.95):>9.0f} {sum(errors.values()):>6} "
             f"{busy[job, users]:>5.0f}"
         )
@@ -373,7 +378,7 @@ def workers_table(runs, served, workers):
         busiest = sorted(held, key=held.get, reverse=True)[:2]
         routes = ", ".join(f"{path} {held[path] / capacity_s:.0%}" for path in busiest)
         print(
-            f"{users:>3} users, {'job sending' if job == 'job' else 'no job':12} all busy {full:>4.0f} s of "
+            f"{_run(job, users)} all busy {full:>4.0f} s of "
             f"{window[1] - window[0]:.0f} s; screens in a worker p50 {percentile(screens, 0.5):>3.0f} ms, p95 "
             f"{percentile(screens, 0.95):>4.0f} ms; worker time: {routes}"
         )
@@ -398,6 +403,10 @@ def database_and_log(env, text):
     print(f"levels sent twice: {twice}; deadlocks or serialization errors in the log: {log_errors}")
     print(f"error lines in the log: {error_lines}; websocket (gevent) worker started: {'yes' if websocket else 'no'}")
     return ["database and log checks"] if twice or log_errors or error_lines or not sent or not websocket else []
+
+
+def _run(job, users):
+    return f"{users:>3} users, {'job sending' if job == 'job' else 'no job':12}"
 
 
 def _users(count):

@@ -51,6 +51,11 @@ class OdooUser(HttpUser):
                 return None
             return body.get("result")
 
+    def form(self, name, model, ids, specification):
+        """A form as the web client opens it (``web_read``), on one of the records ``ids`` when there are any."""
+        if ids:
+            self.call(name, model, "web_read", [random.choice(ids)], specification)
+
 
 class Collector(OdooUser):
     weight = 3
@@ -74,14 +79,12 @@ class Collector(OdooUser):
 
     @task(3)
     def customer_form(self):
-        if self.customers:
-            self.call(
-                "collector: customer form",
-                "res.partner",
-                "web_read",
-                [random.choice(self.customers)],
-                {"name": {}, "fb_collector_id": {}, "fb_payment_grade": {}, "fb_overdue_count": {}},
-            )
+        self.form(
+            "collector: customer form",
+            "res.partner",
+            self.customers,
+            {"name": {}, "fb_collector_id": {}, "fb_payment_grade": {}, "fb_overdue_count": {}},
+        )
 
     @task(1)
     def promise(self):
@@ -146,56 +149,52 @@ class Collector(OdooUser):
 
     @task(3)
     def partner_form(self):
-        if self.customers:
-            self.call(
-                YARDSTICK + "partner form",
-                "res.partner",
-                "web_read",
-                [random.choice(self.customers)],
-                {
-                    "name": {},
-                    "email": {},
-                    "phone": {},
-                    "street": {},
-                    "city": {},
-                    "country_id": {"fields": {"display_name": {}}},
-                    "vat": {},
-                    "property_payment_term_id": {"fields": {"display_name": {}}},
-                    "property_account_receivable_id": {"fields": {"display_name": {}}},
-                    "total_invoiced": {},
-                    "bank_account_count": {},
-                },
-            )
+        self.form(
+            YARDSTICK + "partner form",
+            "res.partner",
+            self.customers,
+            {
+                "name": {},
+                "email": {},
+                "phone": {},
+                "street": {},
+                "city": {},
+                "country_id": {"fields": {"display_name": {}}},
+                "vat": {},
+                "property_payment_term_id": {"fields": {"display_name": {}}},
+                "property_account_receivable_id": {"fields": {"display_name": {}}},
+                "total_invoiced": {},
+                "bank_account_count": {},
+            },
+        )
 
     @task(2)
     def invoice_form(self):
-        if self.invoices:
-            self.call(
-                YARDSTICK + "invoice form",
-                "account.move",
-                "web_read",
-                [random.choice(self.invoices)],
-                {
-                    "name": {},
-                    "partner_id": {"fields": {"display_name": {}}},
-                    "invoice_date": {},
-                    "invoice_date_due": {},
-                    "state": {},
-                    "payment_state": {},
-                    "amount_residual": {},
-                    "tax_totals": {},
-                    "invoice_line_ids": {
-                        "fields": {
-                            "product_id": {"fields": {"display_name": {}}},
-                            "name": {},
-                            "quantity": {},
-                            "price_unit": {},
-                            "tax_ids": {"fields": {"display_name": {}}},
-                            "price_subtotal": {},
-                        }
-                    },
+        self.form(
+            YARDSTICK + "invoice form",
+            "account.move",
+            self.invoices,
+            {
+                "name": {},
+                "partner_id": {"fields": {"display_name": {}}},
+                "invoice_date": {},
+                "invoice_date_due": {},
+                "state": {},
+                "payment_state": {},
+                "amount_residual": {},
+                "tax_totals": {},
+                "invoice_line_ids": {
+                    "fields": {
+                        "product_id": {"fields": {"display_name": {}}},
+                        "name": {},
+                        "quantity": {},
+                        "price_unit": {},
+                        "tax_ids": {"fields": {"display_name": {}}},
+                        "price_subtotal": {},
+                    }
                 },
-            )
+            },
+        )
 
 
 class Founder(OdooUser):

@@ -214,6 +214,16 @@ template_db_name() {
     printf 'fb_template_%s' "$fingerprint"
 }
 
+# A TCP port free on 127.0.0.1 now (the system picks it), for a server of this run only.
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Starts the demo's mail sink (scripts/mail_sink.py) keeping e-mails as files in $1: sets smtp_port and sink_pid.
+start_mail_sink() {
+    smtp_port=$(free_port)
+    "$PY" "$ROOT/scripts/mail_sink.py" "$smtp_port" "$1" &
+    sink_pid=$!
+}
+
 db_exists() { [ "$(psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
 
 # Drops a database and its filestore.

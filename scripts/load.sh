@@ -35,9 +35,7 @@ PYTHONPATH=$ODOO_DIR "$PY" "$ROOT/bench/load_check.py" prepare --config "$ODOO_C
 rm -f "$logdir/load-odoo.log"  # Odoo appends to its log file: the checks read this run's only
 # the reminders' e-mails go to the demo's mail sink (kept as files, removed at the end), as to a real server
 mail_dir=$(mktemp -d)
-smtp_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$PY" "$ROOT/scripts/mail_sink.py" "$smtp_port" "$mail_dir" &
-sink_pid=$!
+start_mail_sink "$mail_dir"
 # its own session: on shutdown, Odoo's multi-process server signals its whole process group
 setsid "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" --db-filter "^$db\$" --http-port "$http_port" \
     --workers "$workers" --max-cron-threads 2 --smtp 127.0.0.1 --smtp-port "$smtp_port" \

@@ -14,7 +14,7 @@ printf '%s\n' "$ODOO_DIR" > "$site/odoo_tree.pth"
 db=${FB_PYTEST_DB:-fb_pytest}
 tpl=$(bash "$ROOT/scripts/template_db.sh" tests)
 logfile=$CACHE/pytest-db.log
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 log "installing $ADDONS into $db, a copy of $tpl (log: $logfile)"
 copy_db "$tpl" "$db"
 if ! odoo_bin -d "$db" -i "$ADDONS_CSV" --stop-after-init --max-cron-threads 0 --workers 0 --http-port "$port" \

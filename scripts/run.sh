@@ -32,10 +32,8 @@ fi
 
 # The e-mails the demo sends (reminders, statements) are kept as files instead of failing for want of a server.
 mail_dir=$ROOT/.demo-mail
-smtp_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$PY" "$ROOT/scripts/mail_sink.py" "$smtp_port" "$mail_dir" &
-sink=$!
-trap 'kill $sink 2>/dev/null' EXIT
+start_mail_sink "$mail_dir"
+trap 'kill $sink_pid 2>/dev/null' EXIT
 log "Odoo is starting on http://127.0.0.1:8069 (login admin / password admin); Ctrl-C stops it"
 log "e-mails Odoo sends are kept in $mail_dir (one .eml file each)"
 "$PY" "$ODOO_DIR/odoo-bin" -c "$ODOO_CFG" -d "$db" --db-filter "^$db\$" --smtp 127.0.0.1 --smtp-port "$smtp_port"

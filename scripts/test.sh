@@ -31,7 +31,7 @@ ensure_pg
 write_odoo_cfg
 # Names and port of this run only: two runs on one server do not touch each other's databases.
 db=${FB_TEST_DB:-fb_test_$$}
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 trap 'drop_db "$db"; drop_db "${db}_core"' EXIT
 copy_db "$tpl" "$db"
 log "Odoo tests of $ADDONS in database $db (log: $logdir/odoo.log)"
